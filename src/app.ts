@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import type { Database } from './db/database.js'
+import { readMigrations } from './db/migrate.js'
+import { healthRoutes } from './health/routes.js'
+import { errorsPlugin, sendError } from './http/errors.js'
+import { openapiPlugin } from './http/openapi.js'
+import { loggerOptions } from './logger.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  /** An open, migrated database; the app closes it when it closes. */
+  database: Database
+  /** Overrides the logger built from config (tests pass a capturing stream or false). */
+  logger?: FastifyServerOptions['logger']
+}
+
+/** Builds the whole API. Never listens: server.ts does that, tests use inject. */
+export async function buildApp ({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? loggerOptions(config.logLevel),
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: false,
+    genReqId: requestId,
+    frameworkErrors: sendError
+  })
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.decorate('database', database)
+  app.addHook('onClose', async () => { await database.close() })
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+  await app.register(errorsPlugin)
+  await app.register(openapiPlugin)
+  const schemaVersion = (await readMigrations()).at(-1)?.version ?? 0
+  await app.register(healthRoutes, { schemaVersion })
+  return app
+}
+
+const INCOMING_ID = /^[\w.:-]{1,128}$/
+
+/** Accepts the caller's X-Request-Id when it is a plain token, so ids correlate across systems. */
+function requestId (req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id']
+  return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID()
+}

@@ -1,0 +1,84 @@
+/**
+ * Configuration from the environment, validated once at start. Every
+ * variable is documented in the README's configuration table.
+ */
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface Config {
+  port: number
+  host: string
+  /** postgres://… for a PostgreSQL server; undefined means embedded PGlite. */
+  databaseUrl: string | undefined
+  /** Data directory of the embedded PGlite database. */
+  pgliteDir: string
+  logLevel: LogLevel
+  /** Largest accepted request body, in bytes. */
+  bodyLimit: number
+  /** How long shutdown waits for in-flight requests before giving up. */
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  constructor (readonly variable: string, problem: string) {
+    super(`Invalid environment variable ${variable}: ${problem}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+/** Reads and validates the configuration; throws ConfigError naming the bad variable. */
+export function loadConfig (env: Env = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST', 'localhost'),
+    databaseUrl: databaseUrl(env),
+    pgliteDir: text(env, 'PGLITE_DIR', './data/pglite'),
+    logLevel: logLevel(env),
+    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
+  }
+}
+
+function raw (env: Env, name: string): string | undefined {
+  const value = env[name]?.trim()
+  return value === '' ? undefined : value
+}
+
+function text (env: Env, name: string, fallback: string): string {
+  return raw(env, name) ?? fallback
+}
+
+function integer (env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name)
+  if (value === undefined) return fallback
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${value}"`)
+  }
+  return Number(value)
+}
+
+function databaseUrl (env: Env): string | undefined {
+  const value = raw(env, 'DATABASE_URL')
+  if (value === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'expected a URL like postgres://user:password@host:5432/database')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError('DATABASE_URL', `expected the postgres:// scheme, got "${url.protocol}"`)
+  }
+  return value
+}
+
+function logLevel (env: Env): LogLevel {
+  const value = raw(env, 'LOG_LEVEL') ?? 'info'
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`)
+  }
+  return value as LogLevel
+}

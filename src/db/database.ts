@@ -1,0 +1,121 @@
+import { mkdir } from 'node:fs/promises'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import type { DB } from './schema.js'
+
+/**
+ * The two engines behind one Kysely instance: a PostgreSQL server (pg pool)
+ * or embedded PGlite (one connection, which Kysely serializes). Code above
+ * this module only sees `db`; SQL must run on PostgreSQL 15 and on PGlite.
+ */
+export interface Database {
+  readonly engine: 'postgres' | 'pglite'
+  readonly db: Kysely<DB>
+  /**
+   * Runs `fn` on one dedicated session, for what Kysely's query path cannot
+   * do: multi-statement SQL scripts and session-level advisory locks.
+   */
+  withSession: <T>(fn: (session: Session) => Promise<T>) => Promise<T>
+  /** PGlite only: the whole data directory as a tarball (to clone a database). */
+  dumpDataDir?: () => Promise<Blob>
+  close: () => Promise<void>
+}
+
+export interface Session {
+  /** Runs a script of one or more statements without parameters. */
+  exec: (script: string) => Promise<void>
+  query: <R>(text: string, params?: unknown[]) => Promise<R[]>
+}
+
+/** Where the data lives: a PostgreSQL URL, or a PGlite data directory / memory. */
+export type DatabaseTarget =
+  | { databaseUrl: string }
+  | { pgliteDir: string }
+  | { pgliteDump: Blob }
+
+// Both engines return the same JS types: DATE as 'YYYY-MM-DD' (never a Date
+// shifted by the local time zone), bigint counts as numbers.
+const DATE_OID = 1082
+const INT8_OID = 20
+const parseInt8 = (value: string): number => Number(value)
+const keepText = (value: string): string => value
+
+export async function openDatabase (target: DatabaseTarget): Promise<Database> {
+  return 'databaseUrl' in target ? openPostgres(target.databaseUrl) : await openPglite(target)
+}
+
+function pgTypeParser (oid: number, format?: 'text' | 'binary'): unknown {
+  if (oid === DATE_OID) return keepText
+  if (oid === INT8_OID) return parseInt8
+  return pg.types.getTypeParser(oid, format) as unknown
+}
+
+function openPostgres (connectionString: string): Database {
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser }
+  })
+  // An idle client losing its server must not crash the process; the next
+  // query reports the failure instead.
+  pool.on('error', () => {})
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    engine: 'postgres',
+    db,
+    async withSession (fn) {
+      const client = await pool.connect()
+      let broken = false
+      try {
+        return await fn({
+          exec: async (script) => { await client.query(script) },
+          query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[]
+        })
+      } catch (error) {
+        // A session that failed mid-script may hold an open transaction or a
+        // lock: never hand it back to the pool.
+        broken = true
+        throw error
+      } finally {
+        client.release(broken)
+      }
+    },
+    close: async () => { await db.destroy() }
+  }
+}
+
+async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob }): Promise<Database> {
+  const options = { parsers: { [DATE_OID]: keepText, [INT8_OID]: parseInt8 } }
+  let pglite: PGlite
+  if ('pgliteDump' in target) {
+    pglite = await PGlite.create({ ...options, loadDataDir: target.pgliteDump })
+  } else {
+    if (!target.pgliteDir.startsWith('memory://')) await mkdir(target.pgliteDir, { recursive: true })
+    pglite = await PGlite.create(target.pgliteDir, options)
+  }
+  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+  // PGlite has a single connection: sessions take turns, so one session's
+  // BEGIN … COMMIT never interleaves with another's statements.
+  let turn: Promise<unknown> = Promise.resolve()
+  return {
+    engine: 'pglite',
+    db,
+    withSession (fn) {
+      const run = turn.then(async () => await fn({
+        exec: async (script) => { await pglite.exec(script) },
+        query: async <R>(text: string, params?: unknown[]) => (await pglite.query<R>(text, params)).rows
+      }))
+      turn = run.catch(() => {})
+      return run
+    },
+    dumpDataDir: async () => await pglite.dumpDataDir('none'),
+    close: async () => {
+      await db.destroy()
+      // Kysely only closes a PGlite it has used; close an idle one too.
+      if (!pglite.closed) await pglite.close()
+    }
+  }
+}

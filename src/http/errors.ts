@@ -1,0 +1,111 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
+import {
+  HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
+  type ProblemCode, type ValidationIssue
+} from './problems.js'
+
+/**
+ * Every error leaves as a problem document: schema violations, unreadable
+ * bodies, unknown routes and methods, and anything unexpected (500, details
+ * only in the log). Also documents on each route the problems any route can
+ * give, so the OpenAPI document declares every status we may answer with.
+ */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.addSchema(Problem)
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema ?? {}
+    if (schema.hide === true) return
+    const codes: ProblemCode[] = ['internal', 'unavailable']
+    if (schema.body !== undefined) codes.push('malformed-request', 'payload-too-large', 'unsupported-media-type')
+    if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined ||
+      schema.headers !== undefined) codes.push('validation')
+    route.schema = { ...schema, response: { ...problemResponses(codes), ...(schema.response as object) } }
+  })
+  app.setErrorHandler(sendError)
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/'
+    const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
+    sendProblem(request, reply, allowed.length === 0
+      ? new HttpProblem('not-found', `No resource at ${path}`)
+      : new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
+        { headers: { allow: allowed.join(', ') } }))
+  })
+}, { name: 'errors' })
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+const PART: Record<string, ValidationIssue['in']> = {
+  body: 'body', querystring: 'query', params: 'path', headers: 'header'
+}
+
+/** Error handler, also used for fastify's framework errors (bad URLs). */
+export function sendError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  sendProblem(request, reply, toProblem(error, request))
+}
+
+function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
+  if (error instanceof HttpProblem) return error
+  if (error.validation !== undefined) {
+    const part = PART[error.validationContext ?? 'body'] ?? 'body'
+    const errors = toIssues(error.validation, part)
+    return new HttpProblem('validation', `${errors.length} schema violation(s) in the request ${part}`, { errors })
+  }
+  const status = error.statusCode ?? 500
+  if (status === 413) return new HttpProblem('payload-too-large', error.message)
+  if (status === 415) return new HttpProblem('unsupported-media-type', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}; send application/json`)
+  if (status === 400) return new HttpProblem('malformed-request', error.message)
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'database unavailable')
+    return new HttpProblem('unavailable', 'The database is not reachable; retry shortly', { headers: { 'retry-after': '5' } })
+  }
+  const known = (Object.keys(PROBLEMS) as ProblemCode[]).find((code) => PROBLEMS[code].status === status)
+  if (status < 500 && known !== undefined) return new HttpProblem(known, error.message)
+  request.log.error({ err: error }, 'unexpected error')
+  return new HttpProblem('internal', 'An unexpected error occurred; quote the request id when reporting it')
+}
+
+interface SchemaError {
+  keyword: string
+  instancePath: string
+  schemaPath: string
+  params: Record<string, unknown>
+  message?: string
+}
+
+/** One issue per offending field: missing and unknown properties get their own pointer. */
+function toIssues (validation: FastifyError['validation'], part: ValidationIssue['in']): ValidationIssue[] {
+  const issues = new Map<string, ValidationIssue>()
+  const add = (pointer: string, code: string, message: string): void => {
+    issues.set(`${pointer} ${code}`, { in: part, pointer, code, message })
+  }
+  for (const error of (validation ?? []) as unknown as SchemaError[]) {
+    const names = (key: string): string[] => (error.params[key] as string[] | undefined) ?? []
+    if (error.keyword === 'required') {
+      for (const name of names('requiredProperties')) add(`${error.instancePath}/${escape(name)}`, 'required', 'is required')
+    } else if (error.keyword === 'additionalProperties') {
+      for (const name of names('additionalProperties')) add(`${error.instancePath}/${escape(name)}`, 'additionalProperties', 'is not an allowed property')
+    } else if (!(error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties'))) {
+      add(error.instancePath, error.keyword, error.message ?? error.keyword)
+    }
+  }
+  return [...issues.values()]
+}
+
+/** RFC 6901 escaping of one reference token. */
+const escape = (token: string): string => token.replaceAll('~', '~0').replaceAll('/', '~1')
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, problem: HttpProblem): void {
+  const body: Problem = {
+    type: problemType(problem.code),
+    title: PROBLEMS[problem.code].title,
+    status: problem.status,
+    detail: problem.message,
+    instance: request.url.split('?', 1)[0],
+    requestId: request.id,
+    ...(problem.extra.errors === undefined ? {} : { errors: problem.extra.errors })
+  }
+  if (problem.status < 500) request.log.info({ problem: problem.code, status: problem.status }, 'request rejected')
+  reply.code(problem.status).headers(problem.extra.headers ?? {}).type(PROBLEM_MEDIA_TYPE).send(body)
+}

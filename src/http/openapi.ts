@@ -1,0 +1,40 @@
+import { fileURLToPath } from 'node:url'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas: served at
+ * /openapi.json, browsable at /docs, and committed as openapi/openapi.json
+ * (`npm run openapi`; a test fails when they drift apart).
+ */
+export const openapiPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ffb-api',
+        version: '1',
+        description: 'REST API for FFB (Fælles Faglige Begreber) and VUM 2.0: cases, investigation, ' +
+          'goals, decisions, social interventions, delivery, follow-up, catalogs and the FFB uddata export. ' +
+          'Every error is an RFC 9457 application/problem+json document.'
+      },
+      tags: [
+        { name: 'operations', description: 'Liveness and readiness' }
+      ]
+    },
+    // Shared schemas (added with addSchema) become components named by their $id.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+}, { name: 'openapi' })
+
+export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
+
+/** The document exactly as it is committed: stable key order, two-space indent, final newline. */
+export async function openapiDocument (app: FastifyInstance): Promise<string> {
+  await app.ready()
+  return `${JSON.stringify(app.swagger(), null, 2)}\n`
+}

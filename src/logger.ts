@@ -1,0 +1,47 @@
+import type { FastifyServerOptions } from 'fastify'
+import pino, { type DestinationStream, type LoggerOptions } from 'pino'
+import type { LogLevel } from './config.js'
+
+/**
+ * pino options shared by the server and the tests. CPR numbers must never
+ * reach a log: known fields are redacted, and anything that looks like a CPR
+ * number in a URL, an error or a message is masked as a last line of defence.
+ */
+const CPR_LIKE = /(?<![\w-])\d{6}-?\d{4}(?![\w-])/g
+export const maskCpr = (text: string): string => text.replace(CPR_LIKE, '[cpr]')
+
+export function loggerOptions (level: LogLevel, stream?: DestinationStream): NonNullable<FastifyServerOptions['logger']> {
+  const options: LoggerOptions = {
+    level,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'cpr', '*.cpr', '*.*.cpr', '*.*.*.cpr'
+      ],
+      censor: '[redacted]'
+    },
+    serializers: {
+      req: (req: { method: string, url: string, headers: Record<string, unknown>, ip?: string }) => ({
+        method: req.method,
+        url: maskCpr(req.url),
+        userAgent: req.headers['user-agent'],
+        remoteAddress: req.ip
+      }),
+      err: (err: Error) => {
+        const serialized = pino.stdSerializers.err(err)
+        for (const key of ['message', 'stack', 'detail'] as const) {
+          const value: unknown = serialized[key]
+          if (typeof value === 'string') serialized[key] = maskCpr(value)
+        }
+        return serialized
+      }
+    },
+    hooks: {
+      logMethod (args, method) {
+        method.apply(this, args.map((arg: unknown) => typeof arg === 'string' ? maskCpr(arg) : arg) as Parameters<typeof method>)
+      }
+    }
+  }
+  return stream === undefined ? options : { ...options, stream }
+}

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import pg from 'pg'
+import type { Test } from 'tap'
+import { buildApp } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { openDatabase, type Database } from '../src/db/database.js'
+import { migrate, MIGRATIONS_DIR, readMigrations } from '../src/db/migrate.js'
+
+/**
+ * Every test file gets its own fresh database: an in-memory PGlite cloned
+ * from a migrated template, or — with DATABASE_URL set — a throwaway
+ * database on that server, dropped afterwards.
+ */
+export const SERVER_URL = process.env.DATABASE_URL
+export const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'ffb-api')
+
+export async function createTestDatabase (
+  t: Test, { migrated = true, migrationsDir = MIGRATIONS_DIR } = {}
+): Promise<Database> {
+  if (SERVER_URL !== undefined) {
+    const database = await openDatabase({ databaseUrl: await createServerDatabase(t) })
+    t.teardown(async () => { await database.close() })
+    if (migrated) await migrate(database, migrationsDir)
+    return database
+  }
+  const database = migrated && migrationsDir === MIGRATIONS_DIR
+    ? await openDatabase({ pgliteDump: new Blob([await pgliteTemplate()]) })
+    : await openDatabase({ pgliteDir: 'memory://' })
+  t.teardown(async () => { await database.close() })
+  if (migrated && migrationsDir !== MIGRATIONS_DIR) await migrate(database, migrationsDir)
+  return database
+}
+
+/** An empty database on the PostgreSQL server, dropped when the test ends; returns its URL. */
+export async function createServerDatabase (t: Test): Promise<string> {
+  if (SERVER_URL === undefined) throw new Error('createServerDatabase needs DATABASE_URL')
+  const name = `ffb_test_${randomBytes(6).toString('hex')}`
+  await adminQuery(`CREATE DATABASE ${name}`)
+  t.teardown(async () => { await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) })
+  const url = new URL(SERVER_URL)
+  url.pathname = `/${name}`
+  return url.href
+}
+
+async function adminQuery (text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: SERVER_URL })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
+  }
+}
+
+let template: Promise<Buffer> | undefined
+
+/**
+ * A migrated PGlite data directory, cached on disk by the migrations' and
+ * PGlite's versions: cloning it takes well under a second, creating and
+ * migrating a fresh PGlite several seconds.
+ */
+async function pgliteTemplate (): Promise<Buffer> {
+  template ??= (async () => {
+    const pgliteVersion = await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'))
+    const key = createHash('sha256')
+      .update(pgliteVersion)
+      .update((await readMigrations()).map((m) => m.checksum).join())
+      .digest('hex').slice(0, 16)
+    const file = join(CACHE_DIR, `pglite-template-${key}.tar`)
+    try {
+      return await readFile(file)
+    } catch {}
+    const database = await openDatabase({ pgliteDir: 'memory://' })
+    await migrate(database)
+    const dump = Buffer.from(await (await database.dumpDataDir!()).arrayBuffer())
+    await database.close()
+    await mkdir(CACHE_DIR, { recursive: true })
+    const partial = `${file}.${process.pid}.partial`
+    await writeFile(partial, dump)
+    await rename(partial, file)
+    return dump
+  })()
+  return await template
+}
+
+export const testConfig = (overrides: Partial<Config> = {}): Config => ({ ...loadConfig({}), ...overrides })
+
+/** The real app on a fresh database, closed when the test ends. */
+export async function buildTestApp (t: Test, options: {
+  database?: Database
+  config?: Partial<Config>
+  logger?: FastifyServerOptions['logger']
+  /** Extra routes a test needs before the app is ready. */
+  extend?: (app: FastifyInstance) => void
+} = {}): Promise<FastifyInstance> {
+  const database = options.database ?? await createTestDatabase(t)
+  const app = await buildApp({ config: testConfig(options.config), database, logger: options.logger ?? false })
+  t.teardown(async () => { await app.close() })
+  options.extend?.(app)
+  await app.ready()
+  return app
+}
+
+/**
+ * Runs a TypeScript entry point (the server, a CLI) as its own process, the
+ * way tap runs test files, with the given environment.
+ */
+export function spawnTs (script: string, env: Record<string, string>): ChildProcessWithoutNullStreams {
+  const loader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'))
+  const clean = Object.fromEntries(Object.entries(process.env)
+    .filter(([key]) => !['DATABASE_URL', 'PORT', 'HOST', 'PGLITE_DIR', 'LOG_LEVEL'].includes(key))) as Record<string, string>
+  return spawn(process.execPath, [...loader, join(ROOT, script)], { cwd: ROOT, env: { ...clean, ...env } })
+}
+
+/** Collects a child's output and resolves with its exit code. */
+export function exited (child: ChildProcessWithoutNullStreams): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  return new Promise((resolve) => child.on('close', (code) => { resolve({ code, stdout, stderr }) }))
+}
