@@ -23,17 +23,11 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'ffb-api')
 export async function createTestDatabase (
   t: Test, { migrated = true, migrationsDir = MIGRATIONS_DIR } = {}
 ): Promise<Database> {
-  if (SERVER_URL !== undefined) {
-    const database = await openDatabase({ databaseUrl: await createServerDatabase(t) })
-    t.teardown(async () => { await database.close() })
-    if (migrated) await migrate(database, migrationsDir)
-    return database
-  }
-  const database = migrated && migrationsDir === MIGRATIONS_DIR
-    ? await openDatabase({ pgliteDump: new Blob([await pgliteTemplate()]) })
-    : await openDatabase({ pgliteDir: 'memory://' })
+  const database = SERVER_URL !== undefined
+    ? await openDatabase({ databaseUrl: await createServerDatabase(t) })
+    : await openDatabase({ pgliteDump: new Blob([await pgliteTemplate(migrated && migrationsDir === MIGRATIONS_DIR)]) })
   t.teardown(async () => { await database.close() })
-  if (migrated && migrationsDir !== MIGRATIONS_DIR) await migrate(database, migrationsDir)
+  if (migrated && (SERVER_URL !== undefined || migrationsDir !== MIGRATIONS_DIR)) await migrate(database, migrationsDir)
   return database
 }
 
@@ -58,35 +52,40 @@ async function adminQuery (text: string): Promise<void> {
   }
 }
 
-let template: Promise<Buffer> | undefined
+const templates = new Map<boolean, Promise<Buffer>>()
 
 /**
- * A migrated PGlite data directory, cached on disk by the migrations' and
- * PGlite's versions: cloning it takes well under a second, creating and
- * migrating a fresh PGlite several seconds.
+ * A PGlite data directory, empty or with our migrations applied, cached on
+ * disk by PGlite's version and the migrations' checksums: cloning one takes
+ * well under a second, creating a fresh PGlite several seconds.
  */
-async function pgliteTemplate (): Promise<Buffer> {
-  template ??= (async () => {
-    const pgliteVersion = await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'))
-    const key = createHash('sha256')
-      .update(pgliteVersion)
-      .update((await readMigrations()).map((m) => m.checksum).join())
-      .digest('hex').slice(0, 16)
-    const file = join(CACHE_DIR, `pglite-template-${key}.tar`)
-    try {
-      return await readFile(file)
-    } catch {}
-    const database = await openDatabase({ pgliteDir: 'memory://' })
-    await migrate(database)
-    const dump = Buffer.from(await (await database.dumpDataDir!()).arrayBuffer())
-    await database.close()
-    await mkdir(CACHE_DIR, { recursive: true })
-    const partial = `${file}.${process.pid}.partial`
-    await writeFile(partial, dump)
-    await rename(partial, file)
-    return dump
-  })()
+async function pgliteTemplate (migrated: boolean): Promise<Buffer> {
+  let template = templates.get(migrated)
+  if (template === undefined) {
+    template = buildPgliteTemplate(migrated)
+    templates.set(migrated, template)
+  }
   return await template
+}
+
+async function buildPgliteTemplate (migrated: boolean): Promise<Buffer> {
+  const key = createHash('sha256')
+    .update(await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json')))
+    .update(migrated ? (await readMigrations()).map((m) => m.checksum).join() : 'empty')
+    .digest('hex').slice(0, 16)
+  const file = join(CACHE_DIR, `pglite-template-${key}.tar`)
+  try {
+    return await readFile(file)
+  } catch {}
+  const database = await openDatabase({ pgliteDir: 'memory://' })
+  if (migrated) await migrate(database)
+  const dump = Buffer.from(await (await database.dumpDataDir!()).arrayBuffer())
+  await database.close()
+  await mkdir(CACHE_DIR, { recursive: true })
+  const partial = `${file}.${process.pid}.partial`
+  await writeFile(partial, dump)
+  await rename(partial, file)
+  return dump
 }
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({ ...loadConfig({}), ...overrides })

@@ -1,0 +1,84 @@
+import { request } from 'node:http'
+import { connect } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t, { type Test } from 'tap'
+import { openDatabase } from '../src/db/database.js'
+import { createServerDatabase, exited, SERVER_URL, spawnTs } from './helper.js'
+
+/** Environment for a server process on its own fresh database. */
+async function databaseEnv (t: Test): Promise<Record<string, string>> {
+  return SERVER_URL !== undefined ? { DATABASE_URL: await createServerDatabase(t) } : { PGLITE_DIR: t.testdir() }
+}
+
+/** Starts a server process on a free port and resolves once it listens. */
+async function startServer (t: Test, script: string, env: Record<string, string>) {
+  const child = spawnTs(script, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
+  const done = exited(child)
+  t.teardown(() => { child.kill('SIGKILL') })
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+      if (match !== null) resolve(Number(match[1]))
+    })
+    done.then(({ code, stderr }) => { reject(new Error(`server exited with ${code}: ${stderr}${output}`)) }, reject)
+  })
+  return { child, port, done }
+}
+
+function get (port: number, path: string): Promise<{ status: number, body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ port, host: '127.0.0.1', path }, (res) => {
+      let body = ''
+      res.on('data', (chunk: Buffer) => { body += chunk.toString() })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
+    }).on('error', reject).end()
+  })
+}
+
+function canConnect (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    socket.on('connect', () => { socket.destroy(); resolve(true) })
+    socket.on('error', () => { resolve(false) })
+  })
+}
+
+t.test('SIGTERM lets in-flight requests finish, refuses new connections, closes the database and exits 0', async (t) => {
+  const { child, port, done } = await startServer(t, 'test/fixtures/slow-server.ts', await databaseEnv(t))
+  t.equal((await get(port, '/ready')).status, 200)
+  const inFlight = get(port, '/test/slow')
+  await sleep(300)
+  child.kill('SIGTERM')
+  await sleep(300)
+  t.notOk(await canConnect(port), 'no new connections once shutting down')
+  t.same(await inFlight, { status: 200, body: '{"done":true}' }, 'the in-flight request completed')
+  const { code, stdout } = await done
+  t.equal(code, 0)
+  t.match(stdout, /"signal":"SIGTERM","msg":"shutting down"/)
+})
+
+t.test('with the embedded default, data survives a restart', { skip: SERVER_URL !== undefined && 'PGlite only' }, async (t) => {
+  const dir = t.testdir()
+  const first = await startServer(t, 'src/server.ts', { PGLITE_DIR: dir })
+  t.match((await get(first.port, '/ready')).body, /"status":"ready"/)
+  first.child.kill('SIGTERM')
+  t.equal((await first.done).code, 0)
+
+  // Write between the runs, straight into the data directory.
+  const database = await openDatabase({ pgliteDir: dir })
+  await database.withSession(async (s) => { await s.exec("CREATE TABLE survivor (note text); INSERT INTO survivor VALUES ('still here')") })
+  await database.close()
+
+  const second = await startServer(t, 'src/server.ts', { PGLITE_DIR: dir })
+  t.equal((await get(second.port, '/ready')).status, 200)
+  second.child.kill('SIGTERM')
+  const { code, stdout } = await second.done
+  t.equal(code, 0)
+  t.match(stdout, /migrations: 0 applied/, 'the second start found the schema in place')
+
+  const reopened = await openDatabase({ pgliteDir: dir })
+  t.same(await reopened.withSession(async (s) => await s.query('SELECT note FROM survivor')), [{ note: 'still here' }])
+  await reopened.close()
+})
