@@ -83,6 +83,14 @@ t.test('problem documents', async (t) => {
     }
   })
 
+  t.test('a malformed JSON body is a 400 problem on any route, even one without a body or an unknown one', async (t) => {
+    for (const url of ['/health', '/v1/nothing-here']) {
+      const res = await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{"broken' })
+      t.equal(res.statusCode, 400, url)
+      t.equal(res.json().type, 'urn:ffb-api:problem:malformed-request')
+    }
+  })
+
   t.test('an empty JSON body is a 400 problem', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/json' }, payload: '' })
     t.equal(res.statusCode, 400)
