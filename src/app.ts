@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import helmet from '@fastify/helmet'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { auditPlugin } from './audit/record.js'
+import { AuditRecord, auditRoutes } from './audit/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { readMigrations } from './db/migrate.js'
 import { healthRoutes } from './health/routes.js'
+import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
 import { loggerOptions } from './logger.js'
@@ -13,6 +17,8 @@ import { loggerOptions } from './logger.js'
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database
+    /** Every route as registered, for tests and tools that must cover them all. */
+    routeTable: Array<{ method: string, url: string, public: boolean }>
   }
 }
 
@@ -35,13 +41,29 @@ export async function buildApp ({ config, database, logger }: AppOptions): Promi
   })
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   app.decorate('database', database)
+  app.decorate('routeTable', [])
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      app.routeTable.push({ method, url: route.url, public: route.config?.scope === undefined })
+    }
+  })
   app.addHook('onClose', async () => { await database.close() })
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
 
   await app.register(errorsPlugin)
+  await app.register(helmet)
   await app.register(openapiPlugin)
+  await app.register(auditPlugin)
+  app.addSchema(AuditRecord)
+
+  // Public: liveness, readiness and the API description.
   const schemaVersion = (await readMigrations()).at(-1)?.version ?? 0
   await app.register(healthRoutes, { schemaVersion })
+
+  // Everything else needs a bearer token, a scope, and is rate-limited per client.
+  await app.register(authenticated(async (api) => {
+    await api.register(auditRoutes)
+  }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }
 

@@ -18,6 +18,9 @@ export interface Config {
   bodyLimit: number
   /** How long shutdown waits for in-flight requests before giving up. */
   shutdownTimeoutMs: number
+  /** Requests per client per window before 429. */
+  rateLimitMax: number
+  rateLimitWindowMs: number
 }
 
 export class ConfigError extends Error {
@@ -38,7 +41,9 @@ export function loadConfig (env: Env = process.env): Config {
     pgliteDir: text(env, 'PGLITE_DIR', './data/pglite'),
     logLevel: logLevel(env),
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
-    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000)
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 1, 1_000_000),
+    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000)
   }
 }
 

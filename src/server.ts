@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildApp } from './app.js'
+import { ensureLocalClient } from './clients/clients.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
@@ -25,6 +26,14 @@ export async function start (config: Config, extend?: (app: FastifyInstance) => 
   } catch (error) {
     await database.close()
     throw error
+  }
+  if (database.engine === 'pglite') {
+    const token = await ensureLocalClient(database.db)
+    if (token !== undefined) {
+      log.info('created the local client "local" with every scope in every municipality')
+      process.stdout.write(`\nLocal API token (shown once; keep it):\n\n  ${token}\n\n` +
+        `  curl -H 'Authorization: Bearer ${token}' http://localhost:${config.port}/v1/audit\n\n`)
+    }
   }
   const app = await buildApp({ config, database })
   if (extend !== undefined) await extend(app)

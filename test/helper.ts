@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import pg from 'pg'
 import type { Test } from 'tap'
 import { buildApp } from '../src/app.js'
+import { createClient, SCOPES, type Client, type Scope } from '../src/clients/clients.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { openDatabase, type Database } from '../src/db/database.js'
 import { migrate, MIGRATIONS_DIR, readMigrations } from '../src/db/migrate.js'
@@ -96,12 +97,12 @@ export async function buildTestApp (t: Test, options: {
   config?: Partial<Config>
   logger?: FastifyServerOptions['logger']
   /** Extra routes a test needs before the app is ready. */
-  extend?: (app: FastifyInstance) => void
+  extend?: (app: FastifyInstance) => void | Promise<void>
 } = {}): Promise<FastifyInstance> {
   const database = options.database ?? await createTestDatabase(t)
   const app = await buildApp({ config: testConfig(options.config), database, logger: options.logger ?? false })
   t.teardown(async () => { await app.close() })
-  options.extend?.(app)
+  await options.extend?.(app)
   await app.ready()
   return app
 }
@@ -124,4 +125,18 @@ export function exited (child: ChildProcessWithoutNullStreams): Promise<{ code: 
   child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString() })
   child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
   return new Promise((resolve) => child.on('close', (code) => { resolve({ code, stdout, stderr }) }))
+}
+
+/** A client with a token; by default every scope in municipality 101. */
+export async function createTestClient (app: FastifyInstance, options: {
+  municipalities?: string[] | 'all'
+  scopes?: readonly Scope[]
+  name?: string
+} = {}): Promise<{ client: Client, token: string, headers: { authorization: string } }> {
+  const { client, token } = await createClient(app.database.db, {
+    name: options.name ?? 'test vendor',
+    municipalities: options.municipalities ?? ['101'],
+    scopes: options.scopes ?? SCOPES
+  })
+  return { client, token, headers: { authorization: `Bearer ${token}` } }
 }

@@ -21,13 +21,25 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
           'Every error is an RFC 9457 application/problem+json document.'
       },
       tags: [
-        { name: 'operations', description: 'Liveness and readiness' }
-      ]
+        { name: 'operations', description: 'Liveness and readiness' },
+        { name: 'audit', description: 'Who accessed which citizen data' }
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A client token from `npm run clients -- create`. Scopes: cases:read, cases:write, ' +
+              'delivery:write, export:read, catalogs:admin, audit:read; each operation names the one it needs.'
+          }
+        }
+      }
     },
     // Shared schemas (added with addSchema) become components named by their $id.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // staticCSP: the page's own scripts and styles pass helmet's Content-Security-Policy.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'openapi' })
 

@@ -8,10 +8,13 @@ import Type, { type Static } from 'typebox'
 export const PROBLEMS = {
   validation: { status: 400, title: 'The request does not match the schema' },
   'malformed-request': { status: 400, title: 'The request could not be read' },
+  unauthorized: { status: 401, title: 'Authentication required' },
+  forbidden: { status: 403, title: 'Not allowed for this client' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' }
 } as const satisfies Record<string, { status: number, title: string }>

@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+
+/**
+ * The audit trail of access to citizen data. A route that touches citizen
+ * data declares `config.audit` ({ action, resource }); its handler calls
+ * `recordAudit` with the resource's id and kommunekode — inside the write's
+ * own transaction for writes, so the record commits or rolls back with it.
+ * Refused and failed attempts are recorded too, before their response is
+ * sent, so a client that has its answer can already find the record.
+ */
+
+export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'delete', 'export'] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    audit?: { action: AuditAction, resource: string }
+  }
+  interface FastifyRequest {
+    auditRecorded: boolean
+  }
+}
+
+export interface AuditDetails {
+  kommunekode?: string | null
+  resourceId?: string | null
+  status?: number
+}
+
+const outcome = (status: number): string =>
+  status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : status === 404 ? 'not-found' : status < 500 ? 'rejected' : 'failed'
+
+export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, details: AuditDetails = {}): Promise<void> {
+  const audit = request.routeOptions.config.audit
+  if (audit === undefined) throw new Error(`${request.routeOptions.url ?? request.url} records audit but declares no config.audit`)
+  const status = details.status ?? 200
+  await db.insertInto('audit_log').values({
+    client_id: request.caller.id,
+    kommunekode: details.kommunekode ?? null,
+    action: audit.action,
+    resource_type: audit.resource,
+    resource_id: details.resourceId ?? null,
+    request_id: request.id,
+    outcome: outcome(status),
+    status
+  }).execute()
+  request.auditRecorded = true
+}
+
+/** Records what a handler did not: refused or failed requests, and any it forgot. */
+export const auditPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest('auditRecorded', false)
+  app.addHook('onSend', async (request, reply, payload) => {
+    const audit = request.routeOptions.config.audit
+    // Without a caller (401) there is no client to attribute the attempt to; it is logged.
+    if (audit === undefined || (request.caller as unknown) == null) return payload
+    if (request.auditRecorded && reply.statusCode < 400) return payload
+    const params = request.params as Record<string, string | undefined> | undefined
+    try {
+      await recordAudit(app.database.db, request, { resourceId: params?.id ?? null, status: reply.statusCode })
+    } catch (error) {
+      request.log.error({ err: error }, 'could not record an audit entry')
+    }
+    return payload
+  })
+}, { name: 'audit' })

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/database.js'
+import { migrate } from '../db/migrate.js'
+import {
+  ClientInputError, createClient, listClients, revokeClient, rotateToken, SCOPES, type Scope
+} from './clients.js'
+
+/**
+ * `npm run clients -- <command>`: manage API clients on the configured
+ * database (DATABASE_URL, or the embedded PGlite in PGLITE_DIR — stop the
+ * server first, PGlite allows one process at a time).
+ */
+const USAGE = `Usage: npm run clients -- <command>
+  create --name NAME (--municipalities 101,147 | --all-municipalities) (--scopes a,b | --all-scopes)
+  list
+  revoke CLIENT_ID              revoke the client and all its tokens
+  rotate CLIENT_ID [--keep-old] issue a new token; old tokens are revoked unless --keep-old
+Scopes: ${SCOPES.join(', ')}`
+
+const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    municipalities: { type: 'string' },
+    'all-municipalities': { type: 'boolean', default: false },
+    scopes: { type: 'string' },
+    'all-scopes': { type: 'boolean', default: false },
+    'keep-old': { type: 'boolean', default: false }
+  }
+})
+const [command, id] = positionals
+const out = (text: string): void => { process.stdout.write(`${text}\n`) }
+const fail = (text: string): never => {
+  process.stderr.write(`${text}\n`)
+  process.exit(2)
+}
+
+if (command === undefined || !['create', 'list', 'revoke', 'rotate'].includes(command)) fail(USAGE)
+if ((command === 'revoke' || command === 'rotate') && id === undefined) fail(`${command} needs a CLIENT_ID\n\n${USAGE}`)
+
+const config = loadConfig()
+const database = await openDatabase(config.databaseUrl === undefined ? { pgliteDir: config.pgliteDir } : { databaseUrl: config.databaseUrl })
+try {
+  await migrate(database)
+  const db = database.db
+  if (command === 'create') {
+    const { client, token } = await createClient(db, {
+      name: values.name ?? '',
+      municipalities: values['all-municipalities'] ? 'all' : list(values.municipalities),
+      scopes: (values['all-scopes'] ? [...SCOPES] : list(values.scopes)) as Scope[]
+    })
+    out(`client ${client.id} "${client.name}" created`)
+    out(`token (shown once, store it now): ${token}`)
+  } else if (command === 'list') {
+    for (const client of await listClients(db)) {
+      const active = client.tokens.filter((t) => t.revokedAt === null).map((t) => `${t.prefix}…`)
+      out([
+        client.id,
+        client.name,
+        client.municipalities === 'all' ? 'all municipalities' : client.municipalities.join(','),
+        client.scopes.join(','),
+        client.revokedAt === null ? `active tokens: ${active.join(' ') || 'none'}` : `revoked ${client.revokedAt.toISOString()}`
+      ].join('\t'))
+    }
+  } else if (command === 'revoke') {
+    if (!await revokeClient(db, id!)) fail(`no active client ${id}`)
+    out(`client ${id} and its tokens revoked`)
+  } else {
+    const token = await rotateToken(db, id!, { keepOld: values['keep-old'] })
+    if (token === undefined) fail(`no active client ${id}`)
+    out(`new token for ${id} (shown once, store it now): ${token}`)
+    out(values['keep-old'] ? 'older tokens stay valid until you revoke the client or rotate again' : 'older tokens are revoked')
+  }
+} catch (error) {
+  if (!(error instanceof ClientInputError)) throw error
+  fail(`${error.message}\n\n${USAGE}`)
+} finally {
+  await database.close()
+}

@@ -1,0 +1,148 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+
+/**
+ * API clients and their bearer tokens. A token is 32 random bytes, shown
+ * once when it is issued and stored only as its SHA-256 hash (a random
+ * 256-bit secret needs no slow hash), so the database never holds it.
+ */
+
+export const SCOPES = ['cases:read', 'cases:write', 'delivery:write', 'export:read', 'catalogs:admin', 'audit:read'] as const
+export type Scope = (typeof SCOPES)[number]
+
+export const KOMMUNEKODE = /^\d{3}$/
+
+export interface Client {
+  id: string
+  name: string
+  /** Kommunekoder served, or 'all' for a client valid in every municipality. */
+  municipalities: readonly string[] | 'all'
+  scopes: readonly Scope[]
+}
+
+export interface ClientListing extends Client {
+  createdAt: Date
+  revokedAt: Date | null
+  tokens: Array<{ prefix: string, createdAt: Date, revokedAt: Date | null }>
+}
+
+const TOKEN_PREFIX = 'ffb_'
+
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
+
+function newToken (): { token: string, hash: string, prefix: string } {
+  const token = TOKEN_PREFIX + randomBytes(32).toString('base64url')
+  return { token, hash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6) }
+}
+
+export class ClientInputError extends Error {}
+
+export function validateClient (input: Omit<Client, 'id'>): void {
+  if (input.name.trim() === '') throw new ClientInputError('a client needs a name')
+  if (input.municipalities !== 'all') {
+    if (input.municipalities.length === 0) throw new ClientInputError('a client needs at least one kommunekode, or all municipalities')
+    const bad = input.municipalities.filter((code) => !KOMMUNEKODE.test(code))
+    if (bad.length > 0) throw new ClientInputError(`kommunekoder are 3 digits, e.g. 101: ${bad.join(', ')}`)
+  }
+  if (input.scopes.length === 0) throw new ClientInputError(`a client needs at least one scope of ${SCOPES.join(', ')}`)
+  const unknown = input.scopes.filter((scope) => !(SCOPES as readonly string[]).includes(scope))
+  if (unknown.length > 0) throw new ClientInputError(`unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`)
+}
+
+/** Creates a client with one token; the plain token is returned once and never stored. */
+export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>): Promise<{ client: Client, token: string }> {
+  validateClient(input)
+  const client: Client = { id: randomUUID(), ...input, scopes: [...new Set(input.scopes)] }
+  const { token, hash, prefix } = newToken()
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('api_clients').values({
+      id: client.id,
+      name: client.name,
+      municipalities: client.municipalities === 'all' ? [] : [...new Set(client.municipalities)],
+      all_municipalities: client.municipalities === 'all',
+      scopes: [...client.scopes]
+    }).execute()
+    await trx.insertInto('api_tokens').values({ id: randomUUID(), client_id: client.id, token_hash: hash, prefix }).execute()
+  })
+  return { client, token }
+}
+
+/** The active client a token belongs to, or undefined for an unknown or revoked token. */
+export async function findClientByToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
+  const row = await db.selectFrom('api_tokens')
+    .innerJoin('api_clients', 'api_clients.id', 'api_tokens.client_id')
+    .select(['api_clients.id', 'api_clients.name', 'api_clients.municipalities', 'api_clients.all_municipalities', 'api_clients.scopes'])
+    .where('api_tokens.token_hash', '=', hashToken(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .where('api_clients.revoked_at', 'is', null)
+    .executeTakeFirst()
+  return row === undefined ? undefined : toClient(row)
+}
+
+function toClient (row: { id: string, name: string, municipalities: string[], all_municipalities: boolean, scopes: string[] }): Client {
+  return {
+    id: row.id,
+    name: row.name,
+    municipalities: row.all_municipalities ? 'all' : row.municipalities,
+    scopes: row.scopes.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope))
+  }
+}
+
+export async function listClients (db: Kysely<DB>): Promise<ClientListing[]> {
+  const clients = await db.selectFrom('api_clients')
+    .select(['id', 'name', 'municipalities', 'all_municipalities', 'scopes', 'created_at', 'revoked_at'])
+    .orderBy('created_at').orderBy('id').execute()
+  const tokens = await db.selectFrom('api_tokens')
+    .select(['client_id', 'prefix', 'created_at', 'revoked_at'])
+    .orderBy('created_at').execute()
+  return clients.map((row) => ({
+    ...toClient(row),
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+    tokens: tokens.filter((t) => t.client_id === row.id)
+      .map((t) => ({ prefix: t.prefix, createdAt: t.created_at, revokedAt: t.revoked_at }))
+  }))
+}
+
+/** Revokes a client and every token it has; returns false when there is no such active client. */
+export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<boolean> {
+  return await db.transaction().execute(async (trx) => {
+    const revoked = await trx.updateTable('api_clients').set({ revoked_at: new Date() })
+      .where('id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst()
+    await trx.updateTable('api_tokens').set({ revoked_at: new Date() })
+      .where('client_id', '=', clientId).where('revoked_at', 'is', null).execute()
+    return revoked.numUpdatedRows > 0n
+  })
+}
+
+/**
+ * Issues a new token for an active client. The old tokens are revoked unless
+ * `keepOld`, which lets a vendor roll the new one out before revoking.
+ */
+export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld = false } = {}): Promise<string | undefined> {
+  const { token, hash, prefix } = newToken()
+  return await db.transaction().execute(async (trx) => {
+    const client = await trx.selectFrom('api_clients').select('id')
+      .where('id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst()
+    if (client === undefined) return undefined
+    if (!keepOld) {
+      await trx.updateTable('api_tokens').set({ revoked_at: new Date() })
+        .where('client_id', '=', clientId).where('revoked_at', 'is', null).execute()
+    }
+    await trx.insertInto('api_tokens').values({ id: randomUUID(), client_id: clientId, token_hash: hash, prefix }).execute()
+    return token
+  })
+}
+
+/**
+ * With the embedded database and no clients at all, creates one local client
+ * with every scope in every municipality, so a newcomer can call the API at
+ * once. Returns its token, or undefined when clients exist.
+ */
+export async function ensureLocalClient (db: Kysely<DB>): Promise<string | undefined> {
+  const any = await db.selectFrom('api_clients').select('id').limit(1).executeTakeFirst()
+  if (any !== undefined) return undefined
+  const { token } = await createClient(db, { name: 'local', municipalities: 'all', scopes: [...SCOPES] })
+  return token
+}

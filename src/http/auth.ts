@@ -1,0 +1,73 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { findClientByToken, type Client, type Scope } from '../clients/clients.js'
+import { HttpProblem, problemResponses } from './problems.js'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated API client; set on every route inside `authenticated`. */
+    caller: Client
+  }
+  interface FastifyContextConfig {
+    /** The scope a client needs for this route; every authenticated route declares one. */
+    scope?: Scope
+  }
+}
+
+export interface AuthOptions {
+  rateLimit: { max: number, timeWindowMs: number }
+}
+
+const CHALLENGE = 'Bearer realm="ffb-api"'
+
+/**
+ * Registers `routes` behind bearer-token authentication. Everything under
+ * /v1 lives here; public routes (/health, /ready, /openapi.json, /docs) are
+ * registered outside, so nothing is skipped by matching URLs.
+ */
+export function authenticated (routes: (app: FastifyInstance) => Promise<void>, options: AuthOptions) {
+  return async function authenticatedContext (app: FastifyInstance): Promise<void> {
+    app.decorateRequest('caller', null as unknown as Client)
+    app.addHook('onRoute', (route) => {
+      if (route.config?.scope === undefined) {
+        throw new Error(`${route.method.toString()} ${route.url} is authenticated but declares no config.scope`)
+      }
+      const schema = route.schema ?? {}
+      route.schema = {
+        ...schema,
+        security: [{ bearerAuth: [route.config.scope] }],
+        response: { ...problemResponses(['unauthorized', 'forbidden', 'too-many-requests']), ...(schema.response as object) }
+      }
+    })
+    app.addHook('onRequest', async (request) => {
+      request.caller = await authenticate(request)
+      const scope = request.routeOptions.config.scope
+      if (scope !== undefined && !request.caller.scopes.includes(scope)) {
+        throw new HttpProblem('forbidden', `This client lacks the scope ${scope}`)
+      }
+    })
+    await app.register(rateLimit, {
+      hook: 'onRequest',
+      max: options.rateLimit.max,
+      timeWindow: options.rateLimit.timeWindowMs,
+      keyGenerator: (request) => request.caller.id,
+      errorResponseBuilder: (_request, context) => new HttpProblem('too-many-requests',
+        `At most ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`)
+    })
+    await routes(app)
+  }
+}
+
+async function authenticate (request: FastifyRequest): Promise<Client> {
+  const header = request.headers.authorization
+  if (header === undefined) {
+    throw new HttpProblem('unauthorized', 'Send Authorization: Bearer <token>', { headers: { 'www-authenticate': CHALLENGE } })
+  }
+  const match = /^Bearer ([\w-]{1,200})$/i.exec(header)
+  const client = match?.[1] === undefined ? undefined : await findClientByToken(request.server.database.db, match[1])
+  if (client === undefined) {
+    throw new HttpProblem('unauthorized', 'The bearer token is unknown or revoked',
+      { headers: { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` } })
+  }
+  return client
+}

@@ -1,0 +1,55 @@
+import {
+  sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult
+} from 'kysely'
+import type { Client } from '../clients/clients.js'
+import type { DB } from '../db/schema.js'
+import { HttpProblem } from './problems.js'
+
+/**
+ * Municipality scoping, in one place: every read, update and delete of a
+ * resource that belongs to a kommunekode starts from `scopedSelect`,
+ * `scopedUpdate` or `scopedDelete`, which only ever see the caller's
+ * municipalities. A resource outside them is therefore indistinguishable
+ * from one that does not exist (404). Creating one checks `assertServes`
+ * (403: the caller names a municipality it does not serve).
+ */
+
+/** Tables whose rows belong to one municipality. */
+export type ScopedTable = {
+  [T in keyof DB]: DB[T] extends { kommunekode: infer K } ? (string extends K ? T : never) : never
+}[keyof DB]
+
+// A Transaction<DB> is a Kysely<DB>, so these work inside a request's transaction too.
+type Executor = Kysely<DB>
+
+function served (caller: Client, table: ScopedTable) {
+  const codes = caller.municipalities === 'all' ? null : [...caller.municipalities]
+  return sql<boolean>`(${codes}::text[] IS NULL OR ${sql.ref(`${table}.kommunekode`)} = ANY(${codes}::text[]))`
+}
+
+// Kysely's overloads do not resolve for a generic table name; the casts
+// restate the builder type Kysely gives a single, known table.
+/* eslint-disable @typescript-eslint/no-empty-object-type */
+export function scopedSelect<T extends ScopedTable> (db: Executor, caller: Client, table: T): SelectQueryBuilder<DB, T, {}> {
+  return (db.selectFrom(table) as unknown as SelectQueryBuilder<DB, T, {}>).where(served(caller, table))
+}
+
+export function scopedUpdate<T extends ScopedTable> (db: Executor, caller: Client, table: T): UpdateQueryBuilder<DB, T, T, UpdateResult> {
+  return (db.updateTable(table) as unknown as UpdateQueryBuilder<DB, T, T, UpdateResult>).where(served(caller, table))
+}
+
+export function scopedDelete<T extends ScopedTable> (db: Executor, caller: Client, table: T): DeleteQueryBuilder<DB, T, DeleteResult> {
+  return (db.deleteFrom(table) as unknown as DeleteQueryBuilder<DB, T, DeleteResult>).where(served(caller, table))
+}
+/* eslint-enable @typescript-eslint/no-empty-object-type */
+
+export function serves (caller: Client, kommunekode: string): boolean {
+  return caller.municipalities === 'all' || caller.municipalities.includes(kommunekode)
+}
+
+/** For creates: the request names a kommunekode the client must serve. */
+export function assertServes (caller: Client, kommunekode: string): void {
+  if (!serves(caller, kommunekode)) {
+    throw new HttpProblem('forbidden', `This client does not serve kommunekode ${kommunekode}`)
+  }
+}

@@ -1,0 +1,140 @@
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { hashToken, revokeClient, rotateToken, type Client } from '../src/clients/clients.js'
+import { buildTestApp, createTestClient } from './helper.js'
+
+const PUBLIC = ['/health', '/ready', '/openapi.json', '/docs']
+const isPublic = (url: string): boolean => PUBLIC.some((p) => url === p || url.startsWith(`${p}/`))
+
+/** A concrete URL for a route pattern: every :param gets a well-formed id. */
+const concrete = (url: string): string => url.replace(/:\w+/g, '00000000-0000-4000-8000-000000000000').replace('*', 'x')
+
+/**
+ * How another municipality's data must stay hidden from each route. Every
+ * authenticated route needs an entry (keyed "METHOD /url"): it seeds data in
+ * municipality 101 and returns the request a client serving only 999 sends.
+ * The answer must be a 404 (a resource by id), a 403 (a create naming 101),
+ * or a 200 that does not contain the seeded marker (lists and searches).
+ * A new route fails the matrix below until it gets an entry here.
+ */
+interface Probe { url: string, payload?: object, expect: 404 | 403 | 'hidden', marker?: string }
+const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<Probe>> = {
+  'GET /v1/audit': async (app, seeder) => {
+    await app.database.db.insertInto('audit_log').values({
+      client_id: seeder.id,
+      kommunekode: '101',
+      action: 'read',
+      resource_type: 'case',
+      resource_id: 'seeded-in-101',
+      request_id: 'seed',
+      outcome: 'success',
+      status: 200
+    }).execute()
+    return { url: '/v1/audit', expect: 'hidden', marker: 'seeded-in-101' }
+  }
+}
+
+t.test('authentication', async (t) => {
+  const app = await buildTestApp(t)
+
+  t.test('a request without a token is a 401 problem with WWW-Authenticate', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/v1/audit' })
+    t.equal(res.statusCode, 401)
+    t.equal(res.headers['www-authenticate'], 'Bearer realm="ffb-api"')
+    t.match(res.json(), { type: 'urn:ffb-api:problem:unauthorized', status: 401 })
+  })
+
+  t.test('an unknown, malformed or revoked token is a 401 problem naming invalid_token', async (t) => {
+    const { client, headers } = await createTestClient(app)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 200)
+    await revokeClient(app.database.db, client.id)
+    for (const authorization of [headers.authorization, 'Bearer ffb_nosuchtoken', 'Basic dXNlcjpwYXNz', 'Bearer']) {
+      const res = await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization } })
+      t.equal(res.statusCode, 401, authorization)
+      t.equal(res.headers['www-authenticate'], 'Bearer realm="ffb-api", error="invalid_token"')
+      t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+    }
+  })
+
+  t.test('a valid token without the route\'s scope is a 403 problem', async (t) => {
+    const { headers } = await createTestClient(app, { scopes: ['cases:read'] })
+    const res = await app.inject({ method: 'GET', url: '/v1/audit', headers })
+    t.equal(res.statusCode, 403)
+    t.match(res.json(), { type: 'urn:ffb-api:problem:forbidden', detail: 'This client lacks the scope audit:read' })
+  })
+
+  t.test('rotating a token revokes the old one, unless asked to keep it', async (t) => {
+    const { client, headers } = await createTestClient(app)
+    const kept = await rotateToken(app.database.db, client.id, { keepOld: true })
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 200, 'old token kept')
+    const fresh = await rotateToken(app.database.db, client.id)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 401, 'old token revoked')
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${kept}` } })).statusCode, 401)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${fresh}` } })).statusCode, 200)
+  })
+
+  t.test('tokens are stored only as hashes: the plain token is nowhere in the database', async (t) => {
+    const { token } = await createTestClient(app)
+    const everything = await app.database.withSession(async (s) => await s.query<{ dump: string }>(
+      `SELECT (SELECT coalesce(json_agg(c)::text, '') FROM api_clients c) ||
+              (SELECT coalesce(json_agg(k)::text, '') FROM api_tokens k) ||
+              (SELECT coalesce(json_agg(a)::text, '') FROM audit_log a) AS dump`))
+    const dump = everything[0]?.dump ?? ''
+    t.ok(dump.includes(hashToken(token)), 'the hash is stored')
+    t.notOk(dump.includes(token), 'the token is not')
+    t.notOk(dump.includes(token.slice(12)), 'nor its secret part')
+  })
+})
+
+t.test('every route of the app', async (t) => {
+  const app = await buildTestApp(t)
+  const seeder = await createTestClient(app, { municipalities: ['101'] })
+  const other = await createTestClient(app, { municipalities: ['999'] })
+  const routes = app.routeTable.filter((r) => r.method !== 'HEAD' && !isPublic(r.url))
+  t.ok(routes.length > 0, 'the table lists authenticated routes')
+
+  t.test('only /health, /ready, /openapi.json and /docs are public', async (t) => {
+    t.same(app.routeTable.filter((r) => r.public && !isPublic(r.url)), [])
+  })
+
+  for (const route of routes) {
+    t.test(`${route.method} ${route.url} rejects a request without a token`, async (t) => {
+      const res = await app.inject({ method: route.method as 'GET', url: concrete(route.url) })
+      t.equal(res.statusCode, 401)
+      t.equal(res.headers['www-authenticate'], 'Bearer realm="ffb-api"')
+    })
+
+    t.test(`${route.method} ${route.url} does not reveal another municipality's data`, async (t) => {
+      const probe = probes[`${route.method} ${route.url}`]
+      if (probe === undefined) return t.fail(`add a probes entry for ${route.method} ${route.url}`)
+      const { url, payload, expect, marker } = await probe(app, seeder.client)
+      const res = await app.inject({ method: route.method as 'GET', url, payload, headers: other.headers })
+      if (expect !== 'hidden') return t.equal(res.statusCode, expect, res.body)
+      t.equal(res.statusCode, 200, res.body)
+      t.ok(marker !== undefined && !res.body.includes(marker), 'the seeded data is not in the answer')
+      const own = await app.inject({ method: route.method as 'GET', url, payload, headers: seeder.headers })
+      t.ok(marker !== undefined && own.body.includes(marker), 'while a client serving 101 sees it')
+    })
+  }
+})
+
+t.test('rate limiting answers a 429 problem with Retry-After per client', async (t) => {
+  const app = await buildTestApp(t, { config: { rateLimitMax: 3, rateLimitWindowMs: 60_000 } })
+  const busy = await createTestClient(app)
+  const calm = await createTestClient(app)
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: busy.headers })).statusCode, 200)
+  const limited = await app.inject({ method: 'GET', url: '/v1/audit', headers: busy.headers })
+  t.equal(limited.statusCode, 429)
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.match(limited.headers['retry-after'], /^\d+$/)
+  t.equal(limited.json().type, 'urn:ffb-api:problem:too-many-requests')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: calm.headers })).statusCode, 200, 'another client is not limited')
+})
+
+t.test('security headers are set', async (t) => {
+  const app = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/health' })
+  t.equal(res.headers['x-content-type-options'], 'nosniff')
+  t.match(res.headers['strict-transport-security'], /max-age=/)
+  t.match(res.headers['content-security-policy'], /default-src 'self'/)
+})
