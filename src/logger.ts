@@ -7,8 +7,18 @@ import type { LogLevel } from './config.js'
  * reach a log: known fields are redacted, and anything that looks like a CPR
  * number in a URL, an error or a message is masked as a last line of defence.
  */
-const CPR_LIKE = /(?<![\w-])\d{6}-?\d{4}(?![\w-])/g
+const CPR_LIKE = /(?<![\w-])\d{6}(?:-|%2[dD])?\d{4}(?![\w-])/g
 export const maskCpr = (text: string): string => text.replace(CPR_LIKE, '[cpr]')
+export const containsCpr = (text: string): boolean => maskCpr(text) !== text
+
+/** Masks CPR-like text in every string of plain objects and arrays (errors have their own serializer). */
+function maskDeep (value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskCpr(value)
+  if (depth > 8 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1))
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, depth + 1)]))
+}
 
 export function loggerOptions (level: LogLevel, stream?: DestinationStream): NonNullable<FastifyServerOptions['logger']> {
   const options: LoggerOptions = {
@@ -36,6 +46,9 @@ export function loggerOptions (level: LogLevel, stream?: DestinationStream): Non
         }
         return serialized
       }
+    },
+    formatters: {
+      log: (object) => maskDeep(object) as Record<string, unknown>
     },
     hooks: {
       logMethod (args, method) {

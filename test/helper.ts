@@ -111,11 +111,11 @@ export async function buildTestApp (t: Test, options: {
  * Runs a TypeScript entry point (the server, a CLI) as its own process, the
  * way tap runs test files, with the given environment.
  */
-export function spawnTs (script: string, env: Record<string, string>): ChildProcessWithoutNullStreams {
+export function spawnTs (script: string, env: Record<string, string>, args: string[] = []): ChildProcessWithoutNullStreams {
   const loader = process.execArgv.filter((arg) => arg.includes('@tapjs/typescript'))
   const clean = Object.fromEntries(Object.entries(process.env)
     .filter(([key]) => !['DATABASE_URL', 'PORT', 'HOST', 'PGLITE_DIR', 'LOG_LEVEL'].includes(key))) as Record<string, string>
-  return spawn(process.execPath, [...loader, join(ROOT, script)], { cwd: ROOT, env: { ...clean, ...env } })
+  return spawn(process.execPath, [...loader, join(ROOT, script), ...args], { cwd: ROOT, env: { ...clean, ...env } })
 }
 
 /** Collects a child's output and resolves with its exit code. */

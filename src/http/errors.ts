@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { containsCpr, maskCpr } from '../logger.js'
 import {
   HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
   type ProblemCode, type ValidationIssue
@@ -17,22 +18,37 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onRoute', (route) => {
     const schema = route.schema ?? {}
     if (schema.hide === true) return
-    const codes: ProblemCode[] = ['internal', 'unavailable']
+    const codes: ProblemCode[] = ['cpr-in-url', 'internal', 'unavailable']
     if (schema.body !== undefined) codes.push('malformed-request', 'payload-too-large', 'unsupported-media-type')
     if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined ||
       schema.headers !== undefined) codes.push('validation')
     route.schema = { ...schema, response: { ...problemResponses(codes), ...(schema.response as object) } }
+  })
+  // A CPR number in a URL ends up in proxies' and browsers' logs; refuse it
+  // everywhere, so a vendor finds out on the first call (search goes in a body).
+  app.addHook('onRequest', async (request) => {
+    if (containsCpr(safeDecode(request.url))) {
+      throw new HttpProblem('cpr-in-url', 'The URL contains what looks like a CPR number; send it in the request body')
+    }
   })
   app.setErrorHandler(sendError)
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
     sendProblem(request, reply, allowed.length === 0
-      ? new HttpProblem('not-found', `No resource at ${path}`)
+      ? new HttpProblem('not-found', `No resource at ${maskCpr(path)}`)
       : new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
         { headers: { allow: allowed.join(', ') } }))
   })
 }, { name: 'errors' })
+
+function safeDecode (url: string): string {
+  try {
+    return decodeURIComponent(url)
+  } catch {
+    return url
+  }
+}
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -102,7 +118,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     title: PROBLEMS[problem.code].title,
     status: problem.status,
     detail: problem.message,
-    instance: request.url.split('?', 1)[0],
+    instance: maskCpr(request.url.split('?', 1)[0] ?? '/'),
     requestId: request.id,
     ...(problem.extra.errors === undefined ? {} : { errors: problem.extra.errors })
   }

@@ -8,6 +8,7 @@ import Type, { type Static } from 'typebox'
 export const PROBLEMS = {
   validation: { status: 400, title: 'The request does not match the schema' },
   'malformed-request': { status: 400, title: 'The request could not be read' },
+  'cpr-in-url': { status: 400, title: 'CPR numbers must not be sent in URLs' },
   unauthorized: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Not allowed for this client' },
   'not-found': { status: 404, title: 'Not found' },
