@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import helmet from '@fastify/helmet'
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { auditPlugin } from './audit/record.js'
 import { AuditRecord, auditRoutes } from './audit/routes.js'
+import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
+import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { readMigrations } from './db/migrate.js'
@@ -12,11 +13,14 @@ import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
+import { validatorCompiler } from './http/validation.js'
 import { loggerOptions } from './logger.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database
+    /** The FFB lists, loaded and checked at start. */
+    catalogs: Catalogs
     /** Every route as registered, for tests and tools that must cover them all. */
     routeTable: Array<{ method: string, url: string, public: boolean }>
   }
@@ -28,10 +32,12 @@ export interface AppOptions {
   database: Database
   /** Overrides the logger built from config (tests pass a capturing stream or false). */
   logger?: FastifyServerOptions['logger']
+  /** Already loaded catalogs; otherwise loaded from config.catalogsDir. */
+  catalogs?: Catalogs
 }
 
 /** Builds the whole API. Never listens: server.ts does that, tests use inject. */
-export async function buildApp ({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ config, database, logger, catalogs: loaded }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimit,
@@ -39,7 +45,7 @@ export async function buildApp ({ config, database, logger }: AppOptions): Promi
     genReqId: requestId,
     frameworkErrors: sendError
   })
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  app.setValidatorCompiler(validatorCompiler(app))
   app.decorate('database', database)
   app.decorate('routeTable', [])
   app.addHook('onRoute', (route) => {
@@ -55,6 +61,10 @@ export async function buildApp ({ config, database, logger }: AppOptions): Promi
   await app.register(openapiPlugin)
   await app.register(auditPlugin)
   app.addSchema(AuditRecord)
+  // A bad catalog file stops start-up here, naming the file, the entry and the rule.
+  const catalogs = loaded ?? await loadCatalogs(config.catalogsDir)
+  app.decorate('catalogs', catalogs)
+  for (const schema of [...catalogSchemas, ...[...catalogs.lists.keys()].map((id) => catalogs.codeSchema(id))]) app.addSchema(schema)
 
   // Public: liveness, readiness and the API description.
   const schemaVersion = (await readMigrations()).at(-1)?.version ?? 0
@@ -63,6 +73,7 @@ export async function buildApp ({ config, database, logger }: AppOptions): Promi
   // Everything else needs a bearer token, a scope, and is rate-limited per client.
   await app.register(authenticated(async (api) => {
     await api.register(auditRoutes)
+    await api.register(catalogRoutes, { catalogs })
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

@@ -1,3 +1,5 @@
+import { CATALOGS_DIR } from './catalogs/catalogs.js'
+
 /**
  * Configuration from the environment, validated once at start. Every
  * variable is documented in the README's configuration table.
@@ -21,6 +23,8 @@ export interface Config {
   /** Requests per client per window before 429. */
   rateLimitMax: number
   rateLimitWindowMs: number
+  /** The catalogs/ folder: lists.json and one file per list version. */
+  catalogsDir: string
 }
 
 export class ConfigError extends Error {
@@ -43,7 +47,8 @@ export function loadConfig (env: Env = process.env): Config {
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 1, 1_000_000),
-    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000)
+    rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR)
   }
 }
 

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildApp } from './app.js'
+import { loadCatalogs } from './catalogs/catalogs.js'
 import { ensureLocalClient } from './clients/clients.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabase } from './db/database.js'
@@ -16,6 +17,8 @@ import { loggerOptions } from './logger.js'
  */
 export async function start (config: Config, extend?: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions)
+  // Checked before anything else: a bad catalog file names the file, the entry and the rule.
+  const catalogs = await loadCatalogs(config.catalogsDir)
   const database = await openDatabase(config.databaseUrl === undefined
     ? { pgliteDir: config.pgliteDir }
     : { databaseUrl: config.databaseUrl })
@@ -32,10 +35,10 @@ export async function start (config: Config, extend?: (app: FastifyInstance) => 
     if (token !== undefined) {
       log.info('created the local client "local" with every scope in every municipality')
       process.stdout.write(`\nLocal API token (shown once; keep it):\n\n  ${token}\n\n` +
-        `  curl -H 'Authorization: Bearer ${token}' http://localhost:${config.port}/v1/audit\n\n`)
+        `  curl -H 'Authorization: Bearer ${token}' http://localhost:${config.port}/v1/catalogs/maaltype\n\n`)
     }
   }
-  const app = await buildApp({ config, database })
+  const app = await buildApp({ config, database, catalogs })
   if (extend !== undefined) await extend(app)
   closeWithGrace({ delay: config.shutdownTimeoutMs, logger: app.log }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an error')

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -20,6 +21,12 @@ import { migrate, MIGRATIONS_DIR, readMigrations } from '../src/db/migrate.js'
 export const SERVER_URL = process.env.DATABASE_URL
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'ffb-api')
+
+/** KL's official files, read where they live (never copied into the project). */
+export const FFB_SOURCES = process.env.FFB_SOURCES_DIR ??
+  [join(ROOT, '..', 'shared', 'ffb-sources'), '/work/shared/ffb-sources'].find((dir) => existsSync(dir)) ??
+  join(ROOT, '..', 'shared', 'ffb-sources')
+export const FFB_CODESYSTEM = join(FFB_SOURCES, 'CodeSystem-FFB.kl-term-c32a6c2.json')
 
 export async function createTestDatabase (
   t: Test, { migrated = true, migrationsDir = MIGRATIONS_DIR } = {}

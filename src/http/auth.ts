@@ -9,8 +9,8 @@ declare module 'fastify' {
     caller: Client
   }
   interface FastifyContextConfig {
-    /** The scope a client needs for this route; every authenticated route declares one. */
-    scope?: Scope
+    /** The scope a client needs for this route ('any': every valid client); every authenticated route declares one. */
+    scope?: Scope | 'any'
   }
 }
 
@@ -35,14 +35,14 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
       const schema = route.schema ?? {}
       route.schema = {
         ...schema,
-        security: [{ bearerAuth: [route.config.scope] }],
+        security: [{ bearerAuth: route.config.scope === 'any' ? [] : [route.config.scope] }],
         response: { ...problemResponses(['unauthorized', 'forbidden', 'too-many-requests']), ...(schema.response as object) }
       }
     })
     app.addHook('onRequest', async (request) => {
       request.caller = await authenticate(request)
       const scope = request.routeOptions.config.scope
-      if (scope !== undefined && !request.caller.scopes.includes(scope)) {
+      if (scope !== undefined && scope !== 'any' && !request.caller.scopes.includes(scope)) {
         throw new HttpProblem('forbidden', `This client lacks the scope ${scope}`)
       }
     })
