@@ -14,7 +14,7 @@ import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
 import { validatorCompiler } from './http/validation.js'
-import { loggerOptions } from './logger.js'
+import { containsCpr, loggerOptions } from './logger.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,5 +83,5 @@ const INCOMING_ID = /^[\w.:-]{1,128}$/
 /** Accepts the caller's X-Request-Id when it is a plain token, so ids correlate across systems. */
 function requestId (req: IncomingMessage): string {
   const incoming = req.headers['x-request-id']
-  return typeof incoming === 'string' && INCOMING_ID.test(incoming) ? incoming : randomUUID()
+  return typeof incoming === 'string' && INCOMING_ID.test(incoming) && !containsCpr(incoming) ? incoming : randomUUID()
 }

@@ -11,12 +11,31 @@ const CPR_LIKE = /(?<![\w-])\d{6}(?:-|%2[dD])?\d{4}(?![\w-])/g
 export const maskCpr = (text: string): string => text.replace(CPR_LIKE, '[cpr]')
 export const containsCpr = (text: string): boolean => maskCpr(text) !== text
 
+/** Decodes each path segment, query key and value on its own, so one bad escape does not hide the rest. */
+export function decodeUrlParts (url: string): string {
+  return url.split(/([/?&=;+])/).map((part) => {
+    try {
+      return decodeURIComponent(part)
+    } catch {
+      return part
+    }
+  }).join('')
+}
+
+/** A URL fit for a log: CPR-shaped values masked, also when percent-encoded. */
+const maskUrl = (url: string): string => {
+  const decoded = decodeUrlParts(url)
+  return containsCpr(decoded) ? maskCpr(decoded) : url
+}
+
 /** Masks CPR-like text in every string of plain objects and arrays (errors have their own serializer). */
 function maskDeep (value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskCpr(value)
   if (depth > 8 || value === null || typeof value !== 'object') return value
   if (Array.isArray(value)) return value.map((item) => maskDeep(item, depth + 1))
-  if (Object.getPrototypeOf(value) !== Object.prototype) return value
+  const prototype: unknown = Object.getPrototypeOf(value)
+  // Plain objects, including the null-prototype ones fastify uses for query and params.
+  if (prototype !== Object.prototype && prototype !== null) return value
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskDeep(item, depth + 1)]))
 }
 
@@ -34,7 +53,7 @@ export function loggerOptions (level: LogLevel, stream?: DestinationStream): Non
     serializers: {
       req: (req: { method: string, url: string, headers: Record<string, unknown>, ip?: string }) => ({
         method: req.method,
-        url: maskCpr(req.url),
+        url: maskUrl(req.url),
         userAgent: req.headers['user-agent'],
         remoteAddress: req.ip
       }),

@@ -15,6 +15,8 @@ import { loggerOptions } from './logger.js'
  * graceful shutdown on SIGTERM/SIGINT (stop accepting, let in-flight requests
  * finish, close the database, exit 0).
  */
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1'])
+
 export async function start (config: Config, extend?: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions)
   // Checked before anything else: a bad catalog file names the file, the entry and the rule.
@@ -30,7 +32,8 @@ export async function start (config: Config, extend?: (app: FastifyInstance) => 
     await database.close()
     throw error
   }
-  if (database.engine === 'pglite') {
+  // Only for a newcomer's machine: embedded database, listening on loopback only.
+  if (database.engine === 'pglite' && LOOPBACK.has(config.host)) {
     const token = await ensureLocalClient(database.db)
     if (token !== undefined) {
       log.info('created the local client "local" with every scope in every municipality')

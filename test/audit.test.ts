@@ -18,7 +18,7 @@ async function noteRoutes (app: FastifyInstance): Promise<void> {
       schema: { body: Type.Object({ kommunekode: Type.String(), text: Type.String(), failAfterWrite: Type.Optional(Type.Boolean()) }) }
     }, async (request, reply) => {
       const body = request.body as { kommunekode: string, text: string, failAfterWrite?: boolean }
-      assertServes(request.caller, body.kommunekode)
+      assertServes(request, body.kommunekode)
       const id = await app.database.db.transaction().execute(async (trx) => {
         const row = await sql<{ id: number }>`INSERT INTO test_notes (kommunekode, text) VALUES (${body.kommunekode}, ${body.text}) RETURNING id`.execute(trx)
         const noteId = String(row.rows[0]?.id)
@@ -61,14 +61,15 @@ t.test('the audit trail', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/v1/test/notes', headers: { ...vendor.headers, 'x-request-id': 'write-2' }, payload: { kommunekode: '101', text: 'lost', failAfterWrite: true } })
     t.equal(res.statusCode, 500)
     t.notOk((await notes()).some((n) => n.text === 'lost'))
-    t.match((await auditRows(app)).filter((r) => r.request_id === 'write-2'), [{ outcome: 'failed', status: 500, action: 'create' }])
+    t.match((await auditRows(app)).filter((r) => r.request_id === 'write-2'), [{ outcome: 'failed', status: 500, action: 'create', kommunekode: '101' }])
   })
 
   t.test('a write in a municipality the client does not serve is a 403, recorded as denied', async (t) => {
     const res = await app.inject({ method: 'POST', url: '/v1/test/notes', headers: { ...vendor.headers, 'x-request-id': 'write-3' }, payload: { kommunekode: '851', text: 'no' } })
     t.equal(res.statusCode, 403)
     t.match(res.json(), { type: 'urn:ffb-api:problem:forbidden', detail: 'This client does not serve kommunekode 851' })
-    t.match((await auditRows(app)).filter((r) => r.request_id === 'write-3'), [{ outcome: 'denied', status: 403 }])
+    t.match((await auditRows(app)).filter((r) => r.request_id === 'write-3'), [{ outcome: 'denied', status: 403, kommunekode: '851' }],
+      'recorded under the municipality it targeted, for its auditors')
   })
 
   t.test('a read is recorded', async (t) => {
@@ -136,6 +137,15 @@ t.test('GET /v1/audit', async (t) => {
     const res = await get('cursor=bm9wZQ')
     t.equal(res.statusCode, 400)
     t.match(res.json().errors, [{ in: 'query', pointer: '/cursor' }])
+  })
+
+  t.test('date-times a Date cannot hold and NUL bytes are 400 problems, not 500s', async (t) => {
+    const leap = await get('from=2016-12-31T23:59:60Z')
+    t.equal(leap.statusCode, 400)
+    t.match(leap.json().errors, [{ in: 'query', pointer: '/from' }])
+    const nul = await get('resourceId=a%00b')
+    t.equal(nul.statusCode, 400)
+    t.equal(nul.json().type, 'urn:ffb-api:problem:malformed-request')
   })
 
   t.test('a bad filter is a 400 problem', async (t) => {

@@ -209,6 +209,10 @@ t.test('importing the next version from an FK-klassifikation facet export', asyn
     t.match(next, { validFrom: '2026-01-01', validTo: null, source: { format: 'fk-facet-csv', file: 'maaltype-facet.csv' } })
     t.notMatch(JSON.stringify(next), /definition|Fixture text/i, 'no definition prose')
     await t.rejects(importSource(dir, FACET_FIXTURE, { validFrom: '2025-06-01' }), /a new version must start later/)
+    await t.rejects(importSource(dir, FACET_FIXTURE, { validFrom: '2027-02-30' }), /give --valid-from YYYY-MM-DD/, 'not a calendar day')
+    await t.rejects(importSource(dir, FACET_FIXTURE, { validFrom: '2027-01-01', version: '../x' }), /may only hold letters/)
+    await t.rejects(importSource(dir, FACET_FIXTURE, { validFrom: '2027-01-01', version: '20240530' }), /version 20240530 exists/)
+    t.same((await readdir(join(dir, 'maaltype'))).sort(), ['20240530.json', '20260101.json'], 'refused imports write nothing')
   })
 
   t.test('registrations are checked against the version in force on their date', async (t) => {

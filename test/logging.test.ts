@@ -75,13 +75,20 @@ t.test('a CPR number in a URL is refused with a 400 problem and masked in the lo
   const { lines, stream } = capture()
   const app = await buildTestApp(t, { logger: loggerOptions('trace', stream) })
   const { headers } = await createTestClient(app, { municipalities: 'all' })
-  for (const url of [`/v1/audit?resourceId=${CPR}`, `/v1/cases/${CPR_DASHED}`, '/v1/audit?resourceId=010170%2D1234', `/nowhere/${CPR}`]) {
+  for (const url of [`/v1/audit?resourceId=${CPR}`, `/v1/cases/${CPR_DASHED}`, '/v1/audit?resourceId=010170%2D1234', `/nowhere/${CPR}`,
+    '/v1/audit?resourceId=%30101701234&resourceType=%ZZ']) {
     const res = await app.inject({ method: 'GET', url, headers })
     t.equal(res.statusCode, 400, url)
     t.match(res.json(), { type: 'urn:ffb-api:problem:cpr-in-url' })
     t.notOk(res.body.includes(CPR) || res.body.includes(CPR_DASHED), 'the answer does not echo it')
   }
   t.equal((await app.inject({ method: 'GET', url: '/v1/audit?from=2026-01-01T00:00:00Z', headers })).statusCode, 200, 'dates are not CPR numbers')
+  const badUrl = await app.inject({ method: 'GET', url: `/v1/catalogs/${CPR}%E0`, headers })
+  t.equal(badUrl.statusCode, 400)
+  t.notOk(badUrl.body.includes(CPR), 'a bad URL is not echoed with the CPR in it')
+  const ownId = await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': CPR_DASHED } })
+  t.not(ownId.headers['x-request-id'], CPR_DASHED, 'a CPR-shaped X-Request-Id is replaced')
+  app.log.info({ query: Object.assign(Object.create(null) as object, { q: `cpr ${CPR}` }) }, 'null-prototype objects too')
   const log = lines.join('')
   t.match(log, /\[cpr\]/)
   t.notOk(log.includes(CPR) || log.includes(CPR_DASHED) || log.includes('010170%2D1234'), 'the log does not contain it')

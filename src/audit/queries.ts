@@ -4,8 +4,8 @@ import type { DB } from '../db/schema.js'
 import { scopedSelect } from '../http/scope.js'
 
 export interface AuditFilters {
-  from?: string
-  to?: string
+  from?: Date
+  to?: Date
   clientId?: string
   resourceType?: string
   resourceId?: string
@@ -20,8 +20,8 @@ export async function listAudit (db: Kysely<DB>, caller: Client, filters: AuditF
     .orderBy('id')
     .limit(filters.limit)
   if (filters.after !== undefined) query = query.where('id', '>', filters.after)
-  if (filters.from !== undefined) query = query.where('at', '>=', new Date(filters.from))
-  if (filters.to !== undefined) query = query.where('at', '<', new Date(filters.to))
+  if (filters.from !== undefined) query = query.where('at', '>=', filters.from)
+  if (filters.to !== undefined) query = query.where('at', '<', filters.to)
   if (filters.clientId !== undefined) query = query.where('client_id', '=', filters.clientId)
   if (filters.resourceType !== undefined) query = query.where('resource_type', '=', filters.resourceType)
   if (filters.resourceId !== undefined) query = query.where('resource_id', '=', filters.resourceId)

@@ -21,6 +21,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     auditRecorded: boolean
+    /** The kommunekode a request named (set by assertServes), for records the handler did not write. */
+    auditKommunekode: string | null
   }
 }
 
@@ -53,6 +55,7 @@ export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, deta
 /** Records what a handler did not: refused or failed requests, and any it forgot. */
 export const auditPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('auditRecorded', false)
+  app.decorateRequest('auditKommunekode', null)
   app.addHook('onSend', async (request, reply, payload) => {
     const audit = request.routeOptions.config.audit
     // Without a caller (401) there is no client to attribute the attempt to; it is logged.
@@ -60,7 +63,7 @@ export const auditPlugin = fp(async (app: FastifyInstance) => {
     if (request.auditRecorded && reply.statusCode < 400) return payload
     const params = request.params as Record<string, string | undefined> | undefined
     try {
-      await recordAudit(app.database.db, request, { resourceId: params?.id ?? null, status: reply.statusCode })
+      await recordAudit(app.database.db, request, { kommunekode: request.auditKommunekode, resourceId: params?.id ?? null, status: reply.statusCode })
     } catch (error) {
       request.log.error({ err: error }, 'could not record an audit entry')
     }

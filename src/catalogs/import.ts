@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { dayBefore, loadCatalogs } from './catalogs.js'
 import type { CatalogEntry, CatalogFile, ListDefinition } from './format.js'
@@ -253,30 +254,47 @@ export async function importSource (dir: string, file: string, options: ImportOp
   const catalogs = await loadCatalogs(dir, { allowEmptyLists: true })
   const source = parseSource(file, await readFile(file))
   const validFrom = options.validFrom ?? fromCompactDate(source.version)
-  if (validFrom === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(validFrom) || Number.isNaN(Date.parse(validFrom))) {
+  if (validFrom === undefined || !isCalendarDate(validFrom)) {
     throw new ImportError('give --valid-from YYYY-MM-DD: the first day the new version is in force')
   }
   const version = options.version ?? source.version ?? validFrom.replaceAll('-', '')
+  if (!/^[A-Za-z0-9._-]+$/.test(version) || version.startsWith('.')) {
+    throw new ImportError(`version "${version}" may only hold letters, digits, ".", "_" and "-"`)
+  }
   const definitions = [...catalogs.lists.values()].map((list) => list.definition)
   const built = buildCatalogs(source, definitions, { validFrom, version })
   if (built.length === 0) throw new ImportError(`${source.file} holds the root of none of the lists in lists.json`)
   const report: ImportReport = { validFrom, version, lists: [] }
+  const writes: CatalogFile[] = []
   for (const next of built) {
     const current = catalogs.list(next.catalog)?.versions.at(-1)
     if (current !== undefined && current.validFrom >= validFrom) {
       throw new ImportError(`${next.catalog}: version ${current.version} is in force from ${current.validFrom}; a new version must start later than that`)
     }
-    if (current?.version === version) throw new ImportError(`${next.catalog}: version ${version} exists; pass --version`)
+    if (catalogs.version(next.catalog, version) !== undefined) throw new ImportError(`${next.catalog}: version ${version} exists; pass --version`)
     const diff = diffCatalogs(current, next)
     const written = !isEmptyDiff(diff) && options.dryRun !== true
-    if (written) {
-      if (current !== undefined) await writeCatalog(dir, { ...current, validTo: dayBefore(validFrom) })
-      await writeCatalog(dir, next)
-    }
+    if (written) writes.push(...(current === undefined ? [] : [{ ...current, validTo: dayBefore(validFrom) }]), next)
     report.lists.push({ list: next.catalog, diff, text: formatDiff(next.catalog, current, next, diff), written })
   }
-  if (report.lists.some((l) => l.written)) await loadCatalogs(dir, { allowEmptyLists: true })
+  if (writes.length > 0) {
+    // Written and loaded in a scratch copy first: a result the loader refuses never reaches catalogs/.
+    const scratch = await mkdtemp(join(tmpdir(), 'ffb-catalogs-'))
+    try {
+      await cp(dir, scratch, { recursive: true })
+      for (const file of writes) await writeCatalog(scratch, file)
+      await loadCatalogs(scratch, { allowEmptyLists: true })
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
+    for (const file of writes) await writeCatalog(dir, file)
+  }
   return report
+}
+
+function isCalendarDate (date: string): boolean {
+  const parsed = new Date(`${date}T00:00:00Z`)
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date
 }
 
 function fromCompactDate (version: string | undefined): string | undefined {

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
-import { containsCpr, maskCpr } from '../logger.js'
+import { containsCpr, decodeUrlParts, maskCpr } from '../logger.js'
 import {
   HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
   type ProblemCode, type ValidationIssue
@@ -27,7 +27,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   // A CPR number in a URL ends up in proxies' and browsers' logs; refuse it
   // everywhere, so a vendor finds out on the first call (search goes in a body).
   app.addHook('onRequest', async (request) => {
-    if (containsCpr(safeDecode(request.url))) {
+    if (containsCpr(decodeUrlParts(request.url))) {
       throw new HttpProblem('cpr-in-url', 'The URL contains what looks like a CPR number; send it in the request body')
     }
   })
@@ -41,14 +41,6 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
         { headers: { allow: allowed.join(', ') } }))
   })
 }, { name: 'errors' })
-
-function safeDecode (url: string): string {
-  try {
-    return decodeURIComponent(url)
-  } catch {
-    return url
-  }
-}
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -72,6 +64,10 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (status === 413) return new HttpProblem('payload-too-large', error.message)
   if (status === 415) return new HttpProblem('unsupported-media-type', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}; send application/json`)
   if (status === 400) return new HttpProblem('malformed-request', error.message)
+  // PostgreSQL refuses some text (a NUL byte, invalid encoding): the input's fault, not ours.
+  if (['22021', '22P05'].includes(String((error as { code?: unknown }).code))) {
+    return new HttpProblem('malformed-request', 'The request contains characters the database cannot store (e.g. a NUL byte)')
+  }
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable')
     return new HttpProblem('unavailable', 'The database is not reachable; retry shortly', { headers: { 'retry-after': '5' } })
@@ -117,7 +113,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     type: problemType(problem.code),
     title: PROBLEMS[problem.code].title,
     status: problem.status,
-    detail: problem.message,
+    detail: maskCpr(problem.message),
     instance: maskCpr(request.url.split('?', 1)[0] ?? '/'),
     requestId: request.id,
     ...(problem.extra.errors === undefined ? {} : { errors: problem.extra.errors })

@@ -1,6 +1,7 @@
 import {
   sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult
 } from 'kysely'
+import type { FastifyRequest } from 'fastify'
 import type { Client } from '../clients/clients.js'
 import type { DB } from '../db/schema.js'
 import { HttpProblem } from './problems.js'
@@ -47,9 +48,14 @@ export function serves (caller: Client, kommunekode: string): boolean {
   return caller.municipalities === 'all' || caller.municipalities.includes(kommunekode)
 }
 
-/** For creates: the request names a kommunekode the client must serve. */
-export function assertServes (caller: Client, kommunekode: string): void {
-  if (!serves(caller, kommunekode)) {
+/**
+ * For creates: the request names a kommunekode the client must serve. The
+ * code is kept for the audit record, so a refused attempt is visible to that
+ * municipality's auditors.
+ */
+export function assertServes (request: FastifyRequest, kommunekode: string): void {
+  request.auditKommunekode = kommunekode
+  if (!serves(request.caller, kommunekode)) {
     throw new HttpProblem('forbidden', `This client does not serve kommunekode ${kommunekode}`)
   }
 }
