@@ -23,7 +23,7 @@ export function decodeUrlParts (url: string): string {
 }
 
 /** A URL fit for a log: CPR-shaped values masked, also when percent-encoded. */
-const maskUrl = (url: string): string => {
+export const maskUrl = (url: string): string => {
   const decoded = decodeUrlParts(url)
   return containsCpr(decoded) ? maskCpr(decoded) : url
 }

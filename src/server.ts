@@ -10,13 +10,13 @@ import { openDatabase } from './db/database.js'
 import { migrate } from './db/migrate.js'
 import { loggerOptions } from './logger.js'
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1'])
+
 /**
  * Runs the API: configuration from the environment, migrations, listen, and
  * graceful shutdown on SIGTERM/SIGINT (stop accepting, let in-flight requests
  * finish, close the database, exit 0).
  */
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1'])
-
 export async function start (config: Config, extend?: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
   const log = pino(loggerOptions(config.logLevel) as pino.LoggerOptions)
   // Checked before anything else: a bad catalog file names the file, the entry and the rule.

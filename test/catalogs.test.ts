@@ -6,7 +6,7 @@ import { CATALOGS_DIR, codeSchemaId, loadCatalogs } from '../src/catalogs/catalo
 import type { CatalogFile } from '../src/catalogs/format.js'
 import { importSource, parseCsv } from '../src/catalogs/import.js'
 import { HttpProblem } from '../src/http/problems.js'
-import { buildTestApp, createTestClient, exited, FFB_CODESYSTEM, FFB_SOURCES, ROOT, spawnTs } from './helper.js'
+import { buildTestApp, createTestClient, exited, FFB_CODESYSTEM, FFB_SOURCES, ROOT, spawnEntry } from './helper.js'
 
 const FACET_FIXTURE = join(ROOT, 'test', 'fixtures', 'catalogs', 'maaltype-facet.csv')
 const IMPORTED = ['funktioner-og-forhold', 'omgivelsesfaktorer', 'aktivitet-og-deltagelse', 'funktionsevneniveau', 'stoettebehov',
@@ -160,7 +160,7 @@ t.test('the loader refuses a broken catalog, naming the file, the entry and the 
   t.test('and the server does not start on it', async (t) => {
     const dir = await copyCatalogs(t)
     await edit(dir, 'maaltype', (v) => { v.entries[1]!.parent = 'nope' })
-    const { code, stdout } = await exited(spawnTs('src/server.ts', { CATALOGS_DIR: dir, PGLITE_DIR: join(dir, '..', 'pglite'), PORT: '0', LOG_LEVEL: 'info' }))
+    const { code, stdout } = await exited(spawnEntry('src/server.ts', { CATALOGS_DIR: dir, PGLITE_DIR: join(dir, '..', 'pglite'), PORT: '0', LOG_LEVEL: 'info' }))
     t.equal(code, 1)
     t.match(stdout, /start-up failed: catalogs: maaltype\/20240530\.json, entry d41c8072-52f8-42b5-9375-ddbea454d27f: parent nope does not exist/)
   })
@@ -192,11 +192,11 @@ t.test('importing the next version from an FK-klassifikation facet export', asyn
   })
 
   t.test('the command line prints the same diff', async (t) => {
-    const { code, stdout } = await exited(spawnTs('src/catalogs/cli.ts', {}, [FACET_FIXTURE, '--valid-from', '2026-01-01', '--dry-run', '--dir', dir]))
+    const { code, stdout } = await exited(spawnEntry('src/catalogs/cli.ts', {}, [FACET_FIXTURE, '--valid-from', '2026-01-01', '--dry-run', '--dir', dir]))
     t.equal(code, 0)
     t.match(stdout, /~ relabelled 10752a63-00b4-4958-b7f4-9f3a18f74266 {2}"Fastholde funktionsevne" → "Fastholde funktionsevnen"/)
     t.match(stdout, /dry run: nothing written/)
-    const refused = await exited(spawnTs('src/catalogs/cli.ts', {}, [FACET_FIXTURE, '--dir', dir]))
+    const refused = await exited(spawnEntry('src/catalogs/cli.ts', {}, [FACET_FIXTURE, '--dir', dir]))
     t.equal(refused.code, 2)
     t.match(refused.stderr, /give --valid-from YYYY-MM-DD/)
   })

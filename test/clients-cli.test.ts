@@ -1,14 +1,14 @@
 import t from 'tap'
 import { findClientByToken } from '../src/clients/clients.js'
 import { openDatabase } from '../src/db/database.js'
-import { createServerDatabase, exited, SERVER_URL, spawnTs } from './helper.js'
+import { createServerDatabase, exited, SERVER_URL, spawnEntry } from './helper.js'
 
 t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
   const databaseUrl = SERVER_URL === undefined ? undefined : await createServerDatabase(t)
   const pgliteDir = t.testdir()
   const target = databaseUrl === undefined ? { pgliteDir } : { databaseUrl }
   const env: Record<string, string> = databaseUrl === undefined ? { PGLITE_DIR: pgliteDir } : { DATABASE_URL: databaseUrl }
-  const clients = async (...args: string[]) => await exited(spawnTs('src/clients/cli.ts', env, args))
+  const clients = async (...args: string[]) => await exited(spawnEntry('src/clients/cli.ts', env, args))
   const clientOf = async (token: string) => {
     const database = await openDatabase(target)
     try {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
-import { exited, spawnTs } from './helper.js'
+import { exited, spawnEntry } from './helper.js'
 
 t.test('loadConfig', async (t) => {
   t.test('has working defaults: embedded PGlite in ./data/pglite on port 3000', async (t) => {
@@ -37,7 +37,7 @@ t.test('loadConfig', async (t) => {
 })
 
 t.test('the server refuses to start on a bad variable, naming it, with exit code 1', async (t) => {
-  const { code, stderr } = await exited(spawnTs('src/server.ts', { PORT: 'abc' }))
+  const { code, stderr } = await exited(spawnEntry('src/server.ts', { PORT: 'abc' }))
   t.equal(code, 1)
   t.match(stderr, 'Invalid environment variable PORT: expected a whole number from 0 to 65535, got "abc"')
 })

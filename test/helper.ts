@@ -120,7 +120,7 @@ export async function buildTestApp (t: Test, options: {
  * test` builds first, and a spawn through the TypeScript loader costs ~5 s
  * more — other scripts (test fixtures) through tap's loader.
  */
-export function spawnTs (script: string, env: Record<string, string>, args: string[] = []): ChildProcessWithoutNullStreams {
+export function spawnEntry (script: string, env: Record<string, string>, args: string[] = []): ChildProcessWithoutNullStreams {
   const clean = Object.fromEntries(Object.entries(process.env)
     .filter(([key]) => !['DATABASE_URL', 'PORT', 'HOST', 'PGLITE_DIR', 'LOG_LEVEL'].includes(key))) as Record<string, string>
   const entry = script.startsWith('src/')

@@ -76,7 +76,7 @@ t.test('a CPR number in a URL is refused with a 400 problem and masked in the lo
   const app = await buildTestApp(t, { logger: loggerOptions('trace', stream) })
   const { headers } = await createTestClient(app, { municipalities: 'all' })
   for (const url of [`/v1/audit?resourceId=${CPR}`, `/v1/cases/${CPR_DASHED}`, '/v1/audit?resourceId=010170%2D1234', `/nowhere/${CPR}`,
-    '/v1/audit?resourceId=%30101701234&resourceType=%ZZ']) {
+    '/v1/audit?resourceId=%30101701234&resourceType=%ZZ', '/v1/cases/%30101701234']) {
     const res = await app.inject({ method: 'GET', url, headers })
     t.equal(res.statusCode, 400, url)
     t.match(res.json(), { type: 'urn:ffb-api:problem:cpr-in-url' })

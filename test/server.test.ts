@@ -3,7 +3,7 @@ import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../src/db/database.js'
-import { createServerDatabase, exited, SERVER_URL, spawnTs } from './helper.js'
+import { createServerDatabase, exited, SERVER_URL, spawnEntry } from './helper.js'
 
 /** Environment for a server process on its own fresh database. */
 async function databaseEnv (t: Test): Promise<Record<string, string>> {
@@ -12,7 +12,7 @@ async function databaseEnv (t: Test): Promise<Record<string, string>> {
 
 /** Starts a server process on a free port and resolves once it listens. */
 async function startServer (t: Test, script: string, env: Record<string, string>) {
-  const child = spawnTs(script, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
+  const child = spawnEntry(script, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
   const done = exited(child)
   t.teardown(() => { child.kill('SIGKILL') })
   let output = ''

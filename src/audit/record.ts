@@ -41,7 +41,7 @@ export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, deta
   const status = details.status ?? 200
   await db.insertInto('audit_log').values({
     client_id: request.caller.id,
-    kommunekode: details.kommunekode ?? null,
+    kommunekode: details.kommunekode ?? request.auditKommunekode,
     action: audit.action,
     resource_type: audit.resource,
     resource_id: details.resourceId ?? null,
@@ -63,7 +63,7 @@ export const auditPlugin = fp(async (app: FastifyInstance) => {
     if (request.auditRecorded && reply.statusCode < 400) return payload
     const params = request.params as Record<string, string | undefined> | undefined
     try {
-      await recordAudit(app.database.db, request, { kommunekode: request.auditKommunekode, resourceId: params?.id ?? null, status: reply.statusCode })
+      await recordAudit(app.database.db, request, { resourceId: params?.id ?? null, status: reply.statusCode })
     } catch (error) {
       request.log.error({ err: error }, 'could not record an audit entry')
     }

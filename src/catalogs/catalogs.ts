@@ -41,9 +41,19 @@ export const dayBefore = (date: string): string => {
 
 export class Catalogs {
   readonly lists: ReadonlyMap<string, CatalogList>
+  /** Each version's entries by code: registrations look codes up on every write. */
+  readonly #byCode = new Map<CatalogFile, Map<string, CatalogEntry>>()
 
   constructor (lists: CatalogList[]) {
     this.lists = new Map(lists.map((list) => [list.id, list]))
+    for (const version of lists.flatMap((list) => list.versions)) {
+      this.#byCode.set(version, new Map(version.entries.map((entry) => [entry.code, entry])))
+    }
+  }
+
+  /** A code's entry in one version. */
+  codeIn (version: CatalogFile, code: string): CatalogEntry | undefined {
+    return this.#byCode.get(version)?.get(code)
   }
 
   list (id: string): CatalogList | undefined {
@@ -75,15 +85,15 @@ export class Catalogs {
     if (version === undefined) {
       return fail(`no version of ${id} is in force on ${date} (the first is valid from ${list.versions[0]?.validFrom ?? '—'})`)
     }
-    const entry = version.entries.find((e) => e.code === code)
+    const entry = this.codeIn(version, code)
     if (entry === undefined) {
-      const later = list.versions.find((v) => v.validFrom > date && v.entries.some((e) => e.code === code))
-      const earlier = [...list.versions].reverse().find((v) => v.validFrom < version.validFrom && v.entries.some((e) => e.code === code))
-      if (earlier !== undefined) {
+      // Versions are oldest first: the first other version with the code says whether it was retired or is yet to come.
+      const other = list.versions.find((v) => v !== version && this.codeIn(v, code) !== undefined)
+      if (other === undefined) return fail(`${code} is not a code of ${id} (version ${version.version})`)
+      if (other.validFrom < version.validFrom) {
         return fail(`${code} of ${id} was retired by version ${version.version} (in force from ${version.validFrom}); registrations dated ${date} cannot use it`)
       }
-      if (later !== undefined) return fail(`${code} of ${id} is introduced by version ${later.version} from ${later.validFrom}; not yet valid on ${date}`)
-      return fail(`${code} is not a code of ${id} (version ${version.version})`)
+      return fail(`${code} of ${id} is introduced by version ${other.version} from ${other.validFrom}; not yet valid on ${date}`)
     }
     if (!entry.selectable) return fail(`${code} (${entry.label}) of ${id} is a grouping, not a registrable code`)
     return entry
@@ -94,7 +104,7 @@ export class Catalogs {
     const versions = this.lists.get(id)?.versions ?? []
     const atDate = this.versionAt(id, date)
     for (const version of [...(atDate === undefined ? [] : [atDate]), ...[...versions].reverse()]) {
-      const entry = version.entries.find((e) => e.code === code)
+      const entry = this.codeIn(version, code)
       if (entry !== undefined) return { version, entry }
     }
     return undefined
@@ -201,7 +211,6 @@ async function loadVersions (dir: string, definition: ListDefinition, allowEmpty
 function checkVersion (version: CatalogFile, file: string, list: string, stem: string): void {
   if (version.catalog !== list) throw new CatalogError(file, `catalog is "${version.catalog}" but the file is in ${list}/`)
   if (version.version !== stem) throw new CatalogError(file, `version is "${version.version}" but the file is named ${stem}.json`)
-  if (Number.isNaN(Date.parse(version.validFrom))) throw new CatalogError(file, `validFrom ${version.validFrom} is not a date`)
   if (version.validTo !== null && version.validTo < version.validFrom) {
     throw new CatalogError(file, `validTo ${version.validTo} is before validFrom ${version.validFrom}`)
   }

@@ -6,7 +6,8 @@ import Type, { type Static } from 'typebox'
  * Described in catalogs/README.md.
  */
 
-const IsoDate = Type.String({ format: 'date' })
+/** A calendar day, YYYY-MM-DD (TypeBox's date format refuses 2023-02-30). */
+export const IsoDate = Type.String({ format: 'date' })
 
 export const ListDefinition = Type.Object({
   id: Type.String({ pattern: '^[a-z][a-z0-9-]*$' }),

@@ -3,7 +3,8 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { dayBefore, loadCatalogs } from './catalogs.js'
-import type { CatalogEntry, CatalogFile, ListDefinition } from './format.js'
+import { Check } from 'typebox/value'
+import { IsoDate, type CatalogEntry, type CatalogFile, type ListDefinition } from './format.js'
 
 /**
  * The importer: reads an official source — KL's FHIR CodeSystem or the
@@ -254,7 +255,7 @@ export async function importSource (dir: string, file: string, options: ImportOp
   const catalogs = await loadCatalogs(dir, { allowEmptyLists: true })
   const source = parseSource(file, await readFile(file))
   const validFrom = options.validFrom ?? fromCompactDate(source.version)
-  if (validFrom === undefined || !isCalendarDate(validFrom)) {
+  if (validFrom === undefined || !Check(IsoDate, validFrom)) {
     throw new ImportError('give --valid-from YYYY-MM-DD: the first day the new version is in force')
   }
   const version = options.version ?? source.version ?? validFrom.replaceAll('-', '')
@@ -290,11 +291,6 @@ export async function importSource (dir: string, file: string, options: ImportOp
     for (const file of writes) await writeCatalog(dir, file)
   }
   return report
-}
-
-function isCalendarDate (date: string): boolean {
-  const parsed = new Date(`${date}T00:00:00Z`)
-  return /^\d{4}-\d{2}-\d{2}$/.test(date) && !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === date
 }
 
 function fromCompactDate (version: string | undefined): string | undefined {

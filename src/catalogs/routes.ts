@@ -136,8 +136,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
     }
   }, async (request, reply) => {
     const { list, code } = request.params
-    const { source: _source, entries, ...version } = pick(list, request.query)
-    const entry = entries.find((e) => e.code === code)
+    const found = pick(list, request.query)
+    const { source: _source, entries: _entries, ...version } = found
+    const entry = catalogs.codeIn(found, code)
     if (entry === undefined) {
       const elsewhere = catalogs.entry(list, code)
       throw new HttpProblem('not-found', elsewhere === undefined

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
-import { containsCpr, decodeUrlParts, maskCpr } from '../logger.js'
+import { containsCpr, decodeUrlParts, maskCpr, maskUrl } from '../logger.js'
 import {
   HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
   type ProblemCode, type ValidationIssue
@@ -36,7 +36,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
     sendProblem(request, reply, allowed.length === 0
-      ? new HttpProblem('not-found', `No resource at ${maskCpr(path)}`)
+      ? new HttpProblem('not-found', `No resource at ${maskUrl(path)}`)
       : new HttpProblem('method-not-allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}`,
         { headers: { allow: allowed.join(', ') } }))
   })
@@ -114,7 +114,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     title: PROBLEMS[problem.code].title,
     status: problem.status,
     detail: maskCpr(problem.message),
-    instance: maskCpr(request.url.split('?', 1)[0] ?? '/'),
+    instance: maskUrl(request.url.split('?', 1)[0] ?? '/'),
     requestId: request.id,
     ...(problem.extra.errors === undefined ? {} : { errors: problem.extra.errors })
   }
