@@ -6,6 +6,10 @@ import { auditPlugin } from './audit/record.js'
 import { AuditRecord, auditRoutes } from './audit/routes.js'
 import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
 import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
+import { caseRoutes } from './cases/routes.js'
+import { Case } from './cases/schemas.js'
+import { investigationRoutes } from './investigation/routes.js'
+import { Registration } from './investigation/schemas.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { readMigrations } from './db/migrate.js'
@@ -14,6 +18,7 @@ import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
 import { validatorCompiler } from './http/validation.js'
+import { writesPlugin } from './http/writes.js'
 import { containsCpr, loggerOptions } from './logger.js'
 
 declare module 'fastify' {
@@ -60,7 +65,10 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(helmet)
   await app.register(openapiPlugin)
   await app.register(auditPlugin)
-  app.addSchema(AuditRecord)
+  await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
+  // Shared schemas live at the root: a plugin that adds its own gets fastify's
+  // default validator instead of ours (validation.ts).
+  for (const schema of [AuditRecord, Case, Registration]) app.addSchema(schema)
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
   const catalogs = loaded ?? await loadCatalogs(config.catalogsDir)
   app.decorate('catalogs', catalogs)
@@ -74,6 +82,8 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(authenticated(async (api) => {
     await api.register(auditRoutes)
     await api.register(catalogRoutes, { catalogs })
+    await api.register(caseRoutes)
+    await api.register(investigationRoutes)
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

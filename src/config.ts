@@ -25,6 +25,8 @@ export interface Config {
   rateLimitWindowMs: number
   /** The catalogs/ folder: lists.json and one file per list version. */
   catalogsDir: string
+  /** How long a write's Idempotency-Key is remembered, in seconds. */
+  idempotencyTtlSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -48,7 +50,8 @@ export function loadConfig (env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
-    catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR)
+    catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR),
+    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400)
   }
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { randomUUID } from 'node:crypto'
 import { hashToken, revokeClient, rotateToken, type Client } from '../src/clients/clients.js'
+import { THEMES } from '../src/investigation/schemas.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
 const PUBLIC = ['/health', '/ready', '/openapi.json', '/docs']
@@ -19,6 +21,37 @@ const concrete = (url: string): string => url.replace(/:\w+/g, '00000000-0000-40
  */
 interface Probe { url: string, payload?: object, expect: 404 | 403 | 'hidden' | 'no citizen data', marker?: string }
 const noCitizenData = (url: string) => async (): Promise<Probe> => ({ url, expect: 'no citizen data' })
+
+/** A case in municipality 101 with one registration of each theme, written straight to the database. */
+async function seedCase (app: FastifyInstance): Promise<{ caseId: string, registrations: Record<string, string> }> {
+  const caseId = randomUUID()
+  await app.database.db.insertInto('cases').values({ id: caseId, kommunekode: '101', cpr: '0101904321', borgerens_oensker: null, opened_at: new Date() }).execute()
+  const registrations: Record<string, string> = {}
+  for (const theme of THEMES) {
+    registrations[theme.id] = randomUUID()
+    await app.database.db.insertInto('theme_registrations').values({
+      id: registrations[theme.id]!,
+      case_id: caseId,
+      kommunekode: '101',
+      theme: theme.id,
+      undertema: theme.example.undertema as string,
+      funktionsevneniveau: (theme.example.funktionsevneniveau as string | undefined) ?? null,
+      registered_at: new Date(),
+      catalog_version: '20240530'
+    }).execute()
+  }
+  return { caseId, registrations }
+}
+
+const byId = (path: (seeded: Awaited<ReturnType<typeof seedCase>>) => string, payload?: object) =>
+  async (app: FastifyInstance): Promise<Probe> => ({ url: path(await seedCase(app)), payload, expect: 404 })
+
+const themeProbes = Object.fromEntries(THEMES.flatMap((theme) => [
+  [`POST /v1/cases/:id/investigation/${theme.id}`, byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}`, theme.example)],
+  [`GET /v1/cases/:id/investigation/${theme.id}`, byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}`)],
+  [`GET /v1/cases/:id/investigation/${theme.id}/:registrationId`,
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}`)]
+]))
 const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<Probe>> = {
   'GET /v1/audit': async (app, seeder) => {
     await app.database.db.insertInto('audit_log').values({
@@ -36,7 +69,16 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   // The FFB lists are the same for every municipality.
   'GET /v1/catalogs': noCitizenData('/v1/catalogs'),
   'GET /v1/catalogs/:list': noCitizenData('/v1/catalogs/maaltype'),
-  'GET /v1/catalogs/:list/:code': noCitizenData('/v1/catalogs/maaltype/d41c8072-52f8-42b5-9375-ddbea454d27f')
+  'GET /v1/catalogs/:list/:code': noCitizenData('/v1/catalogs/maaltype/d41c8072-52f8-42b5-9375-ddbea454d27f'),
+  'POST /v1/cases': async () => ({ url: '/v1/cases', payload: { kommunekode: '101', cpr: '0101904321' }, expect: 403 }),
+  'GET /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`),
+  'PATCH /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`, { diagnoser: [] }),
+  'GET /v1/cases': async (app) => ({ url: '/v1/cases', expect: 'hidden', marker: (await seedCase(app)).caseId }),
+  'POST /v1/cases/search': async (app) => ({
+    url: '/v1/cases/search', payload: { cpr: '0101904321' }, expect: 'hidden', marker: (await seedCase(app)).caseId
+  }),
+  'GET /v1/cases/:id/investigation': byId((s) => `/v1/cases/${s.caseId}/investigation`),
+  ...themeProbes
 }
 
 t.test('authentication', async (t) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { decodeCursor, Page, PageQuery, toPage } from '../http/paging.js'
-import { HttpProblem } from '../http/problems.js'
+import { decodeCursor, isSafeInteger, Page, PageQuery, toPage } from '../http/paging.js'
+import { parseInstant } from '../http/instants.js'
 import { recordAudit } from './record.js'
 import { listAudit } from './queries.js'
 
@@ -27,19 +27,8 @@ const AuditQuery = Type.Object({
   ...PageQuery
 }, { additionalProperties: false })
 
-/** RFC 3339 allows what a Date cannot hold (leap seconds, zone suffixes): a 400, not a 500. */
-function instant (value: string | undefined, name: string): Date | undefined {
-  if (value === undefined) return undefined
-  const date = new Date(value)
-  if (Number.isNaN(date.getTime())) {
-    throw new HttpProblem('validation', `${name} is not an instant this API can use`, {
-      errors: [{ in: 'query', pointer: `/${name}`, code: 'format', message: 'use an RFC 3339 date-time such as 2026-01-01T00:00:00Z' }]
-    })
-  }
-  return date
-}
-
-const isKey = (value: unknown): value is number => Number.isSafeInteger(value)
+const instant = (value: string | undefined, name: string): Date | undefined =>
+  value === undefined ? undefined : parseInstant(value, 'query', `/${name}`)
 
 /** GET /v1/audit: the audit trail of the caller's municipalities, oldest first. */
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -53,7 +42,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { limit = 100, cursor, from, to, ...filters } = request.query
-    const after = cursor === undefined ? undefined : decodeCursor(cursor, isKey)
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
     const rows = await listAudit(app.database.db, request.caller, {
       ...filters, from: instant(from, 'from'), to: instant(to, 'to'), after, limit: limit + 1
     })

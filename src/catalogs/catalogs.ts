@@ -30,8 +30,13 @@ export interface CatalogList {
   versions: CatalogFile[]
 }
 
+const DANISH_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' })
+
+/** The day an instant falls on in Denmark, as YYYY-MM-DD: the date a registration's codes are checked on. */
+export const dayInDenmark = (instant: Date): string => DANISH_DAY.format(instant)
+
 /** Today in Denmark, as YYYY-MM-DD. */
-export const today = (): string => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' }).format(new Date())
+export const today = (): string => dayInDenmark(new Date())
 
 export const dayBefore = (date: string): string => {
   const d = new Date(`${date}T00:00:00Z`)
@@ -44,11 +49,36 @@ export class Catalogs {
   /** Each version's entries by code: registrations look codes up on every write. */
   readonly #byCode = new Map<CatalogFile, Map<string, CatalogEntry>>()
 
+  /** Each list's registrable codes in any version: what its code schema allows. */
+  readonly #registrable = new Map<string, Set<string>>()
+
   constructor (lists: CatalogList[]) {
     this.lists = new Map(lists.map((list) => [list.id, list]))
-    for (const version of lists.flatMap((list) => list.versions)) {
-      this.#byCode.set(version, new Map(version.entries.map((entry) => [entry.code, entry])))
+    for (const list of lists) {
+      const codes = new Set<string>()
+      for (const version of list.versions) {
+        this.#byCode.set(version, new Map(version.entries.map((entry) => [entry.code, entry])))
+        for (const entry of version.entries) if (entry.selectable) codes.add(entry.code)
+      }
+      this.#registrable.set(list.id, codes)
     }
+  }
+
+  /**
+   * Explains a value a code schema refused: which list the field takes and,
+   * when the value is a code of another list, which (e.g. an A&D sub-theme
+   * sent as F&F). Undefined when `allowed` is no list's code schema.
+   */
+  explainRefusal (allowed: readonly unknown[], value: unknown): string | undefined {
+    const list = [...this.lists.values()].find((l) => {
+      const codes = this.#registrable.get(l.id)!
+      return codes.size === allowed.length && allowed.every((code) => codes.has(code as string))
+    })
+    if (list === undefined) return undefined
+    const other = [...this.lists.values()].find((l) => this.#registrable.get(l.id)!.has(value as string))
+    const grouping = typeof value === 'string' && list.versions.some((v) => this.codeIn(v, value) !== undefined)
+    return `is not a registrable code of ${list.title} (GET /v1/catalogs/${list.id})` +
+      (other !== undefined ? `; it is a code of ${other.title}` : grouping ? '; it is a grouping (overtema), not a registrable code' : '')
   }
 
   /** A code's entry in one version. */
@@ -97,6 +127,11 @@ export class Catalogs {
     }
     if (!entry.selectable) return fail(`${code} (${entry.label}) of ${id} is a grouping, not a registrable code`)
     return entry
+  }
+
+  /** A stored code with its label as of a date (null when no loaded version knows it), for answers. */
+  coded (id: string, code: string, date?: string): { code: string, label: string | null } {
+    return { code, label: this.entry(id, code, date)?.entry.label ?? null }
   }
 
   /** The entry of a code as of a date, falling back to the newest version that has it: stored data stays readable. */

@@ -26,7 +26,13 @@ const CatalogTreeNode = Type.Object({
   children: Type.Optional(Type.Array(Type.Ref('CatalogTreeNode'), { description: 'With ?tree=true: the entries below this one' }))
 }, { $id: 'CatalogTreeNode', description: 'A catalog entry; with ?tree=true, nested' })
 
-export const catalogSchemas = [CatalogTreeNode]
+/** A code in an answer, with its label from the catalog (as of the registration's date). */
+const Coded = Type.Object({
+  code: Type.String({ description: 'The official code (FK-klassifikation UUID)' }),
+  label: Type.Union([Type.String(), Type.Null()], { description: 'The label; null only for a code no loaded catalog version knows' })
+}, { $id: 'Coded', description: 'A catalog code and its label' })
+
+export const catalogSchemas = [CatalogTreeNode, Coded]
 
 const ListParams = Type.Object({ list: Type.String({ maxLength: 100, description: 'List id, e.g. aktivitet-og-deltagelse' }) })
 

@@ -6,6 +6,9 @@ export interface DB {
   api_clients: ApiClientsTable
   api_tokens: ApiTokensTable
   audit_log: AuditLogTable
+  cases: CasesTable
+  theme_registrations: ThemeRegistrationsTable
+  idempotency_keys: IdempotencyKeysTable
 }
 
 export interface SchemaMigrationsTable {
@@ -45,4 +48,47 @@ export interface AuditLogTable {
   request_id: string
   outcome: string
   status: number
+}
+
+export interface CasesTable {
+  id: string
+  seq: Generated<number>
+  kommunekode: string
+  cpr: string
+  borgerens_oensker: string | null
+  diagnoser: ColumnType<string[], string[] | undefined, string[]>
+  opened_at: Date
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  changed_at: Generated<Date>
+}
+
+export interface ThemeRegistrationsTable {
+  id: string
+  seq: Generated<number>
+  case_id: string
+  kommunekode: string
+  theme: string
+  undertema: string
+  funktionsevneniveau: string | null
+  oplysninger_fra_borgeren: string | null
+  oplysninger_fra_andre: string | null
+  sagsbehandlers_bemaerkninger: string | null
+  registered_at: Date
+  catalog_version: string
+  created_at: Generated<Date>
+}
+
+export interface IdempotencyKeysTable {
+  client_id: string
+  key: string
+  fingerprint: string
+  status: number
+  headers: string
+  body: string
+  resource_id: string | null
+  kommunekode: string | null
+  created_at: Generated<Date>
+  expires_at: Date
 }

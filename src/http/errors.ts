@@ -57,7 +57,8 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (error instanceof HttpProblem) return error
   if (error.validation !== undefined) {
     const part = PART[error.validationContext ?? 'body'] ?? 'body'
-    const errors = toIssues(error.validation, part)
+    const errors = toIssues(error.validation, part, (allowed, pointer) =>
+      request.server.catalogs?.explainRefusal(allowed, valueAt(partOf(request, error.validationContext), pointer)))
     return new HttpProblem('validation', `${errors.length} schema violation(s) in the request ${part}`, { errors })
   }
   const status = error.statusCode ?? 500
@@ -87,7 +88,10 @@ interface SchemaError {
 }
 
 /** One issue per offending field: missing and unknown properties get their own pointer. */
-function toIssues (validation: FastifyError['validation'], part: ValidationIssue['in']): ValidationIssue[] {
+function toIssues (
+  validation: FastifyError['validation'], part: ValidationIssue['in'],
+  explainEnum: (allowed: unknown[], pointer: string) => string | undefined
+): ValidationIssue[] {
   const issues = new Map<string, ValidationIssue>()
   const add = (pointer: string, code: string, message: string): void => {
     issues.set(`${pointer} ${code}`, { in: part, pointer, code, message })
@@ -98,11 +102,27 @@ function toIssues (validation: FastifyError['validation'], part: ValidationIssue
       for (const name of names('requiredProperties')) add(`${error.instancePath}/${escape(name)}`, 'required', 'is required')
     } else if (error.keyword === 'additionalProperties') {
       for (const name of names('additionalProperties')) add(`${error.instancePath}/${escape(name)}`, 'additionalProperties', 'is not an allowed property')
+    } else if (error.keyword === 'enum') {
+      // A catalog code field: name the list, and the list the value is from.
+      add(error.instancePath, 'enum', explainEnum(names('allowedValues'), error.instancePath) ?? error.message ?? 'enum')
     } else if (!(error.keyword === 'boolean' && error.schemaPath.endsWith('/additionalProperties'))) {
       add(error.instancePath, error.keyword, error.message ?? error.keyword)
     }
   }
   return [...issues.values()]
+}
+
+const partOf = (request: FastifyRequest, context: FastifyError['validationContext']): unknown =>
+  context === 'querystring' ? request.query : context === 'params' ? request.params : context === 'headers' ? request.headers : request.body
+
+/** The value at a JSON Pointer, if any. */
+function valueAt (root: unknown, pointer: string): unknown {
+  let value = root
+  for (const token of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined
+    value = (value as Record<string, unknown>)[token.replaceAll('~1', '/').replaceAll('~0', '~')]
+  }
+  return value
 }
 
 /** RFC 6901 escaping of one reference token. */

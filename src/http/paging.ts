@@ -21,6 +21,9 @@ export function encodeCursor (key: unknown): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url')
 }
 
+/** The key check of a cursor over an integer sequence. */
+export const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value)
+
 /** Decodes a cursor this API issued; anything else is a 400 pointing at ?cursor. */
 export function decodeCursor<K> (cursor: string, isKey: (value: unknown) => value is K): K {
   let value: unknown

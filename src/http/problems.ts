@@ -13,9 +13,13 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'Not allowed for this client' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  'precondition-failed': { status: 412, title: 'The resource has changed since the ETag in If-Match was read' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'catalog-code': { status: 422, title: 'A code is not valid in its catalog on the registration date' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used for a different request' },
+  'precondition-required': { status: 428, title: 'This update requires an If-Match header with the resource\'s ETag' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal server error' },
   unavailable: { status: 503, title: 'Service unavailable' }

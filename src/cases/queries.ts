@@ -1,0 +1,78 @@
+import type { Selectable } from 'kysely'
+import type { Client } from '../clients/clients.js'
+import type { CasesTable } from '../db/schema.js'
+import { HttpProblem } from '../http/problems.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { Case } from './schemas.js'
+
+export type CaseRow = Selectable<CasesTable>
+
+export const toCase = (row: CaseRow): Case => ({
+  id: row.id,
+  kommunekode: row.kommunekode,
+  cpr: row.cpr,
+  borgerensOensker: row.borgerens_oensker,
+  diagnoser: row.diagnoser,
+  openedAt: row.opened_at.toISOString(),
+  version: row.version,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString()
+})
+
+export async function insertCase (trx: Executor, values: {
+  id: string, kommunekode: string, cpr: string, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
+}): Promise<CaseRow> {
+  return await trx.insertInto('cases').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+/** A case the caller may see; with `forUpdate`, locked until the transaction ends. */
+export async function findCase (db: Executor, caller: Client, id: string, { forUpdate = false } = {}): Promise<CaseRow | undefined> {
+  const query = scopedSelect(db, caller, 'cases').selectAll().where('id', '=', id)
+  return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
+}
+
+/** The case, in the caller's municipalities; a 404 problem otherwise, as if it did not exist. */
+export async function requireCase (db: Executor, caller: Client, id: string, options: { forUpdate?: boolean } = {}): Promise<CaseRow> {
+  const row = await findCase(db, caller, id, options)
+  if (row === undefined) throw new HttpProblem('not-found', `No case ${id} in the municipalities this client serves`)
+  return row
+}
+
+export async function updateCase (trx: Executor, id: string, changes: { borgerens_oensker?: string | null, diagnoser?: string[] }): Promise<CaseRow> {
+  const now = new Date()
+  return await trx.updateTable('cases')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: now, changed_at: now }))
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Marks that something on the case changed (a registration, later goals and decisions). */
+export async function touchCase (trx: Executor, id: string): Promise<void> {
+  await trx.updateTable('cases').set({ changed_at: new Date() }).where('id', '=', id).execute()
+}
+
+export interface CaseFilters {
+  kommunekode?: string
+  openedSince?: Date
+  changedSince?: Date
+  after?: number
+  limit: number
+}
+
+export async function listCases (db: Executor, caller: Client, filters: CaseFilters): Promise<CaseRow[]> {
+  let query = scopedSelect(db, caller, 'cases').selectAll().orderBy('seq').limit(filters.limit)
+  if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
+  if (filters.openedSince !== undefined) query = query.where('opened_at', '>=', filters.openedSince)
+  if (filters.changedSince !== undefined) query = query.where('changed_at', '>=', filters.changedSince)
+  if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
+  return await query.execute()
+}
+
+/** Every case of a citizen in the caller's municipalities, oldest first. */
+export async function casesOfCitizen (db: Executor, caller: Client, cpr: string, kommunekode?: string): Promise<CaseRow[]> {
+  let query = scopedSelect(db, caller, 'cases').selectAll().where('cpr', '=', cpr).orderBy('opened_at').orderBy('seq')
+  if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
+  return await query.execute()
+}

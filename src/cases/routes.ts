@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { IdParams } from '../http/fields.js'
+import { parseInstant, registrationInstant } from '../http/instants.js'
+import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
+import { problemResponses } from '../http/problems.js'
+import { assertServes } from '../http/scope.js'
+import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { normalizeCpr } from './cpr.js'
+import { casesOfCitizen, insertCase, listCases, requireCase, toCase, updateCase } from './queries.js'
+import { CaseCreate, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
+
+/**
+ * /v1/cases: open, read, change, list and search cases (VUM phase 1).
+ * A case outside the caller's municipalities is a 404, as if it did not exist.
+ */
+
+export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post('/cases', {
+    config: { scope: 'cases:write', audit: { action: 'create', resource: 'case' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'Open a case for a citizen (sagsåbning)',
+      headers: CreateHeaders,
+      body: CaseCreate,
+      response: { 201: withHeaders(Type.Ref('Case'), ['location', 'etag', 'idempotent-replayed']) }
+    }
+  }, async (request, reply) => {
+    const { kommunekode, cpr, borgerensOensker, diagnoser, openedAt } = request.body
+    assertServes(request, kommunekode)
+    const values = {
+      id: randomUUID(),
+      kommunekode,
+      cpr: normalizeCpr(cpr),
+      borgerens_oensker: borgerensOensker ?? null,
+      diagnoser: diagnoser ?? [],
+      opened_at: registrationInstant(openedAt, '/openedAt')
+    }
+    return await write(request, reply, async (trx) => {
+      const row = await insertCase(trx, values)
+      return { status: 201, body: toCase(row), location: `/v1/cases/${row.id}`, etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode }
+    })
+  })
+
+  app.get('/cases/:id', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'case' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'Read a case; the ETag header is what an update sends in If-Match',
+      params: IdParams,
+      response: { 200: withHeaders(Type.Ref('Case'), ['etag']), ...problemResponses(['not-found']) }
+    }
+  }, async (request, reply) => {
+    const row = await requireCase(app.database.db, request.caller, request.params.id)
+    await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(row.id, row.version))
+    return toCase(row)
+  })
+
+  app.patch('/cases/:id', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'case' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'Change a case\'s wishes or diagnoses; requires If-Match',
+      params: IdParams,
+      headers: UpdateHeaders,
+      body: CasePatch,
+      response: { 200: withHeaders(Type.Ref('Case'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found']) }
+    }
+  }, async (request, reply) => {
+    const { borgerensOensker, diagnoser } = request.body
+    return await write(request, reply, async (trx) => {
+      const current = await requireCase(trx, request.caller, request.params.id, { forUpdate: true })
+      assertIfMatch(request, current.id, current.version)
+      const row = await updateCase(trx, current.id, {
+        ...(borgerensOensker === undefined ? {} : { borgerens_oensker: borgerensOensker }),
+        ...(diagnoser === undefined ? {} : { diagnoser })
+      })
+      return { status: 200, body: toCase(row), etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode: row.kommunekode }
+    })
+  })
+
+  app.get('/cases', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'case' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'List cases of the municipalities this client serves, oldest first',
+      querystring: CaseListQuery,
+      response: { 200: Page(Type.Ref('Case')) }
+    }
+  }, async (request) => {
+    const { limit = 100, cursor, kommunekode, openedSince, changedSince } = request.query
+    const rows = await listCases(app.database.db, request.caller, {
+      kommunekode,
+      openedSince: openedSince === undefined ? undefined : parseInstant(openedSince, 'query', '/openedSince'),
+      changedSince: changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince'),
+      after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger),
+      limit: limit + 1
+    })
+    await recordAudit(app.database.db, request, { kommunekode: kommunekode ?? null })
+    return toPage(rows, limit, toCase, (row) => row.seq)
+  })
+
+  app.post('/cases/search', {
+    config: { scope: 'cases:read', audit: { action: 'search', resource: 'case' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'Find a citizen\'s cases by CPR number (sent in the body, never in a URL)',
+      body: CaseSearch,
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('Case')) }, { description: 'The citizen\'s cases, oldest first' }) }
+    }
+  }, async (request) => {
+    const rows = await casesOfCitizen(app.database.db, request.caller, normalizeCpr(request.body.cpr), request.body.kommunekode)
+    // One record per case found, so "who has looked at this case" finds searches too.
+    if (rows.length === 0) await recordAudit(app.database.db, request, { kommunekode: request.body.kommunekode ?? null })
+    for (const row of rows) await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    return { items: rows.map(toCase) }
+  })
+}

@@ -1,0 +1,69 @@
+import Type, { type Static } from 'typebox'
+import { FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { PageQuery } from '../http/paging.js'
+import { Cpr } from './cpr.js'
+
+/** Phase 1 of VUM 2.0, sagsåbning: the case of one citizen in one municipality. */
+
+const BorgerensOensker = Type.Union([FreeText('Borgerens ønsker for fremtiden, in the citizen\'s own words'), Type.Null()])
+const Diagnoser = Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
+  maxItems: 100,
+  description: 'Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups.'
+})
+
+export const Case = Type.Object({
+  id: Uuid,
+  kommunekode: Kommunekode,
+  cpr: Type.String({ pattern: '^[0-9]{10}$', description: 'CPR number without hyphen' }),
+  borgerensOensker: BorgerensOensker,
+  diagnoser: Diagnoser,
+  openedAt: Type.String({ format: 'date-time', description: 'When the case was opened (sagsåbning)' }),
+  version: Type.Integer({ minimum: 1, description: 'Counts changes to the case\'s own fields; the ETag names it' }),
+  createdAt: Instant,
+  updatedAt: Type.String({ format: 'date-time', description: 'Last change to the case\'s own fields' })
+}, { $id: 'Case', description: 'A case (sag): one citizen in one municipality' })
+export type Case = Static<typeof Case>
+
+const citizenX = {
+  kommunekode: '101',
+  cpr: '010190-4321',
+  borgerensOensker: 'Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.',
+  diagnoser: ['ADHD'],
+  openedAt: '2023-01-01T09:00:00+01:00'
+}
+
+export const CaseCreate = Type.Object({
+  kommunekode: Kommunekode,
+  cpr: Cpr,
+  borgerensOensker: Type.Optional(BorgerensOensker),
+  diagnoser: Type.Optional(Diagnoser),
+  openedAt: Type.Optional(Type.String({
+    format: 'date-time',
+    description: 'When the case was opened; default now. An earlier instant migrates history; a future one is refused.'
+  }))
+}, { additionalProperties: false, examples: [citizenX] })
+
+export const CasePatch = Type.Object({
+  borgerensOensker: Type.Optional(BorgerensOensker),
+  diagnoser: Type.Optional(Diagnoser)
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'The fields to change; the others keep their value. null clears borgerensOensker.',
+  examples: [{ diagnoser: ['ADHD', 'Angst'] }]
+})
+
+export const CaseSearch = Type.Object({
+  cpr: Cpr,
+  kommunekode: Type.Optional(Kommunekode)
+}, { additionalProperties: false, examples: [{ cpr: '0101904321' }] })
+
+export const CaseListQuery = Type.Object({
+  kommunekode: Type.Optional(Kommunekode),
+  openedSince: Type.Optional(Type.String({ format: 'date-time', description: 'Cases opened at or after this instant' })),
+  changedSince: Type.Optional(Type.String({
+    format: 'date-time',
+    description: 'Cases where anything — the case or a registration on it — changed at or after this instant'
+  })),
+  ...PageQuery
+}, { additionalProperties: false })

@@ -1,0 +1,14 @@
+import Type from 'typebox'
+
+/** Field schemas every domain area shares. */
+
+export const Uuid = Type.String({ format: 'uuid' })
+
+export const Kommunekode = Type.String({ pattern: '^[0-9]{3}$', description: 'The municipality, 3 digits', examples: ['101'] })
+
+export const Instant = Type.String({ format: 'date-time' })
+
+/** Free text written by people: long, but bounded. */
+export const FreeText = (description: string) => Type.String({ maxLength: 10_000, description })
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The resource id' }) })

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { dayInDenmark } from '../catalogs/catalogs.js'
+import { requireCase, touchCase } from '../cases/queries.js'
+import { parseInstant, registrationInstant } from '../http/instants.js'
+import { decodeCursor, Page, toPage } from '../http/paging.js'
+import { HttpProblem, problemResponses } from '../http/problems.js'
+import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { currentRegistrations, findRegistration, insertRegistration, registrationHistory, toRegistration } from './queries.js'
+import {
+  CaseParams, CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
+  type RegistrationInput
+} from './schemas.js'
+
+/**
+ * /v1/cases/{id}/investigation: VUM phase 2. One endpoint per theme to
+ * register a sub-theme and read that theme's history; the investigation as
+ * it stands (latest per sub-theme) at /investigation.
+ */
+
+const isKey = (value: unknown): value is [string, number] =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' &&
+  !Number.isNaN(new Date(value[0]).getTime()) && Number.isSafeInteger(value[1])
+
+export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { catalogs } = app
+
+  app.get('/cases/:id/investigation', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
+    schema: {
+      tags: ['investigation'],
+      summary: 'The investigation as it stands: the latest registration of every sub-theme, per theme',
+      params: CaseParams,
+      querystring: CurrentQuery,
+      response: { 200: CurrentView, ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const at = request.query.at === undefined ? new Date() : parseInstant(request.query.at, 'query', '/at')
+    const found = await requireCase(app.database.db, request.caller, request.params.id)
+    const rows = await currentRegistrations(app.database.db, request.caller, found.id, at)
+    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    const registrations = rows.map((row) => toRegistration(catalogs, row))
+    return {
+      caseId: found.id,
+      at: at.toISOString(),
+      ...Object.fromEntries(THEMES.map((theme) => [theme.key, registrations.filter((r) => r.theme === theme.id)]))
+    }
+  })
+
+  for (const theme of THEMES) {
+    const path = `/cases/:id/investigation/${theme.id}`
+
+    app.post(path, {
+      config: { scope: 'cases:write', audit: { action: 'create', resource: 'investigation' } },
+      schema: {
+        tags: ['investigation'],
+        summary: `Register a ${theme.title} sub-theme${theme.withLevel ? ' with its funktionsevneniveau' : ''}`,
+        description: 'Adds to the history: registering a sub-theme again adds a row and never overwrites. ' +
+          'Codes are checked against the catalog version in force on the registration\'s day (422 otherwise).',
+        params: CaseParams,
+        headers: CreateHeaders,
+        body: registrationBody(theme),
+        response: { 201: withHeaders(Type.Ref('Registration'), ['location', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code']) }
+      }
+    }, async (request, reply) => {
+      const body = request.body as RegistrationInput
+      const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')
+      const day = dayInDenmark(registeredAt)
+      catalogs.check(theme.id, body.undertema, day, '/undertema')
+      if (body.funktionsevneniveau !== undefined) catalogs.check('funktionsevneniveau', body.funktionsevneniveau, day, '/funktionsevneniveau')
+      return await write(request, reply, async (trx) => {
+        const found = await requireCase(trx, request.caller, request.params.id)
+        const row = await insertRegistration(trx, {
+          id: randomUUID(),
+          case_id: found.id,
+          kommunekode: found.kommunekode,
+          theme: theme.id,
+          undertema: body.undertema,
+          funktionsevneniveau: body.funktionsevneniveau ?? null,
+          oplysninger_fra_borgeren: body.oplysningerFraBorgeren ?? null,
+          oplysninger_fra_andre: body.oplysningerFraAndre ?? null,
+          sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,
+          registered_at: registeredAt,
+          catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
+        })
+        await touchCase(trx, found.id)
+        return {
+          status: 201,
+          body: toRegistration(catalogs, row),
+          location: `/v1/cases/${found.id}/investigation/${theme.id}/${row.id}`,
+          resourceId: found.id,
+          kommunekode: found.kommunekode
+        }
+      })
+    })
+
+    app.get(path, {
+      config: { scope: 'cases:read', audit: { action: 'list', resource: 'investigation' } },
+      schema: {
+        tags: ['investigation'],
+        summary: `The full history of ${theme.title} registrations on the case, oldest first`,
+        params: CaseParams,
+        querystring: HistoryQuery,
+        response: { 200: Page(Type.Ref('Registration')), ...problemResponses(['not-found']) }
+      }
+    }, async (request) => {
+      const { limit = 100, cursor, undertema } = request.query
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, isKey)
+      const found = await requireCase(app.database.db, request.caller, request.params.id)
+      const rows = await registrationHistory(app.database.db, request.caller, found.id, theme.id, { undertema, after, limit: limit + 1 })
+      await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+      return toPage(rows, limit, (row) => toRegistration(catalogs, row), (row) => [row.registered_at.toISOString(), row.seq])
+    })
+
+    app.get(`${path}/:registrationId`, {
+      config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
+      schema: {
+        tags: ['investigation'],
+        summary: `One ${theme.title} registration`,
+        params: RegistrationParams,
+        response: { 200: Type.Ref('Registration'), ...problemResponses(['not-found']) }
+      }
+    }, async (request) => {
+      const { id, registrationId } = request.params
+      const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId)
+      if (row === undefined) throw new HttpProblem('not-found', `No ${theme.title} registration ${registrationId} on case ${id} in the municipalities this client serves`)
+      await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+      return toRegistration(catalogs, row)
+    })
+  }
+}
