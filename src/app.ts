@@ -3,11 +3,17 @@ import type { IncomingMessage } from 'node:http'
 import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { auditPlugin } from './audit/record.js'
+import { assessmentRoutes } from './assessment/routes.js'
+import { Assessment } from './assessment/schemas.js'
 import { AuditRecord, auditRoutes } from './audit/routes.js'
 import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
 import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
 import { caseRoutes } from './cases/routes.js'
 import { Case } from './cases/schemas.js'
+import { decisionRoutes } from './decisions/routes.js'
+import { Decision, Intervention } from './decisions/schemas.js'
+import { goalRoutes } from './goals/routes.js'
+import { Goal } from './goals/schemas.js'
 import { investigationRoutes } from './investigation/routes.js'
 import { Registration } from './investigation/schemas.js'
 import type { Config } from './config.js'
@@ -68,7 +74,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, Case, Registration]) app.addSchema(schema)
+  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, Decision]) app.addSchema(schema)
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
   const catalogs = loaded ?? await loadCatalogs(config.catalogsDir)
   app.decorate('catalogs', catalogs)
@@ -84,6 +90,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     await api.register(catalogRoutes, { catalogs })
     await api.register(caseRoutes)
     await api.register(investigationRoutes)
+    await api.register(assessmentRoutes)
+    await api.register(goalRoutes)
+    await api.register(decisionRoutes)
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

@@ -3,6 +3,7 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { hashToken, revokeClient, rotateToken, type Client } from '../src/clients/clients.js'
 import { THEMES } from '../src/investigation/schemas.js'
+import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
 const PUBLIC = ['/health', '/ready', '/openapi.json', '/docs']
@@ -22,28 +23,76 @@ const concrete = (url: string): string => url.replace(/:\w+/g, '00000000-0000-40
 interface Probe { url: string, payload?: object, expect: 404 | 403 | 'hidden' | 'no citizen data', marker?: string }
 const noCitizenData = (url: string) => async (): Promise<Probe> => ({ url, expect: 'no citizen data' })
 
-/** A case in municipality 101 with one registration of each theme, written straight to the database. */
-async function seedCase (app: FastifyInstance): Promise<{ caseId: string, registrations: Record<string, string> }> {
+interface Seeded { caseId: string, registrations: Record<string, string>, goalId: string, decisionId: string, sagsafgoerelsesId: string, interventionId: string }
+
+/** A case in municipality 101 with something of every kind on it, written straight to the database. */
+async function seedCase (app: FastifyInstance): Promise<Seeded> {
+  const db = app.database.db
+  const at = new Date()
+  const kommunekode = '101'
   const caseId = randomUUID()
-  await app.database.db.insertInto('cases').values({ id: caseId, kommunekode: '101', cpr: '0101904321', borgerens_oensker: null, opened_at: new Date() }).execute()
+  await db.insertInto('cases').values({ id: caseId, kommunekode, cpr: '0101904321', borgerens_oensker: null, opened_at: at }).execute()
   const registrations: Record<string, string> = {}
   for (const theme of THEMES) {
     registrations[theme.id] = randomUUID()
-    await app.database.db.insertInto('theme_registrations').values({
+    await db.insertInto('theme_registrations').values({
       id: registrations[theme.id]!,
       case_id: caseId,
-      kommunekode: '101',
+      kommunekode,
       theme: theme.id,
       undertema: theme.example.undertema as string,
       funktionsevneniveau: (theme.example.funktionsevneniveau as string | undefined) ?? null,
-      registered_at: new Date(),
+      registered_at: at,
       catalog_version: '20240530'
     }).execute()
   }
-  return { caseId, registrations }
+  await db.insertInto('assessments').values({ case_id: caseId, kommunekode, samlet_vurdering: 'seeded', indsatsformaal: null }).execute()
+  const goalId = randomUUID()
+  await db.insertInto('goals').values({
+    id: goalId,
+    case_id: caseId,
+    kommunekode,
+    maalformulering: 'seeded',
+    maaltype: MAALTYPE.udvikle,
+    primaert_undertema: AD.varetageOekonomi,
+    aktuel_registration_id: registrations['aktivitet-og-deltagelse']!,
+    forventet_funktionsevneniveau: LEVEL[1],
+    opfoelgningsdato: '2030-01-01',
+    ansvarlig_for_opfoelgning: 'x',
+    registered_at: at,
+    catalog_version: '20240530'
+  }).execute()
+  const decisionId = randomUUID()
+  const sagsafgoerelsesId = `seeded-${decisionId}`
+  await db.insertInto('decisions').values({
+    id: decisionId,
+    case_id: caseId,
+    kommunekode,
+    sagsafgoerelses_id: sagsafgoerelsesId,
+    afgoerelsesdato: '2025-01-01',
+    primaer_maalgruppe: MAALGRUPPE.angst,
+    maalgrupper_registered_at: at,
+    catalog_version: '20240530'
+  }).execute()
+  await db.insertInto('stoettebehov').values({ id: randomUUID(), decision_id: decisionId, kommunekode, code: STOETTEBEHOV.let, begrundelse: 'x', registered_at: at }).execute()
+  const interventionId = randomUUID()
+  await db.insertInto('interventions').values({
+    id: interventionId,
+    decision_id: decisionId,
+    kommunekode,
+    tilbud: TILBUD.mobiltTilbud,
+    tilbud_registered_at: at,
+    p_nummer: '1012345678',
+    bevillingsdato: '2025-01-01',
+    catalog_version: '20240530'
+  }).execute()
+  await db.insertInto('intervention_ydelser').values({
+    id: randomUUID(), intervention_id: interventionId, kommunekode, code: YDELSE.stoetteTilTransport, startdato: '2025-01-01', registered_at: at
+  }).execute()
+  return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId }
 }
 
-const byId = (path: (seeded: Awaited<ReturnType<typeof seedCase>>) => string, payload?: object) =>
+const byId = (path: (seeded: Seeded) => string, payload?: object) =>
   async (app: FastifyInstance): Promise<Probe> => ({ url: path(await seedCase(app)), payload, expect: 404 })
 
 const themeProbes = Object.fromEntries(THEMES.flatMap((theme) => [
@@ -78,6 +127,31 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
     url: '/v1/cases/search', payload: { cpr: '0101904321' }, expect: 'hidden', marker: (await seedCase(app)).caseId
   }),
   'GET /v1/cases/:id/investigation': byId((s) => `/v1/cases/${s.caseId}/investigation`),
+  'GET /v1/cases/:id/assessment': byId((s) => `/v1/cases/${s.caseId}/assessment`),
+  'PUT /v1/cases/:id/assessment': byId((s) => `/v1/cases/${s.caseId}/assessment`, { samletVurdering: 'x', indsatsformaal: null }),
+  'POST /v1/cases/:id/goals': byId((s) => `/v1/cases/${s.caseId}/goals`, {
+    maalformulering: 'x',
+    maaltype: MAALTYPE.udvikle,
+    primaertUndertema: AD.varetageOekonomi,
+    forventetFunktionsevneniveau: LEVEL[1],
+    opfoelgningsdato: '2030-01-01',
+    ansvarligForOpfoelgning: 'x'
+  }),
+  'GET /v1/cases/:id/goals': byId((s) => `/v1/cases/${s.caseId}/goals`),
+  'GET /v1/cases/:id/goals/:goalId': byId((s) => `/v1/cases/${s.caseId}/goals/${s.goalId}`),
+  'POST /v1/cases/:id/decisions': byId((s) => `/v1/cases/${s.caseId}/decisions`, {
+    afgoerelsesdato: '2025-01-01', stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.angst }
+  }),
+  'GET /v1/cases/:id/decisions': byId((s) => `/v1/cases/${s.caseId}/decisions`),
+  'GET /v1/decisions': async (app) => ({ url: '/v1/decisions', expect: 'hidden', marker: (await seedCase(app)).sagsafgoerelsesId }),
+  'GET /v1/decisions/:id': byId((s) => `/v1/decisions/${s.decisionId}`),
+  'POST /v1/decisions/:id/interventions': byId((s) => `/v1/decisions/${s.decisionId}/interventions`, {
+    tilbud: { code: TILBUD.mobiltTilbud },
+    ydelser: [{ code: YDELSE.stoetteTilTransport, startdato: '2025-01-01' }],
+    leverandoer: { pNummer: '1012345678' },
+    bevillingsdato: '2025-01-01'
+  }),
+  'GET /v1/decisions/:id/interventions/:interventionId': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}`),
   ...themeProbes
 }
 

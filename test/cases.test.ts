@@ -2,11 +2,10 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { cprBirthDate } from '../src/cases/cpr.js'
 import { purgeExpiredKeys } from '../src/http/writes.js'
+import { AD, LEVEL, MAALGRUPPE, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { buildTestApp, createTestClient, SERVER_URL } from './helper.js'
 
 const CITIZEN_X = { kommunekode: '101', cpr: '010190-4321', borgerensOensker: 'Styre min økonomi selv', diagnoser: ['ADHD'] }
-const ADHOC_LEVEL = '5bdde847-2837-416b-ab63-bbff8b7aa531'
-const VARETAGE_OEKONOMI = '70443014-3faf-402d-abcf-396bfad32eb9'
 
 t.test('CPR numbers', async (t) => {
   t.test('the date part must be a real day in the century the 7th digit gives', async (t) => {
@@ -258,6 +257,13 @@ t.test('a failing step inside a request leaves the database unchanged', async (t
   const app = await buildTestApp(t)
   const { headers } = await createTestClient(app, { municipalities: ['101', '777'] })
   const opened = await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { ...CITIZEN_X, kommunekode: '777' } })
+  const decision = {
+    afgoerelsesdato: '2023-01-15',
+    stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' },
+    maalgrupper: { primaer: MAALGRUPPE.angst }
+  }
+  const decided = await app.inject({ method: 'POST', url: `${opened.headers.location!}/decisions`, headers, payload: decision })
+  t.equal(decided.statusCode, 201, decided.body)
   // The audit record is each write's last statement; make it fail for municipality 777.
   await sql.raw(`CREATE FUNCTION fail_777() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF NEW.kommunekode = '777' AND NEW.outcome = 'success' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`)
@@ -266,7 +272,12 @@ t.test('a failing step inside a request leaves the database unchanged', async (t
   const snapshot = async () => await sql<{ dump: string }>`SELECT
       (SELECT coalesce(json_agg(c ORDER BY seq)::text, '') FROM cases c) ||
       (SELECT coalesce(json_agg(r ORDER BY seq)::text, '') FROM theme_registrations r) ||
-      (SELECT coalesce(json_agg(k ORDER BY key)::text, '') FROM idempotency_keys k) AS dump`.execute(app.database.db)
+      (SELECT coalesce(json_agg(k ORDER BY key)::text, '') FROM idempotency_keys k) ||
+      (SELECT coalesce(json_agg(d ORDER BY seq)::text, '') FROM decisions d) ||
+      (SELECT coalesce(json_agg(s ORDER BY seq)::text, '') FROM stoettebehov s) ||
+      (SELECT coalesce(json_agg(i ORDER BY seq)::text, '') FROM interventions i) ||
+      (SELECT coalesce(json_agg(y ORDER BY seq)::text, '') FROM intervention_ydelser y) ||
+      (SELECT coalesce(json_agg(a ORDER BY case_id)::text, '') FROM assessments a) AS dump`.execute(app.database.db)
   const before = (await snapshot()).rows[0]?.dump
 
   const create = await app.inject({
@@ -278,16 +289,32 @@ t.test('a failing step inside a request leaves the database unchanged', async (t
     method: 'POST',
     url: `${opened.headers.location!}/investigation/aktivitet-og-deltagelse`,
     headers: { ...headers, 'idempotency-key': '"k2"' },
-    payload: { undertema: VARETAGE_OEKONOMI, funktionsevneniveau: ADHOC_LEVEL }
+    payload: { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2] }
   })
   t.equal(register.statusCode, 500)
   const patch = await app.inject({
     method: 'PATCH', url: opened.headers.location!, headers: { ...headers, 'if-match': opened.headers.etag! }, payload: { diagnoser: [] }
   })
   t.equal(patch.statusCode, 500)
-  t.equal((await snapshot()).rows[0]?.dump, before, 'no case, registration, case change or idempotency key was stored')
+  const decide = await app.inject({ method: 'POST', url: `${opened.headers.location!}/decisions`, headers, payload: decision })
+  t.equal(decide.statusCode, 500)
+  const order = await app.inject({
+    method: 'POST',
+    url: `${decided.headers.location!}/interventions`,
+    headers,
+    payload: {
+      tilbud: { code: TILBUD.mobiltTilbud },
+      ydelser: [{ code: YDELSE.stoetteTilTransport, startdato: '2023-02-01' }, { code: YDELSE.stoetteTilBeskaeftigelse, startdato: '2023-02-01' }],
+      leverandoer: { pNummer: '1012345678' },
+      bevillingsdato: '2023-01-15'
+    }
+  })
+  t.equal(order.statusCode, 500)
+  const assess = await app.inject({ method: 'PUT', url: `${opened.headers.location!}/assessment`, headers, payload: { samletVurdering: 'x', indsatsformaal: null } })
+  t.equal(assess.statusCode, 500)
+  t.equal((await snapshot()).rows[0]?.dump, before, 'no case, registration, decision, støttebehov, intervention, ydelse, assessment, case change or idempotency key was stored')
   const failed = await app.database.db.selectFrom('audit_log').select(['action', 'outcome']).where('outcome', '=', 'failed').execute()
-  t.same(failed.map((r) => r.action).sort(), ['create', 'create', 'update'], 'the failures themselves are audited')
+  t.same(failed.map((r) => r.action).sort(), ['create', 'create', 'create', 'create', 'update', 'update'], 'the failures themselves are audited')
 })
 
 t.test('listing and searching cases', async (t) => {

@@ -1,19 +1,13 @@
 import t from 'tap'
+import { AD, FF, LEVEL, OMG, STOETTEBEHOV } from './codes.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
-// Official codes (KL's FFB CodeSystem 20240530) of the seeds' worked example, citizen X.
-const ORGANISERING_OG_PLANLAEGNING = '9c2173e6-6465-44d3-af16-7c44059193b2'
-const OEKONOMISK_SITUATION = '08aa68ce-acd6-4e03-b6b5-091811324345'
-const PERSONER_I_NETVAERK = 'df194a84-6e4b-4f14-a194-d8d9d9a1fcad'
-const VARETAGE_OEKONOMI = '70443014-3faf-402d-abcf-396bfad32eb9'
-const MENTALE_FUNKTIONER = '25c5c614-305f-46cd-9891-55d564fc30cf'
-const LEVEL = {
-  0: 'b508ff66-6326-4862-a6d7-7bbf184c9823',
-  1: '8328ce4a-6238-4f73-bf1a-74aadb68eff8',
-  2: '5bdde847-2837-416b-ab63-bbff8b7aa531',
-  ikkeVurderet: '1c327095-107f-4b96-88d0-ec562cb980be'
-}
-const LET_STOETTEBEHOV = 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae'
+const ORGANISERING_OG_PLANLAEGNING = FF.organiseringOgPlanlaegning
+const OEKONOMISK_SITUATION = FF.oekonomiskSituation
+const PERSONER_I_NETVAERK = OMG.personerINetvaerk
+const VARETAGE_OEKONOMI = AD.varetageOekonomi
+const MENTALE_FUNKTIONER = FF.mentaleFunktioner
+const LET_STOETTEBEHOV = STOETTEBEHOV.let
 
 interface Reg { id: string, undertema: { code: string, label: string }, registeredAt: string, funktionsevneniveau: { level: number | null } | null }
 

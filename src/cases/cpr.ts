@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { HttpProblem } from '../http/problems.js'
+import { fieldProblem } from '../http/problems.js'
 
 /**
  * CPR numbers: DDMMYYXXXX or DDMMYY-XXXX in, always 10 digits without the
@@ -36,8 +36,7 @@ function century (seventh: number, yy: number): number {
 /** A CPR number as stored: without hyphen; a 400 problem at `pointer` when its date part is no real date. */
 export function normalizeCpr (cpr: string, pointer = '/cpr'): string {
   if (cprBirthDate(cpr) === undefined) {
-    const message = 'is not a CPR number: its first six digits (DDMMYY) are not a real date'
-    throw new HttpProblem('validation', `${pointer.slice(1)} ${message}`, { errors: [{ in: 'body', pointer, code: 'cpr', message }] })
+    throw fieldProblem('validation', pointer, 'cpr', 'is not a CPR number: its first six digits (DDMMYY) are not a real date')
   }
   return cpr.replace('-', '')
 }

@@ -58,7 +58,7 @@ export class Catalogs {
       const codes = new Set<string>()
       for (const version of list.versions) {
         this.#byCode.set(version, new Map(version.entries.map((entry) => [entry.code, entry])))
-        for (const entry of version.entries) if (entry.selectable) codes.add(entry.code)
+        for (const entry of version.entries) if (registrable(entry)) codes.add(entry.code)
       }
       this.#registrable.set(list.id, codes)
     }
@@ -125,7 +125,7 @@ export class Catalogs {
       }
       return fail(`${code} of ${id} is introduced by version ${other.version} from ${other.validFrom}; not yet valid on ${date}`)
     }
-    if (!entry.selectable) return fail(`${code} (${entry.label}) of ${id} is a grouping, not a registrable code`)
+    if (!registrable(entry)) return fail(`${code} (${entry.label}) of ${id} is a grouping, not a registrable code`)
     return entry
   }
 
@@ -155,7 +155,7 @@ export class Catalogs {
     if (list === undefined) throw new Error(`no catalog ${id}`)
     const labels = new Map<string, string>()
     for (const version of list.versions) {
-      for (const entry of version.entries) if (entry.selectable) labels.set(entry.code, entry.label)
+      for (const entry of version.entries) if (registrable(entry)) labels.set(entry.code, entry.label)
     }
     return {
       $id: codeSchemaId(id),
@@ -168,6 +168,12 @@ export class Catalogs {
     } as unknown as TSchema & { $id: string }
   }
 }
+
+/**
+ * Whether a code may be sent: a selectable entry, or a top-level målgruppe
+ * (reported for a citizen without a diagnosis; the decision checks which).
+ */
+export const registrable = (entry: CatalogEntry): boolean => entry.selectable || entry.topLevel === true
 
 export const codeSchemaId = (id: string): string =>
   `${id.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Code`

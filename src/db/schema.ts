@@ -9,6 +9,13 @@ export interface DB {
   cases: CasesTable
   theme_registrations: ThemeRegistrationsTable
   idempotency_keys: IdempotencyKeysTable
+  assessments: AssessmentsTable
+  goals: GoalsTable
+  decisions: DecisionsTable
+  decision_goals: DecisionGoalsTable
+  stoettebehov: StoettebehovTable
+  interventions: InterventionsTable
+  intervention_ydelser: InterventionYdelserTable
 }
 
 export interface SchemaMigrationsTable {
@@ -91,4 +98,97 @@ export interface IdempotencyKeysTable {
   kommunekode: string | null
   created_at: Generated<Date>
   expires_at: Date
+}
+
+export interface AssessmentsTable {
+  case_id: string
+  kommunekode: string
+  samlet_vurdering: string | null
+  indsatsformaal: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface GoalsTable {
+  id: string
+  seq: Generated<number>
+  case_id: string
+  kommunekode: string
+  maalformulering: string
+  maaltype: string
+  primaert_undertema: string
+  aktuel_registration_id: string
+  forventet_funktionsevneniveau: string
+  /** YYYY-MM-DD */
+  opfoelgningsdato: string
+  ansvarlig_for_opfoelgning: string
+  relaterede_undertemaer: ColumnType<string[], string[] | undefined, string[]>
+  registered_at: Date
+  catalog_version: string
+  created_at: Generated<Date>
+}
+
+export interface DecisionsTable {
+  id: string
+  seq: Generated<number>
+  case_id: string
+  kommunekode: string
+  sagsafgoerelses_id: string
+  /** YYYY-MM-DD */
+  afgoerelsesdato: string
+  primaer_maalgruppe: string
+  oevrige_maalgrupper: ColumnType<string[], string[] | undefined, string[]>
+  maalgrupper_registered_at: Date
+  catalog_version: string
+  closed_at: string | null
+  created_at: Generated<Date>
+  changed_at: Generated<Date>
+}
+
+export interface DecisionGoalsTable {
+  decision_id: string
+  goal_id: string
+  position: number
+}
+
+export interface StoettebehovTable {
+  id: string
+  seq: Generated<number>
+  decision_id: string
+  kommunekode: string
+  code: string
+  begrundelse: string
+  registered_at: Date
+  created_at: Generated<Date>
+}
+
+export interface InterventionsTable {
+  id: string
+  seq: Generated<number>
+  decision_id: string
+  kommunekode: string
+  tilbud: string
+  tilbud_registered_at: Date
+  p_nummer: string | null
+  cvr: string | null
+  navn: string | null
+  adresse: string | null
+  postnummer: string | null
+  /** YYYY-MM-DD */
+  bevillingsdato: string
+  catalog_version: string
+  created_at: Generated<Date>
+}
+
+export interface InterventionYdelserTable {
+  id: string
+  seq: Generated<number>
+  intervention_id: string
+  kommunekode: string
+  code: string
+  startdato: string
+  slutdato: string | null
+  registered_at: Date
+  created_at: Generated<Date>
 }

@@ -69,6 +69,10 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (['22021', '22P05'].includes(String((error as { code?: unknown }).code))) {
     return new HttpProblem('malformed-request', 'The request contains characters the database cannot store (e.g. a NUL byte)')
   }
+  // A unique constraint another request won the race for (checked first, so this is rare).
+  if (String((error as { code?: unknown }).code) === '23505') {
+    return new HttpProblem('conflict', 'The resource already exists (another request created it at the same time); read it and retry')
+  }
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable')
     return new HttpProblem('unavailable', 'The database is not reachable; retry shortly', { headers: { 'retry-after': '5' } })

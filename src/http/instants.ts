@@ -1,4 +1,4 @@
-import { HttpProblem, type ValidationIssue } from './problems.js'
+import { fieldProblem, type ValidationIssue } from './problems.js'
 
 /**
  * Instants sent by clients. The schema checks the RFC 3339 shape; these
@@ -8,14 +8,11 @@ import { HttpProblem, type ValidationIssue } from './problems.js'
 /** How far a registration may lie ahead of our clock: vendors' clocks drift. */
 export const CLOCK_SKEW_MS = 2 * 60_000
 
-const invalid = (where: ValidationIssue['in'], pointer: string, code: string, message: string): HttpProblem =>
-  new HttpProblem('validation', `${pointer.slice(1)} ${message}`, { errors: [{ in: where, pointer, code, message }] })
-
 /** RFC 3339 allows what a Date cannot hold (leap seconds, odd offsets): a 400, not a 500. */
 export function parseInstant (value: string, where: ValidationIssue['in'], pointer: string): Date {
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) {
-    throw invalid(where, pointer, 'format', 'is not an instant this API can use; send an RFC 3339 date-time such as 2026-01-01T09:00:00Z')
+    throw fieldProblem('validation', pointer, 'format', 'is not an instant this API can use; send an RFC 3339 date-time such as 2026-01-01T09:00:00Z', where)
   }
   return date
 }
@@ -28,7 +25,7 @@ export function registrationInstant (value: string | undefined, pointer: string,
   if (value === undefined) return now
   const date = parseInstant(value, 'body', pointer)
   if (date.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw invalid('body', pointer, 'future', `must not be in the future (it is ${date.toISOString()}, our clock says ${now.toISOString()})`)
+    throw fieldProblem('validation', pointer, 'future', `must not be in the future (it is ${date.toISOString()}, our clock says ${now.toISOString()})`)
   }
   return date
 }

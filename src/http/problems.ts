@@ -13,11 +13,13 @@ export const PROBLEMS = {
   forbidden: { status: 403, title: 'Not allowed for this client' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'The request conflicts with the resource\'s state' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   'precondition-failed': { status: 412, title: 'The resource has changed since the ETag in If-Match was read' },
   'payload-too-large': { status: 413, title: 'Request body too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'catalog-code': { status: 422, title: 'A code is not valid in its catalog on the registration date' },
+  'domain-rule': { status: 422, title: 'The request breaks a rule of FFB or VUM' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used for a different request' },
   'precondition-required': { status: 428, title: 'This update requires an If-Match header with the resource\'s ETag' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
@@ -79,4 +81,9 @@ export function problemResponses (codes: readonly ProblemCode[]): Record<number,
     description: list.join('; '),
     content: { [PROBLEM_MEDIA_TYPE]: { schema: Type.Ref('Problem') } }
   }]))
+}
+
+/** A problem with one field of the request: names the field (a JSON Pointer) and the rule it breaks. */
+export function fieldProblem (code: ProblemCode, pointer: string, rule: string, message: string, where: ValidationIssue['in'] = 'body'): HttpProblem {
+  return new HttpProblem(code, `${pointer.slice(1)} ${message}`, { errors: [{ in: where, pointer, code: rule, message }] })
 }

@@ -1,0 +1,72 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { requireCase, touchCase } from '../cases/queries.js'
+import { HttpProblem, problemResponses } from '../http/problems.js'
+import { assertIfMatch, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { CaseParams } from '../investigation/schemas.js'
+import { createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
+import { AssessmentPut } from './schemas.js'
+
+/**
+ * /v1/cases/{id}/assessment: one assessment per case. The first PUT creates
+ * it (201); every later PUT replaces it and needs If-Match (428/412).
+ */
+/** The assessment's ETags differ from its case's, though both are keyed by the case id. */
+const tag = (caseId: string): string => `assessment/${caseId}`
+
+export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/cases/:id/assessment', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'assessment' } },
+    schema: {
+      tags: ['assessment'],
+      summary: 'The assessment of a case (samlet vurdering, indsatsformål)',
+      params: CaseParams,
+      response: { 200: withHeaders(Type.Ref('Assessment'), ['etag']), ...problemResponses(['not-found']) }
+    }
+  }, async (request, reply) => {
+    const row = await findAssessment(app.database.db, request.caller, request.params.id)
+    if (row === undefined) throw new HttpProblem('not-found', `Case ${request.params.id} has no assessment in the municipalities this client serves`)
+    await recordAudit(app.database.db, request, { resourceId: row.case_id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(tag(row.case_id), row.version))
+    return toAssessment(row)
+  })
+
+  app.put('/cases/:id/assessment', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'assessment' } },
+    schema: {
+      tags: ['assessment'],
+      summary: 'Write the assessment of a case: creates it (201), or replaces it with If-Match (200)',
+      params: CaseParams,
+      headers: UpdateHeaders,
+      body: AssessmentPut,
+      response: {
+        200: withHeaders(Type.Ref('Assessment'), ['etag', 'idempotent-replayed']),
+        201: withHeaders(Type.Ref('Assessment'), ['location', 'etag', 'idempotent-replayed']),
+        ...problemResponses(['not-found'])
+      }
+    }
+  }, async (request, reply) => {
+    const values = { samlet_vurdering: request.body.samletVurdering, indsatsformaal: request.body.indsatsformaal }
+    return await write(request, reply, async (trx) => {
+      const found = await requireCase(trx, request.caller, request.params.id)
+      const current = await findAssessment(trx, request.caller, found.id, { forUpdate: true })
+      const location = `/v1/cases/${found.id}/assessment`
+      const created = current === undefined && request.headers['if-match'] === undefined
+        ? await createAssessment(trx, { case_id: found.id, kommunekode: found.kommunekode, ...values })
+        : undefined
+      if (created !== undefined) {
+        await touchCase(trx, found.id)
+        return { status: 201, body: toAssessment(created), location, etag: etagOf(tag(found.id), created.version), resourceId: found.id, kommunekode: found.kommunekode }
+      }
+      // It exists (or the client expects it to): replacing it needs the ETag it read.
+      if (current === undefined) {
+        throw new HttpProblem('precondition-failed', 'If-Match names an assessment, but the case has none yet (or another request is creating it)')
+      }
+      assertIfMatch(request, tag(found.id), current.version)
+      const row = await replaceAssessment(trx, found.id, values)
+      await touchCase(trx, found.id)
+      return { status: 200, body: toAssessment(row), etag: etagOf(tag(found.id), row.version), resourceId: found.id, kommunekode: found.kommunekode }
+    })
+  })
+}

@@ -1,0 +1,132 @@
+import type { Insertable, Selectable } from 'kysely'
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import type { Client } from '../clients/clients.js'
+import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
+import { selectGoals, toGoal } from '../goals/queries.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { Decision, Intervention } from './schemas.js'
+
+export type DecisionRow = Selectable<DecisionsTable>
+type InterventionRow = Selectable<InterventionsTable>
+type YdelseRow = Selectable<InterventionYdelserTable>
+
+export const selectDecisions = (db: Executor, caller: Client) => scopedSelect(db, caller, 'decisions').selectAll()
+
+const groupBy = <R, K>(rows: R[], key: (row: R) => K): Map<K, R[]> => {
+  const groups = new Map<K, R[]>()
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row])
+  return groups
+}
+
+/**
+ * Everything that belongs to a page of decisions, in four queries whatever
+ * the page size: goals, støttebehov, interventions, ydelser.
+ */
+export async function loadDecisions (db: Executor, caller: Client, catalogs: Catalogs, rows: DecisionRow[]): Promise<Decision[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((row) => row.id)
+  const [goals, stoettebehov, interventions] = await Promise.all([
+    selectGoals(db, caller).innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
+      .select(['dg.decision_id']).where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
+    scopedSelect(db, caller, 'stoettebehov').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute()
+  ])
+  const ydelser = interventions.length === 0
+    ? []
+    : await scopedSelect(db, caller, 'intervention_ydelser').selectAll()
+      .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
+  const goalsOf = groupBy(goals, (g) => g.decision_id)
+  const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
+  const interventionsOf = groupBy(interventions, (i) => i.decision_id)
+  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  return rows.map((row) => toDecision(catalogs, row, {
+    goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
+    stoettebehov: stoettebehovOf.get(row.id) ?? [],
+    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? []))
+  }))
+}
+
+function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
+  goals: Decision['goals'], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[]
+}): Decision {
+  const day = dayInDenmark(row.maalgrupper_registered_at)
+  return {
+    id: row.id,
+    sagsafgoerelsesId: row.sagsafgoerelses_id,
+    caseId: row.case_id,
+    kommunekode: row.kommunekode,
+    afgoerelsesdato: row.afgoerelsesdato,
+    goals: parts.goals,
+    stoettebehov: parts.stoettebehov.map((s) => {
+      const entry = catalogs.entry('stoettebehov', s.code, dayInDenmark(s.registered_at))?.entry
+      return {
+        id: s.id,
+        code: s.code,
+        label: entry?.label ?? null,
+        level: entry?.level ?? null,
+        begrundelse: s.begrundelse,
+        registeredAt: s.registered_at.toISOString()
+      }
+    }),
+    maalgrupper: {
+      primaer: catalogs.coded('maalgrupper', row.primaer_maalgruppe, day),
+      oevrige: row.oevrige_maalgrupper.map((code) => catalogs.coded('maalgrupper', code, day)),
+      registeredAt: row.maalgrupper_registered_at.toISOString()
+    },
+    interventions: parts.interventions,
+    closedAt: row.closed_at,
+    catalogVersion: row.catalog_version,
+    createdAt: row.created_at.toISOString()
+  }
+}
+
+export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelser: YdelseRow[]): Intervention {
+  const described = (list: string, code: string, at: Date) => {
+    const entry = catalogs.entry(list, code, dayInDenmark(at))?.entry
+    return { code, label: entry?.label ?? null, legalBasis: entry?.legalBasis ?? null, entry }
+  }
+  const { entry: tilbudEntry, ...tilbud } = described('tilbud', row.tilbud, row.tilbud_registered_at)
+  const items = ydelser.map((y) => {
+    const { entry, ...ydelse } = described('ydelser', y.code, y.registered_at)
+    return {
+      id: y.id,
+      ...ydelse,
+      opholdsydelse: entry?.opholdsydelse === true,
+      startdato: y.startdato,
+      slutdato: y.slutdato,
+      registeredAt: y.registered_at.toISOString()
+    }
+  })
+  const botilbud = tilbudEntry?.botilbud === true
+  return {
+    id: row.id,
+    decisionId: row.decision_id,
+    tilbud: { ...tilbud, botilbud, registeredAt: row.tilbud_registered_at.toISOString() },
+    ydelser: items,
+    leverandoer: { pNummer: row.p_nummer, cvr: row.cvr, navn: row.navn, adresse: row.adresse, postnummer: row.postnummer },
+    bevillingsdato: row.bevillingsdato,
+    catalogVersion: row.catalog_version,
+    createdAt: row.created_at.toISOString(),
+    warnings: botilbud && !items.some((y) => y.opholdsydelse)
+      ? [{
+          code: 'botilbud-uden-opholdsydelse',
+          pointer: '/ydelser',
+          message: `${tilbud.label ?? 'The tilbud'} is a botilbud, but no opholdsydelse (midlertidigt or længerevarende ophold) is ordered`
+        }]
+      : []
+  }
+}
+
+export async function insertDecision (trx: Executor, values: Insertable<DecisionsTable>): Promise<void> {
+  await trx.insertInto('decisions').values(values).execute()
+}
+
+export async function insertIntervention (
+  trx: Executor, intervention: Insertable<InterventionsTable>, ydelser: Array<Insertable<InterventionYdelserTable>>
+): Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] }> {
+  return {
+    intervention: await trx.insertInto('interventions').values(intervention).returningAll().executeTakeFirstOrThrow(),
+    ydelser: await trx.insertInto('intervention_ydelser').values(ydelser).returningAll().execute()
+  }
+}

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import type { CatalogEntry } from '../catalogs/format.js'
+import type { Client } from '../clients/clients.js'
+import { requireCase, touchCase } from '../cases/queries.js'
+import { registrationInstant } from '../http/instants.js'
+import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
+import { fieldProblem, HttpProblem, problemResponses, type ValidationIssue } from '../http/problems.js'
+import { scopedSelect } from '../http/scope.js'
+import { CreateHeaders, withHeaders, write, type Executor } from '../http/writes.js'
+import { CaseParams } from '../investigation/schemas.js'
+import { insertDecision, insertIntervention, loadDecisions, selectDecisions, toIntervention } from './queries.js'
+import {
+  AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams,
+  type DecisionInput, type InterventionInput
+} from './schemas.js'
+
+/**
+ * Decisions (VUM phase 4) on a case, and the social interventions (phase 5)
+ * on a decision. /v1/cases/{id}/decisions creates and lists a case's
+ * decisions; /v1/decisions lists and reads them across cases.
+ */
+
+/** CVR numbers carry a modulus-11 check digit: weights 2,7,6,5,4,3,2,1. */
+export const validCvr = (cvr: string): boolean =>
+  /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0
+
+/**
+ * The seed's rule, as the catalog expresses it: without a diagnosis only
+ * top-level målgrupper (topLevel) are reported; with one, registrable
+ * (detailed) målgrupper.
+ */
+function checkMaalgruppe (catalogs: Catalogs, entry: CatalogEntry, day: string, hasDiagnosis: boolean, pointer: string): void {
+  if (hasDiagnosis && !entry.selectable) {
+    throw fieldProblem('domain-rule', pointer, 'maalgruppe-level',
+      `${entry.label} is a top-level målgruppe, reported only for a citizen without a diagnosis; this case lists diagnoser, so choose a detailed målgruppe`)
+  }
+  if (!hasDiagnosis && entry.topLevel !== true) {
+    let top: CatalogEntry | undefined = entry
+    while (top !== undefined && top.topLevel !== true) top = top.parent === null ? undefined : catalogs.entry('maalgrupper', top.parent, day)?.entry
+    throw fieldProblem('domain-rule', pointer, 'maalgruppe-level',
+      `the case lists no diagnoser, so only a top-level målgruppe is reported${top === undefined ? '' : ` (here ${top.label}, ${top.code})`}; ` +
+      'record the diagnosis on the case to report a detailed one')
+  }
+}
+
+function checkProvider (provider: InterventionInput['leverandoer']): void {
+  if (provider.pNummer !== undefined) return
+  const missing = (['cvr', 'navn', 'adresse', 'postnummer'] as const).filter((field) => provider[field] === undefined)
+  if (missing.length > 0) {
+    const errors: ValidationIssue[] = missing.map((field) => ({
+      in: 'body', pointer: `/leverandoer/${field}`, code: 'provider', message: 'is required when no pNummer is given'
+    }))
+    throw new HttpProblem('validation', 'Identify the provider by pNummer, or by cvr with navn, adresse and postnummer', { errors })
+  }
+  if (!validCvr(provider.cvr!)) throw fieldProblem('validation', '/leverandoer/cvr', 'modulus-11', 'is not a valid CVR number (modulus-11 check fails)')
+}
+
+export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { catalogs } = app
+  const load = async (db: Executor, request: { caller: Client }, id: string) => {
+    const row = await selectDecisions(db, request.caller).where('id', '=', id).executeTakeFirst()
+    if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
+    return row
+  }
+
+  /** A page of whole decisions, oldest first. */
+  const decisionPage = async (caller: Client, { limit = 100, cursor }: { limit?: number, cursor?: string },
+    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string }) => {
+    let query = selectDecisions(app.database.db, caller).orderBy('seq').limit(limit + 1)
+    if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
+    if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
+    if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
+    if (cursor !== undefined) query = query.where('seq', '>', decodeCursor(cursor, isSafeInteger))
+    const page = toPage(await query.execute(), limit, (row) => row, (row) => row.seq)
+    return { items: await loadDecisions(app.database.db, caller, catalogs, page.items), nextCursor: page.nextCursor }
+  }
+
+  app.post('/cases/:id/decisions', {
+    config: { scope: 'cases:write', audit: { action: 'create', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'Make a decision (sagsafgørelse): the goals it covers, its støttebehov and its målgrupper',
+      params: CaseParams,
+      headers: CreateHeaders,
+      body: DecisionCreate,
+      response: {
+        201: withHeaders(Type.Ref('Decision'), ['location', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
+      }
+    }
+  }, async (request, reply) => {
+    const body = request.body as DecisionInput
+    const stoettebehovAt = registrationInstant(body.stoettebehov.registeredAt, '/stoettebehov/registeredAt')
+    const maalgrupperAt = registrationInstant(body.maalgrupper.registeredAt, '/maalgrupper/registeredAt')
+    const maalgrupperDay = dayInDenmark(maalgrupperAt)
+    const oevrige = body.maalgrupper.oevrige ?? []
+    const repeated = oevrige.indexOf(body.maalgrupper.primaer)
+    if (repeated >= 0) throw fieldProblem('validation', `/maalgrupper/oevrige/${repeated}`, 'primary', 'repeats the primary målgruppe')
+    catalogs.check('stoettebehov', body.stoettebehov.code, dayInDenmark(stoettebehovAt), '/stoettebehov/code')
+    const maalgrupper = [
+      { pointer: '/maalgrupper/primaer', entry: catalogs.check('maalgrupper', body.maalgrupper.primaer, maalgrupperDay, '/maalgrupper/primaer') },
+      ...oevrige.map((code, i) => ({ pointer: `/maalgrupper/oevrige/${i}`, entry: catalogs.check('maalgrupper', code, maalgrupperDay, `/maalgrupper/oevrige/${i}`) }))
+    ]
+    const goalIds = body.goals ?? []
+
+    return await write(request, reply, async (trx) => {
+      const found = await requireCase(trx, request.caller, request.params.id)
+      for (const { pointer, entry } of maalgrupper) checkMaalgruppe(catalogs, entry, maalgrupperDay, found.diagnoser.length > 0, pointer)
+      const own = new Set(goalIds.length === 0
+        ? []
+        : (await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', 'in', goalIds).execute()).map((g) => g.id))
+      const foreign = goalIds.findIndex((id) => !own.has(id))
+      if (foreign >= 0) throw fieldProblem('domain-rule', `/goals/${foreign}`, 'not-on-case', 'is not a goal of this case')
+      const id = randomUUID()
+      const sagsafgoerelsesId = body.sagsafgoerelsesId ?? id
+      const taken = await trx.selectFrom('decisions').select('id')
+        .where('kommunekode', '=', found.kommunekode).where('sagsafgoerelses_id', '=', sagsafgoerelsesId).executeTakeFirst()
+      if (taken !== undefined) {
+        throw fieldProblem('conflict', '/sagsafgoerelsesId', 'unique', `is already used by another decision in municipality ${found.kommunekode}`)
+      }
+      await insertDecision(trx, {
+        id,
+        case_id: found.id,
+        kommunekode: found.kommunekode,
+        sagsafgoerelses_id: sagsafgoerelsesId,
+        afgoerelsesdato: body.afgoerelsesdato,
+        primaer_maalgruppe: body.maalgrupper.primaer,
+        oevrige_maalgrupper: oevrige,
+        maalgrupper_registered_at: maalgrupperAt,
+        catalog_version: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? ''
+      })
+      if (goalIds.length > 0) {
+        await trx.insertInto('decision_goals').values(goalIds.map((goalId, position) => ({ decision_id: id, goal_id: goalId, position }))).execute()
+      }
+      await trx.insertInto('stoettebehov').values({
+        id: randomUUID(),
+        decision_id: id,
+        kommunekode: found.kommunekode,
+        code: body.stoettebehov.code,
+        begrundelse: body.stoettebehov.begrundelse,
+        registered_at: stoettebehovAt
+      }).execute()
+      await touchCase(trx, found.id)
+      const [decision] = await loadDecisions(trx, request.caller, catalogs, [await load(trx, request, id)])
+      return { status: 201, body: decision!, location: `/v1/decisions/${id}`, resourceId: id, kommunekode: found.kommunekode }
+    })
+  })
+
+  app.get('/cases/:id/decisions', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'The decisions of a case, oldest first',
+      params: CaseParams,
+      querystring: DecisionListQuery,
+      response: { 200: Page(Type.Ref('Decision')), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const found = await requireCase(app.database.db, request.caller, request.params.id)
+    const page = await decisionPage(request.caller, request.query, { caseId: found.id })
+    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    return page
+  })
+
+  app.get('/decisions', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'Decisions of the municipalities this client serves, oldest first; find one by its sagsafgoerelsesId',
+      querystring: AllDecisionsQuery,
+      response: { 200: Page(Type.Ref('Decision')) }
+    }
+  }, async (request) => {
+    const page = await decisionPage(request.caller, request.query, request.query)
+    await recordAudit(app.database.db, request, { kommunekode: request.query.kommunekode ?? null })
+    return page
+  })
+
+  app.get('/decisions/:id', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'A decision with its goals, støttebehov, målgrupper and interventions, codes with their labels',
+      params: DecisionParams,
+      response: { 200: Type.Ref('Decision'), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const row = await load(app.database.db, request, request.params.id)
+    await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    return (await loadDecisions(app.database.db, request.caller, catalogs, [row]))[0]!
+  })
+
+  app.post('/decisions/:id/interventions', {
+    config: { scope: 'cases:write', audit: { action: 'create', resource: 'intervention' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'Order a social intervention (social indsats) on a decision: one tilbud, its ydelser, the provider',
+      description: 'A botilbud without an opholdsydelse is accepted with a warning in `warnings`, as the seeds ask. ' +
+        'A decision may have several interventions (e.g. a botilbud and a dagtilbud); a closed decision takes none (409).',
+      params: DecisionParams,
+      headers: CreateHeaders,
+      body: InterventionCreate,
+      response: {
+        201: withHeaders(Type.Ref('Intervention'), ['location', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'conflict', 'catalog-code'])
+      }
+    }
+  }, async (request, reply) => {
+    const body = request.body as InterventionInput
+    const tilbudAt = registrationInstant(body.tilbud.registeredAt, '/tilbud/registeredAt')
+    catalogs.check('tilbud', body.tilbud.code, dayInDenmark(tilbudAt), '/tilbud/code')
+    const ydelser = body.ydelser.map((ydelse, i) => {
+      const registeredAt = registrationInstant(ydelse.registeredAt, `/ydelser/${i}/registeredAt`)
+      catalogs.check('ydelser', ydelse.code, dayInDenmark(registeredAt), `/ydelser/${i}/code`)
+      if (ydelse.slutdato !== undefined && ydelse.slutdato < ydelse.startdato) {
+        throw fieldProblem('validation', `/ydelser/${i}/slutdato`, 'before-start', `must not be before startdato ${ydelse.startdato}`)
+      }
+      return { ...ydelse, registeredAt }
+    })
+    checkProvider(body.leverandoer)
+
+    return await write(request, reply, async (trx) => {
+      const decision = await scopedSelect(trx, request.caller, 'decisions').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst()
+      if (decision === undefined) throw new HttpProblem('not-found', `No decision ${request.params.id} in the municipalities this client serves`)
+      if (decision.closed_at !== null) throw new HttpProblem('conflict', `Decision ${decision.id} was closed on ${decision.closed_at}; make a new decision`)
+      const id = randomUUID()
+      const { pNummer, cvr, navn, adresse, postnummer } = body.leverandoer
+      const inserted = await insertIntervention(trx, {
+        id,
+        decision_id: decision.id,
+        kommunekode: decision.kommunekode,
+        tilbud: body.tilbud.code,
+        tilbud_registered_at: tilbudAt,
+        p_nummer: pNummer ?? null,
+        cvr: cvr ?? null,
+        navn: navn ?? null,
+        adresse: adresse ?? null,
+        postnummer: postnummer ?? null,
+        bevillingsdato: body.bevillingsdato,
+        catalog_version: catalogs.versionAt('tilbud', dayInDenmark(tilbudAt))?.version ?? ''
+      }, ydelser.map((y) => ({
+        id: randomUUID(),
+        intervention_id: id,
+        kommunekode: decision.kommunekode,
+        code: y.code,
+        startdato: y.startdato,
+        slutdato: y.slutdato ?? null,
+        registered_at: y.registeredAt
+      })))
+      await trx.updateTable('decisions').set({ changed_at: new Date() }).where('id', '=', decision.id).execute()
+      await touchCase(trx, decision.case_id)
+      return {
+        status: 201,
+        body: toIntervention(catalogs, inserted.intervention, inserted.ydelser),
+        location: `/v1/decisions/${decision.id}/interventions/${id}`,
+        resourceId: decision.id,
+        kommunekode: decision.kommunekode
+      }
+    })
+  })
+
+  app.get('/decisions/:id/interventions/:interventionId', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'intervention' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'One social intervention, with its warnings',
+      params: InterventionParams,
+      response: { 200: Type.Ref('Intervention'), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const { id, interventionId } = request.params
+    const row = await scopedSelect(app.database.db, request.caller, 'interventions').selectAll()
+      .where('decision_id', '=', id).where('id', '=', interventionId).executeTakeFirst()
+    if (row === undefined) throw new HttpProblem('not-found', `No intervention ${interventionId} on decision ${id} in the municipalities this client serves`)
+    const ydelser = await scopedSelect(app.database.db, request.caller, 'intervention_ydelser').selectAll()
+      .where('intervention_id', '=', row.id).orderBy('seq').execute()
+    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    return toIntervention(catalogs, row, ydelser)
+  })
+}

@@ -1,0 +1,182 @@
+import Type, { type Static } from 'typebox'
+import { Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { PageQuery } from '../http/paging.js'
+
+/**
+ * Sagsafgørelser (VUM phase 4) with their støttebehov and målgrupper, and
+ * the ordered social intervention (phase 5): one udførende tilbud, one or
+ * more ydelser, the provider and the bevillingsdato.
+ */
+
+const RegisteredAt = (what: string) => Type.Optional(Type.String({
+  format: 'date-time',
+  description: `Datostempel for ${what}; default now, never in the future. Codes are checked against the catalog in force that day.`
+}))
+
+const SagsafgoerelsesId = Type.String({
+  pattern: '^[A-Za-z0-9._:-]{1,100}$',
+  description: 'The decision\'s id for reporting: chosen by the vendor system (unique per municipality), or ours when omitted'
+})
+
+const example = {
+  sagsafgoerelsesId: 'Y-2023-000123',
+  afgoerelsesdato: '2023-01-15',
+  goals: ['6a1f2c3e-8d4b-4e5f-9a7b-1c2d3e4f5a6b'],
+  stoettebehov: {
+    code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae',
+    begrundelse: 'Har brug for støtte til økonomi en gang imellem.',
+    registeredAt: '2023-01-15T10:00:00+01:00'
+  },
+  maalgrupper: { primaer: '9ed67228-b934-4677-9f7e-ebb0d80de44b', oevrige: [], registeredAt: '2023-01-15T10:00:00+01:00' }
+}
+
+export const DecisionCreate = Type.Object({
+  sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
+  afgoerelsesdato: Type.String({ format: 'date', description: 'The decision date' }),
+  goals: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100, description: 'Ids of the case\'s goals the decision covers' })),
+  stoettebehov: Type.Object({
+    code: Type.Ref('StoettebehovCode'),
+    begrundelse: Type.String({ minLength: 1, maxLength: 10_000, description: 'Why this støttebehov' }),
+    registeredAt: RegisteredAt('støttebehovsvurdering')
+  }, { additionalProperties: false, description: 'The one støttebehov of the decision (follow-ups add new ones)' }),
+  maalgrupper: Type.Object({
+    primaer: Type.Ref('MaalgrupperCode', { description: 'Exactly one primary målgruppe' }),
+    oevrige: Type.Optional(Type.Array(Type.Ref('MaalgrupperCode'), {
+      uniqueItems: true, maxItems: 57, description: 'Other målgrupper: distinct, not the primary one'
+    })),
+    registeredAt: RegisteredAt('registrering af målgrupper')
+  }, {
+    additionalProperties: false,
+    description: 'For a citizen without a diagnosis (the case has no diagnoser) only top-level målgrupper are reported; ' +
+      'with a diagnosis, the detailed ones. Which codes are top-level is catalog data (topLevel).'
+  })
+}, { additionalProperties: false, examples: [example] })
+
+export interface DecisionInput {
+  sagsafgoerelsesId?: string
+  afgoerelsesdato: string
+  goals?: string[]
+  stoettebehov: { code: string, begrundelse: string, registeredAt?: string }
+  maalgrupper: { primaer: string, oevrige?: string[], registeredAt?: string }
+}
+
+const P_NUMMER = '^[0-9]{10}$'
+
+export const InterventionCreate = Type.Object({
+  tilbud: Type.Object({
+    code: Type.Ref('TilbudCode', { description: 'The one udførende tilbud type of the intervention' }),
+    registeredAt: RegisteredAt('registrering af udførende tilbud')
+  }, { additionalProperties: false }),
+  ydelser: Type.Array(Type.Object({
+    code: Type.Ref('YdelserCode'),
+    startdato: Type.String({ format: 'date', description: 'Expected start (not the invoicing or move-in date)' }),
+    slutdato: Type.Optional(Type.String({ format: 'date', description: 'Expected end; not before startdato' })),
+    registeredAt: RegisteredAt('registrering af ydelsen')
+  }, { additionalProperties: false }), { minItems: 1, maxItems: 50, description: 'One or more ydelser; their periods may differ and overlap' }),
+  leverandoer: Type.Object({
+    pNummer: Type.Optional(Type.String({ pattern: P_NUMMER, description: 'Produktionsenhedsnummer, 10 digits' })),
+    cvr: Type.Optional(Type.String({ pattern: '^[0-9]{8}$', description: 'CVR-nr., 8 digits with a valid modulus-11 check; if no P-nummer' })),
+    navn: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsNavn; with CVR' })),
+    adresse: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsAdresse; with CVR' })),
+    postnummer: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'ProduktionsEnhedsPostnummer; with CVR' }))
+  }, { additionalProperties: false, description: 'The concrete provider: a P-nummer, or else CVR with name, address and postnummer' }),
+  bevillingsdato: Type.String({ format: 'date', description: 'When the intervention was granted' })
+}, {
+  additionalProperties: false,
+  examples: [{
+    tilbud: { code: 'd90f4da6-f87a-43b5-833f-646b4baf16d6', registeredAt: '2023-01-15T10:00:00+01:00' },
+    ydelser: [{ code: '0886a1b6-4a3a-47e5-9c97-066270529e4f', startdato: '2023-02-01', registeredAt: '2023-01-15T10:00:00+01:00' }],
+    leverandoer: { pNummer: '1012345678' },
+    bevillingsdato: '2023-01-15'
+  }]
+})
+
+export interface InterventionInput {
+  tilbud: { code: string, registeredAt?: string }
+  ydelser: Array<{ code: string, startdato: string, slutdato?: string, registeredAt?: string }>
+  leverandoer: { pNummer?: string, cvr?: string, navn?: string, adresse?: string, postnummer?: string }
+  bevillingsdato: string
+}
+
+const Described = Type.Object({
+  code: Type.String(),
+  label: Type.Union([Type.String(), Type.Null()]),
+  legalBasis: Type.Union([Type.String(), Type.Null()], { description: 'e.g. "SEL § 85"' })
+})
+
+export const Warning = Type.Object({
+  code: Type.String({ examples: ['botilbud-uden-opholdsydelse'] }),
+  pointer: Type.String({ description: 'JSON Pointer to what the warning is about' }),
+  message: Type.String()
+}, { description: 'Accepted, but worth a second look (the seeds ask systems to warn, not refuse)' })
+
+export const Intervention = Type.Object({
+  id: Uuid,
+  decisionId: Uuid,
+  tilbud: Type.Object({
+    ...Described.properties,
+    botilbud: Type.Boolean(),
+    registeredAt: Type.String({ format: 'date-time' })
+  }),
+  ydelser: Type.Array(Type.Object({
+    id: Uuid,
+    ...Described.properties,
+    opholdsydelse: Type.Boolean(),
+    startdato: Type.String({ format: 'date' }),
+    slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    registeredAt: Type.String({ format: 'date-time' })
+  })),
+  leverandoer: Type.Object({
+    pNummer: Type.Union([Type.String(), Type.Null()]),
+    cvr: Type.Union([Type.String(), Type.Null()]),
+    navn: Type.Union([Type.String(), Type.Null()]),
+    adresse: Type.Union([Type.String(), Type.Null()]),
+    postnummer: Type.Union([Type.String(), Type.Null()])
+  }),
+  bevillingsdato: Type.String({ format: 'date' }),
+  catalogVersion: Type.String(),
+  createdAt: Instant,
+  warnings: Type.Array(Warning, { description: 'e.g. a botilbud without an opholdsydelse' })
+}, { $id: 'Intervention', description: 'A social intervention (social indsats)' })
+export type Intervention = Static<typeof Intervention>
+
+export const Decision = Type.Object({
+  id: Uuid,
+  sagsafgoerelsesId: Type.String(),
+  caseId: Uuid,
+  kommunekode: Kommunekode,
+  afgoerelsesdato: Type.String({ format: 'date' }),
+  goals: Type.Array(Type.Ref('Goal')),
+  stoettebehov: Type.Array(Type.Object({
+    id: Uuid,
+    code: Type.String(),
+    label: Type.Union([Type.String(), Type.Null()]),
+    level: Type.Union([Type.Integer({ minimum: 0, maximum: 4 }), Type.Null()]),
+    begrundelse: Type.String(),
+    registeredAt: Type.String({ format: 'date-time' })
+  }), { description: 'Every støttebehov of the decision, oldest first: the decision\'s, then one per follow-up' }),
+  maalgrupper: Type.Object({
+    primaer: Type.Ref('Coded'),
+    oevrige: Type.Array(Type.Ref('Coded')),
+    registeredAt: Type.String({ format: 'date-time' })
+  }),
+  interventions: Type.Array(Type.Ref('Intervention')),
+  closedAt: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When a follow-up ended the intervention' }),
+  catalogVersion: Type.String(),
+  createdAt: Instant
+}, { $id: 'Decision', description: 'A sagsafgørelse with everything that belongs to it, codes with their labels' })
+export type Decision = Static<typeof Decision>
+
+export const DecisionListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
+
+export const AllDecisionsQuery = Type.Object({
+  kommunekode: Type.Optional(Kommunekode),
+  sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
+  ...PageQuery
+}, { additionalProperties: false })
+
+export const DecisionParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The decision (our id)' }) })
+export const InterventionParams = Type.Object({
+  id: Type.String({ format: 'uuid', description: 'The decision (our id)' }),
+  interventionId: Type.String({ format: 'uuid' })
+})

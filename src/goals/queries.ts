@@ -1,0 +1,58 @@
+import type { Insertable, Selectable } from 'kysely'
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import type { Client } from '../clients/clients.js'
+import type { GoalsTable } from '../db/schema.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { Goal } from './schemas.js'
+
+export type GoalRow = Selectable<GoalsTable> & { aktuelt_niveau: string, aktuelt_registered_at: Date }
+
+/** Goals of the caller's municipalities, with the level their registration carries. */
+export function selectGoals (db: Executor, caller: Client) {
+  return scopedSelect(db, caller, 'goals')
+    .innerJoin('theme_registrations as r', 'r.id', 'goals.aktuel_registration_id')
+    .selectAll('goals')
+    .select(['r.registered_at as aktuelt_registered_at'])
+    .select((eb) => eb.fn.coalesce('r.funktionsevneniveau', eb.val('')).as('aktuelt_niveau'))
+}
+
+export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
+  const day = dayInDenmark(row.registered_at)
+  const level = (code: string, date: string) => {
+    const entry = catalogs.entry('funktionsevneniveau', code, date)?.entry
+    return { code, label: entry?.label ?? null, level: entry?.level ?? null }
+  }
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    maalformulering: row.maalformulering,
+    maaltype: catalogs.coded('maaltype', row.maaltype, day),
+    primaertUndertema: catalogs.coded('aktivitet-og-deltagelse', row.primaert_undertema, day),
+    aktueltFunktionsevneniveau: {
+      ...level(row.aktuelt_niveau, dayInDenmark(row.aktuelt_registered_at)),
+      registrationId: row.aktuel_registration_id,
+      registeredAt: row.aktuelt_registered_at.toISOString()
+    },
+    forventetFunktionsevneniveau: level(row.forventet_funktionsevneniveau, day),
+    opfoelgningsdato: row.opfoelgningsdato,
+    ansvarligForOpfoelgning: row.ansvarlig_for_opfoelgning,
+    relateredeUndertemaer: row.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, day)),
+    registeredAt: row.registered_at.toISOString(),
+    catalogVersion: row.catalog_version,
+    createdAt: row.created_at.toISOString()
+  }
+}
+
+/** The latest A&D registration of a sub-theme on a case at an instant: where a goal's current level comes from. */
+export async function latestAdRegistration (db: Executor, caseId: string, undertema: string, at: Date) {
+  return await db.selectFrom('theme_registrations').select(['id', 'funktionsevneniveau', 'registered_at'])
+    .where('case_id', '=', caseId).where('theme', '=', 'aktivitet-og-deltagelse').where('undertema', '=', undertema)
+    .where('registered_at', '<=', at)
+    .orderBy('registered_at', 'desc').orderBy('seq', 'desc').limit(1)
+    .executeTakeFirst()
+}
+
+export async function insertGoal (trx: Executor, values: Insertable<GoalsTable>): Promise<void> {
+  await trx.insertInto('goals').values(values).execute()
+}
