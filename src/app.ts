@@ -12,6 +12,10 @@ import { caseRoutes } from './cases/routes.js'
 import { Case } from './cases/schemas.js'
 import { decisionRoutes } from './decisions/routes.js'
 import { Decision, Intervention } from './decisions/schemas.js'
+import { deliveryRoutes } from './delivery/routes.js'
+import { Delmaal, Note } from './delivery/schemas.js'
+import { followUpRoutes } from './follow-ups/routes.js'
+import { FollowUp } from './follow-ups/schemas.js'
 import { goalRoutes } from './goals/routes.js'
 import { Goal } from './goals/schemas.js'
 import { investigationRoutes } from './investigation/routes.js'
@@ -24,6 +28,7 @@ import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
 import { validatorCompiler } from './http/validation.js'
+import { timelineRoutes } from './timeline/routes.js'
 import { writesPlugin } from './http/writes.js'
 import { containsCpr, loggerOptions } from './logger.js'
 
@@ -74,7 +79,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, Decision]) app.addSchema(schema)
+  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, FollowUp, Decision, Delmaal, Note]) {
+    app.addSchema(schema)
+  }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
   const catalogs = loaded ?? await loadCatalogs(config.catalogsDir)
   app.decorate('catalogs', catalogs)
@@ -93,6 +100,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     await api.register(assessmentRoutes)
     await api.register(goalRoutes)
     await api.register(decisionRoutes)
+    await api.register(deliveryRoutes)
+    await api.register(followUpRoutes)
+    await api.register(timelineRoutes)
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

@@ -3,7 +3,7 @@ import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { hashToken, revokeClient, rotateToken, type Client } from '../src/clients/clients.js'
 import { THEMES } from '../src/investigation/schemas.js'
-import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
+import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
 const PUBLIC = ['/health', '/ready', '/openapi.json', '/docs']
@@ -23,7 +23,17 @@ const concrete = (url: string): string => url.replace(/:\w+/g, '00000000-0000-40
 interface Probe { url: string, payload?: object, expect: 404 | 403 | 'hidden' | 'no citizen data', marker?: string }
 const noCitizenData = (url: string) => async (): Promise<Probe> => ({ url, expect: 'no citizen data' })
 
-interface Seeded { caseId: string, registrations: Record<string, string>, goalId: string, decisionId: string, sagsafgoerelsesId: string, interventionId: string }
+interface Seeded {
+  caseId: string
+  registrations: Record<string, string>
+  goalId: string
+  decisionId: string
+  sagsafgoerelsesId: string
+  interventionId: string
+  delmaalId: string
+  noteId: string
+  followUpId: string
+}
 
 /** A case in municipality 101 with something of every kind on it, written straight to the database. */
 async function seedCase (app: FastifyInstance): Promise<Seeded> {
@@ -89,7 +99,18 @@ async function seedCase (app: FastifyInstance): Promise<Seeded> {
   await db.insertInto('intervention_ydelser').values({
     id: randomUUID(), intervention_id: interventionId, kommunekode, code: YDELSE.stoetteTilTransport, startdato: '2025-01-01', registered_at: at
   }).execute()
-  return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId }
+  const delmaalId = randomUUID()
+  await db.insertInto('delmaal').values({ id: delmaalId, case_id: caseId, goal_id: goalId, kommunekode, tekst: 'seeded', startdato: '2025-01-01', maaldato: null, status: 'aktiv' }).execute()
+  const noteId = randomUUID()
+  await db.insertInto('notes').values({ id: noteId, case_id: caseId, kommunekode, tekst: 'seeded', tidspunkt: at, forfatterrolle: 'udfoerer', delmaal_id: delmaalId }).execute()
+  const followUpId = randomUUID()
+  await db.insertInto('follow_ups').values({
+    id: followUpId, decision_id: decisionId, case_id: caseId, kommunekode, opfoelgningsdato: '2025-06-01', registered_at: at, status_paa_indsats: STATUS.fortsaettelse
+  }).execute()
+  await db.insertInto('stoettebehov').values({
+    id: randomUUID(), decision_id: decisionId, kommunekode, code: STOETTEBEHOV.let, begrundelse: 'x', registered_at: at, follow_up_id: followUpId
+  }).execute()
+  return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId, delmaalId, noteId, followUpId }
 }
 
 const byId = (path: (seeded: Seeded) => string, payload?: object) =>
@@ -152,6 +173,19 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
     bevillingsdato: '2025-01-01'
   }),
   'GET /v1/decisions/:id/interventions/:interventionId': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}`),
+  'POST /v1/cases/:id/delmaal': byId((s) => `/v1/cases/${s.caseId}/delmaal`, { goalId: randomUUID(), tekst: 'x', startdato: '2025-01-01' }),
+  'GET /v1/cases/:id/delmaal': byId((s) => `/v1/cases/${s.caseId}/delmaal`),
+  'GET /v1/cases/:id/delmaal/:delmaalId': byId((s) => `/v1/cases/${s.caseId}/delmaal/${s.delmaalId}`),
+  'PATCH /v1/cases/:id/delmaal/:delmaalId': byId((s) => `/v1/cases/${s.caseId}/delmaal/${s.delmaalId}`, { status: 'opnaaet' }),
+  'POST /v1/cases/:id/notes': byId((s) => `/v1/cases/${s.caseId}/notes`, { tekst: 'x', forfatterrolle: 'udfoerer' }),
+  'GET /v1/cases/:id/notes': byId((s) => `/v1/cases/${s.caseId}/notes`),
+  'GET /v1/cases/:id/notes/:noteId': byId((s) => `/v1/cases/${s.caseId}/notes/${s.noteId}`),
+  'POST /v1/decisions/:id/follow-ups': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups`, {
+    maal: [{ goalId: randomUUID(), funktionsevneniveau: LEVEL[1], maalOpnaaet: false }], stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, statusPaaIndsats: STATUS.fortsaettelse
+  }),
+  'GET /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`),
+  'GET /v1/follow-ups/due': async (app) => ({ url: '/v1/follow-ups/due?date=2099-01-01', expect: 'hidden', marker: (await seedCase(app)).goalId }),
+  'GET /v1/cases/:id/timeline': byId((s) => `/v1/cases/${s.caseId}/timeline`),
   ...themeProbes
 }
 

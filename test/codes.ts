@@ -20,6 +20,11 @@ export const LEVEL = {
 }
 export const STOETTEBEHOV = { intet: 'ae9f388a-91c3-46cf-af55-f81952f2977c', let: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae' }
 export const MAALTYPE = { udvikle: 'd41c8072-52f8-42b5-9375-ddbea454d27f' }
+export const STATUS = {
+  fortsaettelse: '1e971d84-10a4-4ef8-a8b3-0daa4c7d088a',
+  afslutning: 'd7d03656-4c87-4e67-9146-aa5990460f16',
+  afslutningOgVisiterTilNy: 'b4c01aa8-82fd-44e4-83ff-ca19ec02c779'
+}
 export const MAALGRUPPE = {
   psykiskFunktionsnedsaettelse: '9ed67228-b934-4677-9f7e-ebb0d80de44b',
   socialtProblem: '0919515d-9975-4743-a16f-edb45374b0da',
@@ -35,6 +40,7 @@ export const MAALGRUPPE = {
   udviklingsforstyrrelseAfSkolefaerdigheder: '93d52b11-faa7-4ff7-b552-11a84cce8bf1'
 }
 export const YDELSE = {
+  stoetteTilAdministration: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a',
   stoetteTilTransport: '0886a1b6-4a3a-47e5-9c97-066270529e4f',
   stoetteTilBeskaeftigelse: 'cb1169ee-8969-46d3-813d-f0dd555bd838',
   stoetteTilUddannelse: '1a2daf63-0510-4bf3-8578-662d4300c965',

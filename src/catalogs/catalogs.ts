@@ -134,6 +134,12 @@ export class Catalogs {
     return { code, label: this.entry(id, code, date)?.entry.label ?? null }
   }
 
+  /** A stored funktionsevneniveau or støttebehov with its label and its level 0–4 (null: "ikke vurderet"). */
+  leveled (id: string, code: string, date?: string): { code: string, label: string | null, level: number | null } {
+    const entry = this.entry(id, code, date)?.entry
+    return { code, label: entry?.label ?? null, level: entry?.level ?? null }
+  }
+
   /** The entry of a code as of a date, falling back to the newest version that has it: stored data stays readable. */
   entry (id: string, code: string, date = today()): { version: CatalogFile, entry: CatalogEntry } | undefined {
     const versions = this.lists.get(id)?.versions ?? []

@@ -16,6 +16,10 @@ export interface DB {
   stoettebehov: StoettebehovTable
   interventions: InterventionsTable
   intervention_ydelser: InterventionYdelserTable
+  delmaal: DelmaalTable
+  notes: NotesTable
+  follow_ups: FollowUpsTable
+  follow_up_goals: FollowUpGoalsTable
 }
 
 export interface SchemaMigrationsTable {
@@ -85,6 +89,7 @@ export interface ThemeRegistrationsTable {
   registered_at: Date
   catalog_version: string
   created_at: Generated<Date>
+  follow_up_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface IdempotencyKeysTable {
@@ -141,7 +146,8 @@ export interface DecisionsTable {
   oevrige_maalgrupper: ColumnType<string[], string[] | undefined, string[]>
   maalgrupper_registered_at: Date
   catalog_version: string
-  closed_at: string | null
+  closed_at: ColumnType<string | null, string | null | undefined, string | null>
+  new_decision_expected: Generated<boolean>
   created_at: Generated<Date>
   changed_at: Generated<Date>
 }
@@ -161,6 +167,7 @@ export interface StoettebehovTable {
   begrundelse: string
   registered_at: Date
   created_at: Generated<Date>
+  follow_up_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface InterventionsTable {
@@ -191,4 +198,56 @@ export interface InterventionYdelserTable {
   slutdato: string | null
   registered_at: Date
   created_at: Generated<Date>
+}
+
+export interface DelmaalTable {
+  id: string
+  seq: Generated<number>
+  case_id: string
+  goal_id: string
+  kommunekode: string
+  tekst: string
+  startdato: string
+  maaldato: string | null
+  status: string
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface NotesTable {
+  id: string
+  seq: Generated<number>
+  case_id: string
+  kommunekode: string
+  tekst: string
+  tidspunkt: Date
+  forfatterrolle: string
+  delmaal_id: string | null
+  tags: ColumnType<string[], string[] | undefined, string[]>
+  created_at: Generated<Date>
+}
+
+export interface FollowUpsTable {
+  id: string
+  seq: Generated<number>
+  decision_id: string
+  case_id: string
+  kommunekode: string
+  opfoelgningsdato: string
+  registered_at: Date
+  status_paa_indsats: string
+  created_at: Generated<Date>
+}
+
+export interface FollowUpGoalsTable {
+  follow_up_id: string
+  goal_id: string
+  kommunekode: string
+  registration_id: string
+  borgerens_vurdering: string | null
+  udfoerers_vurdering: string | null
+  sagsbehandlers_vurdering: string | null
+  maal_opnaaet: boolean
+  position: number
 }

@@ -2,6 +2,8 @@ import type { Insertable, Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
+import { loadFollowUps } from '../follow-ups/queries.js'
+import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
@@ -20,17 +22,20 @@ const groupBy = <R, K>(rows: R[], key: (row: R) => K): Map<K, R[]> => {
 }
 
 /**
- * Everything that belongs to a page of decisions, in four queries whatever
- * the page size: goals, støttebehov, interventions, ydelser.
+ * Everything that belongs to a page of decisions in a fixed number of
+ * queries whatever the page size: goals, støttebehov, interventions,
+ * ydelser, follow-ups (and their goals' levels and støttebehov).
  */
 export async function loadDecisions (db: Executor, caller: Client, catalogs: Catalogs, rows: DecisionRow[]): Promise<Decision[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  const [goals, stoettebehov, interventions] = await Promise.all([
+  const [goals, stoettebehov, interventions, followUps] = await Promise.all([
     selectGoals(db, caller).innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
       .select(['dg.decision_id']).where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
     scopedSelect(db, caller, 'stoettebehov').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
-    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute()
+    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute(),
+    scopedSelect(db, caller, 'follow_ups').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute()
+      .then(async (rows) => await loadFollowUps(db, caller, catalogs, rows))
   ])
   const ydelser = interventions.length === 0
     ? []
@@ -40,15 +45,17 @@ export async function loadDecisions (db: Executor, caller: Client, catalogs: Cat
   const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
   const interventionsOf = groupBy(interventions, (i) => i.decision_id)
   const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  const followUpsOf = groupBy(followUps, (f) => f.decisionId)
   return rows.map((row) => toDecision(catalogs, row, {
     goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
     stoettebehov: stoettebehovOf.get(row.id) ?? [],
-    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? []))
+    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? [])),
+    followUps: followUpsOf.get(row.id) ?? []
   }))
 }
 
 function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
-  goals: Decision['goals'], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[]
+  goals: Decision['goals'], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[], followUps: FollowUp[]
 }): Decision {
   const day = dayInDenmark(row.maalgrupper_registered_at)
   return {
@@ -58,24 +65,21 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
     kommunekode: row.kommunekode,
     afgoerelsesdato: row.afgoerelsesdato,
     goals: parts.goals,
-    stoettebehov: parts.stoettebehov.map((s) => {
-      const entry = catalogs.entry('stoettebehov', s.code, dayInDenmark(s.registered_at))?.entry
-      return {
-        id: s.id,
-        code: s.code,
-        label: entry?.label ?? null,
-        level: entry?.level ?? null,
-        begrundelse: s.begrundelse,
-        registeredAt: s.registered_at.toISOString()
-      }
-    }),
+    stoettebehov: parts.stoettebehov.map((s) => ({
+      id: s.id,
+      ...catalogs.leveled('stoettebehov', s.code, dayInDenmark(s.registered_at)),
+      begrundelse: s.begrundelse,
+      registeredAt: s.registered_at.toISOString()
+    })),
     maalgrupper: {
       primaer: catalogs.coded('maalgrupper', row.primaer_maalgruppe, day),
       oevrige: row.oevrige_maalgrupper.map((code) => catalogs.coded('maalgrupper', code, day)),
       registeredAt: row.maalgrupper_registered_at.toISOString()
     },
     interventions: parts.interventions,
+    followUps: parts.followUps,
     closedAt: row.closed_at,
+    nyAfgoerelseForventet: row.new_decision_expected,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString()
   }

@@ -161,7 +161,9 @@ export const Decision = Type.Object({
     registeredAt: Type.String({ format: 'date-time' })
   }),
   interventions: Type.Array(Type.Ref('Intervention')),
+  followUps: Type.Array(Type.Ref('FollowUp'), { description: 'The follow-ups, oldest first' }),
   closedAt: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When a follow-up ended the intervention' }),
+  nyAfgoerelseForventet: Type.Boolean({ description: 'Closed by "afslutning af indsats og visitér til ny": a new decision is expected' }),
   catalogVersion: Type.String(),
   createdAt: Instant
 }, { $id: 'Decision', description: 'A sagsafgørelse with everything that belongs to it, codes with their labels' })

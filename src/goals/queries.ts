@@ -19,10 +19,7 @@ export function selectGoals (db: Executor, caller: Client) {
 
 export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
   const day = dayInDenmark(row.registered_at)
-  const level = (code: string, date: string) => {
-    const entry = catalogs.entry('funktionsevneniveau', code, date)?.entry
-    return { code, label: entry?.label ?? null, level: entry?.level ?? null }
-  }
+  const level = (code: string, date: string) => catalogs.leveled('funktionsevneniveau', code, date)
   return {
     id: row.id,
     caseId: row.case_id,

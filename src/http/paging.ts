@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely'
 import Type, { type TSchema } from 'typebox'
 import { HttpProblem } from './problems.js'
 
@@ -23,6 +24,15 @@ export function encodeCursor (key: unknown): string {
 
 /** The key check of a cursor over an integer sequence. */
 export const isSafeInteger = (value: unknown): value is number => Number.isSafeInteger(value)
+
+/** The key check of a cursor over (instant, seq): lists in time order. */
+export const isInstantSeq = (value: unknown): value is [string, number] =>
+  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' &&
+  !Number.isNaN(new Date(value[0]).getTime()) && Number.isSafeInteger(value[1])
+
+/** Rows after an (instant, seq) key, for a list ordered by that instant column, then seq. */
+export const afterInstantSeq = (column: string, [at, seq]: [string, number]): RawBuilder<boolean> =>
+  sql<boolean>`(${sql.ref(column)}, ${sql.ref('seq')}) > (${new Date(at)}::timestamptz, ${seq}::bigint)`
 
 /** Decodes a cursor this API issued; anything else is a 400 pointing at ?cursor. */
 export function decodeCursor<K> (cursor: string, isKey: (value: unknown) => value is K): K {

@@ -3,6 +3,7 @@ import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import type { ThemeRegistrationsTable } from '../db/schema.js'
+import { afterInstantSeq } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { Registration, Theme } from './schemas.js'
@@ -14,21 +15,19 @@ export function toRegistration (catalogs: Catalogs, row: RegistrationRow): Regis
   const day = dayInDenmark(row.registered_at)
   const undertema = catalogs.entry(row.theme, row.undertema, day)
   const parent = undertema?.entry.parent ?? null
-  const level = row.funktionsevneniveau === null ? undefined : catalogs.entry('funktionsevneniveau', row.funktionsevneniveau, day)?.entry
   return {
     id: row.id,
     caseId: row.case_id,
     theme: row.theme as Theme['id'],
     undertema: catalogs.coded(row.theme, row.undertema, day),
     overtema: parent === null ? null : catalogs.coded(row.theme, parent, day),
-    funktionsevneniveau: row.funktionsevneniveau === null
-      ? null
-      : { code: row.funktionsevneniveau, label: level?.label ?? null, level: level?.level ?? null },
+    funktionsevneniveau: row.funktionsevneniveau === null ? null : catalogs.leveled('funktionsevneniveau', row.funktionsevneniveau, day),
     oplysningerFraBorgeren: row.oplysninger_fra_borgeren,
     oplysningerFraAndre: row.oplysninger_fra_andre,
     sagsbehandlersBemaerkninger: row.sagsbehandlers_bemaerkninger,
     registeredAt: row.registered_at.toISOString(),
     catalogVersion: row.catalog_version,
+    followUpId: row.follow_up_id,
     createdAt: row.created_at.toISOString()
   }
 }
@@ -51,13 +50,7 @@ export async function registrationHistory (db: Executor, caller: Client, caseId:
     .where('case_id', '=', caseId).where('theme', '=', theme)
     .orderBy('registered_at').orderBy('seq').limit(filters.limit)
   if (filters.undertema !== undefined) query = query.where('undertema', '=', filters.undertema)
-  if (filters.after !== undefined) {
-    const [at, seq] = filters.after
-    query = query.where((eb) => eb.or([
-      eb('registered_at', '>', new Date(at)),
-      eb.and([eb('registered_at', '=', new Date(at)), eb('seq', '>', seq)])
-    ]))
-  }
+  if (filters.after !== undefined) query = query.where(afterInstantSeq('registered_at', filters.after))
   return await query.execute()
 }
 

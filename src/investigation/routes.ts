@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
-import { decodeCursor, Page, toPage } from '../http/paging.js'
+import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { currentRegistrations, findRegistration, insertRegistration, registrationHistory, toRegistration } from './queries.js'
@@ -19,10 +19,6 @@ import {
  * register a sub-theme and read that theme's history; the investigation as
  * it stands (latest per sub-theme) at /investigation.
  */
-
-const isKey = (value: unknown): value is [string, number] =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' &&
-  !Number.isNaN(new Date(value[0]).getTime()) && Number.isSafeInteger(value[1])
 
 export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
@@ -107,7 +103,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }, async (request) => {
       const { limit = 100, cursor, undertema } = request.query
-      const after = cursor === undefined ? undefined : decodeCursor(cursor, isKey)
+      const after = cursor === undefined ? undefined : decodeCursor(cursor, isInstantSeq)
       const found = await requireCase(app.database.db, request.caller, request.params.id)
       const rows = await registrationHistory(app.database.db, request.caller, found.id, theme.id, { undertema, after, limit: limit + 1 })
       await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })

@@ -1,0 +1,71 @@
+import type { Selectable } from 'kysely'
+import { sql } from 'kysely'
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import type { Client } from '../clients/clients.js'
+import type { DelmaalTable, NotesTable } from '../db/schema.js'
+import { afterInstantSeq } from '../http/paging.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { Delmaal, Note } from './schemas.js'
+
+export type DelmaalRow = Selectable<DelmaalTable>
+export type NoteRow = Selectable<NotesTable>
+
+/** The lists a note's tags come from. */
+export const TAG_THEMES = ['funktioner-og-forhold', 'aktivitet-og-deltagelse'] as const
+
+export const toDelmaal = (row: DelmaalRow): Delmaal => ({
+  id: row.id,
+  caseId: row.case_id,
+  goalId: row.goal_id,
+  tekst: row.tekst,
+  startdato: row.startdato,
+  maaldato: row.maaldato,
+  status: row.status as Delmaal['status'],
+  version: row.version,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString()
+})
+
+export function toNote (catalogs: Catalogs, row: NoteRow): Note {
+  const day = dayInDenmark(row.tidspunkt)
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    tekst: row.tekst,
+    tidspunkt: row.tidspunkt.toISOString(),
+    forfatterrolle: row.forfatterrolle,
+    delmaalId: row.delmaal_id,
+    tags: row.tags.map((code) => {
+      const theme = TAG_THEMES.find((list) => catalogs.entry(list, code, day) !== undefined) ?? 'funktioner-og-forhold'
+      return { ...catalogs.coded(theme, code, day), theme }
+    }),
+    createdAt: row.created_at.toISOString()
+  }
+}
+
+export async function findDelmaal (db: Executor, caller: Client, caseId: string, id: string, { forUpdate = false } = {}): Promise<DelmaalRow | undefined> {
+  const query = scopedSelect(db, caller, 'delmaal').selectAll().where('case_id', '=', caseId).where('id', '=', id)
+  return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
+}
+
+export async function listDelmaal (db: Executor, caller: Client, caseId: string, filters: { goalId?: string, after?: number, limit: number }) {
+  let query = scopedSelect(db, caller, 'delmaal').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(filters.limit)
+  if (filters.goalId !== undefined) query = query.where('goal_id', '=', filters.goalId)
+  if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
+  return await query.execute()
+}
+
+export async function listNotes (db: Executor, caller: Client, caseId: string, filters: {
+  noteId?: string, tag?: string, delmaalId?: string, from?: Date, to?: Date, after?: [string, number], limit: number
+}): Promise<NoteRow[]> {
+  let query = scopedSelect(db, caller, 'notes').selectAll().where('case_id', '=', caseId)
+    .orderBy('tidspunkt').orderBy('seq').limit(filters.limit)
+  if (filters.noteId !== undefined) query = query.where('id', '=', filters.noteId)
+  if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = ANY(tags)`)
+  if (filters.delmaalId !== undefined) query = query.where('delmaal_id', '=', filters.delmaalId)
+  if (filters.from !== undefined) query = query.where('tidspunkt', '>=', filters.from)
+  if (filters.to !== undefined) query = query.where('tidspunkt', '<', filters.to)
+  if (filters.after !== undefined) query = query.where(afterInstantSeq('tidspunkt', filters.after))
+  return await query.execute()
+}

@@ -1,0 +1,80 @@
+import type { Selectable } from 'kysely'
+import { sql } from 'kysely'
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import type { Client } from '../clients/clients.js'
+import type { FollowUpsTable } from '../db/schema.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { FollowUp } from './schemas.js'
+
+export type FollowUpRow = Selectable<FollowUpsTable>
+
+/** Follow-ups with their goals' new levels and their støttebehov, in two queries whatever their number. */
+export async function loadFollowUps (db: Executor, caller: Client, catalogs: Catalogs, rows: FollowUpRow[]): Promise<FollowUp[]> {
+  if (rows.length === 0) return []
+  const ids = rows.map((row) => row.id)
+  const [goals, stoettebehov] = await Promise.all([
+    scopedSelect(db, caller, 'follow_up_goals')
+      .innerJoin('theme_registrations as r', 'r.id', 'follow_up_goals.registration_id')
+      .selectAll('follow_up_goals')
+      .select((eb) => eb.fn.coalesce('r.funktionsevneniveau', eb.val('')).as('niveau'))
+      .where('follow_up_goals.follow_up_id', 'in', ids).orderBy('follow_up_goals.position').execute(),
+    scopedSelect(db, caller, 'stoettebehov').selectAll().where('follow_up_id', 'in', ids).execute()
+  ])
+  return rows.map((row) => {
+    const day = dayInDenmark(row.registered_at)
+    const need = stoettebehov.find((s) => s.follow_up_id === row.id)!
+    return {
+      id: row.id,
+      decisionId: row.decision_id,
+      caseId: row.case_id,
+      opfoelgningsdato: row.opfoelgningsdato,
+      registeredAt: row.registered_at.toISOString(),
+      maal: goals.filter((g) => g.follow_up_id === row.id).map((g) => ({
+        goalId: g.goal_id,
+        registrationId: g.registration_id,
+        funktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.niveau, day),
+        borgerensVurdering: g.borgerens_vurdering,
+        udfoerersVurdering: g.udfoerers_vurdering,
+        sagsbehandlersVurdering: g.sagsbehandlers_vurdering,
+        maalOpnaaet: g.maal_opnaaet
+      })),
+      stoettebehov: { id: need.id, ...catalogs.leveled('stoettebehov', need.code, day), begrundelse: need.begrundelse },
+      statusPaaIndsats: catalogs.coded('status-paa-indsats', row.status_paa_indsats, day),
+      createdAt: row.created_at.toISOString()
+    }
+  })
+}
+
+/**
+ * Goals whose follow-up date is on or before `date` and that have had no
+ * follow-up, unless every decision covering them is closed; oldest first.
+ */
+export async function dueGoals (db: Executor, caller: Client, filters: {
+  date: string, kommunekode?: string, after?: [string, number], limit: number
+}) {
+  let query = scopedSelect(db, caller, 'goals')
+    .select(['goals.id', 'goals.seq', 'goals.case_id', 'goals.kommunekode', 'goals.opfoelgningsdato', 'goals.ansvarlig_for_opfoelgning',
+      'goals.primaert_undertema', 'goals.registered_at'])
+    .where('goals.opfoelgningsdato', '<=', filters.date)
+    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM follow_up_goals f WHERE f.goal_id = goals.id)`)
+    .where(sql<boolean>`NOT (
+      EXISTS (SELECT 1 FROM decision_goals dg WHERE dg.goal_id = goals.id) AND
+      NOT EXISTS (SELECT 1 FROM decision_goals dg JOIN decisions d ON d.id = dg.decision_id WHERE dg.goal_id = goals.id AND d.closed_at IS NULL))`)
+    .orderBy('goals.opfoelgningsdato').orderBy('goals.seq').limit(filters.limit)
+  if (filters.kommunekode !== undefined) query = query.where('goals.kommunekode', '=', filters.kommunekode)
+  if (filters.after !== undefined) {
+    query = query.where(sql<boolean>`(goals.opfoelgningsdato, goals.seq) > (${filters.after[0]}::date, ${filters.after[1]}::bigint)`)
+  }
+  const goals = await query.execute()
+  const decisions = goals.length === 0
+    ? []
+    : await scopedSelect(db, caller, 'decisions').innerJoin('decision_goals as dg', 'dg.decision_id', 'decisions.id')
+      .select(['dg.goal_id', 'decisions.id', 'decisions.sagsafgoerelses_id'])
+      .where('dg.goal_id', 'in', goals.map((g) => g.id)).where('decisions.closed_at', 'is', null)
+      .orderBy('decisions.seq').execute()
+  return goals.map((goal) => ({
+    ...goal,
+    decisions: decisions.filter((d) => d.goal_id === goal.id).map((d) => ({ id: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id }))
+  }))
+}

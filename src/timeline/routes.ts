@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { sql } from 'kysely'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { dayInDenmark } from '../catalogs/catalogs.js'
+import { requireCase } from '../cases/queries.js'
+import { Uuid } from '../http/fields.js'
+import { decodeCursor, Page, PageQuery, toPage } from '../http/paging.js'
+import { problemResponses } from '../http/problems.js'
+import { CaseParams } from '../investigation/schemas.js'
+
+/**
+ * GET /v1/cases/{id}/timeline: every event of a case in time order — the
+ * circular VUM course in one paged list, each event linking to its resource.
+ */
+
+export const EVENT_TYPES = ['case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up'] as const
+type EventType = (typeof EVENT_TYPES)[number]
+
+const TimelineEvent = Type.Object({
+  at: Type.String({ format: 'date-time', description: 'When it happened in the citizen\'s course (its registration time)' }),
+  type: Type.String({ enum: [...EVENT_TYPES], description: 'What happened; the href leads to it' }),
+  id: Uuid,
+  href: Type.String({ description: 'The resource the event is about' }),
+  title: Type.String({ description: 'A one-line summary, with catalog labels' })
+}, { description: 'One event of a case' })
+
+const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
+
+interface EventRow { at: Date, type: EventType, id: string, parent: string | null, code: string | null, detail: string | null }
+
+const isKey = (value: unknown): value is [string, string, string] =>
+  Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string') && !Number.isNaN(new Date(value[0] as string).getTime())
+
+const snippet = (text: string | null): string => (text ?? '').length > 80 ? `${(text ?? '').slice(0, 79)}…` : (text ?? '')
+
+export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { catalogs } = app
+
+  const describe = (caseId: string, row: EventRow): { href: string, title: string } => {
+    const day = dayInDenmark(row.at)
+    const label = (list: string): string => (row.code === null ? null : catalogs.coded(list, row.code, day).label) ?? row.code ?? ''
+    switch (row.type) {
+      case 'case-opened': return { href: `/v1/cases/${caseId}`, title: 'Sag åbnet' }
+      case 'registration': {
+        const level = row.detail === null ? '' : `, ${catalogs.coded('funktionsevneniveau', row.detail, day).label ?? row.detail}`
+        return { href: `/v1/cases/${caseId}/investigation/${row.parent!}/${row.id}`, title: `${catalogs.list(row.parent!)?.title ?? row.parent!}: ${label(row.parent!)}${level}` }
+      }
+      case 'assessment': return { href: `/v1/cases/${caseId}/assessment`, title: 'Vurdering' }
+      case 'goal': return { href: `/v1/cases/${caseId}/goals/${row.id}`, title: `Indsatsmål: ${label('aktivitet-og-deltagelse')}` }
+      case 'decision': return { href: `/v1/decisions/${row.id}`, title: `Afgørelse ${row.detail ?? ''}: ${label('maalgrupper')}` }
+      case 'intervention': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Social indsats: ${label('tilbud')}` }
+      case 'delmaal': return { href: `/v1/cases/${caseId}/delmaal/${row.id}`, title: `Delmål: ${snippet(row.detail)}` }
+      case 'note': return { href: `/v1/cases/${caseId}/notes/${row.id}`, title: `Notat: ${snippet(row.detail)}` }
+      case 'follow-up': return { href: `/v1/decisions/${row.parent!}/follow-ups/${row.id}`, title: `Opfølgning: ${label('status-paa-indsats')}` }
+    }
+  }
+
+  app.get('/cases/:id/timeline', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'timeline' } },
+    schema: {
+      tags: ['cases'],
+      summary: 'Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups — in time order',
+      params: CaseParams,
+      querystring: TimelineQuery,
+      response: { 200: Page(TimelineEvent), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const { limit = 100, cursor } = request.query
+    // The case is in the caller's municipalities, and so is everything on it.
+    const found = await requireCase(app.database.db, request.caller, request.params.id)
+    const after = cursor === undefined ? null : decodeCursor(cursor, isKey)
+    const { rows } = await sql<EventRow>`
+      SELECT at, type, id, parent, code, detail FROM (
+        SELECT opened_at AS at, 'case-opened' AS type, id::text AS id, NULL::text AS parent, NULL::text AS code, NULL::text AS detail
+          FROM cases WHERE id = ${found.id}
+        UNION ALL SELECT registered_at, 'registration', id::text, theme, undertema, funktionsevneniveau FROM theme_registrations WHERE case_id = ${found.id}
+        UNION ALL SELECT updated_at, 'assessment', case_id::text, NULL, NULL, NULL FROM assessments WHERE case_id = ${found.id}
+        UNION ALL SELECT registered_at, 'goal', id::text, NULL, primaert_undertema, NULL FROM goals WHERE case_id = ${found.id}
+        UNION ALL SELECT maalgrupper_registered_at, 'decision', id::text, NULL, primaer_maalgruppe, sagsafgoerelses_id FROM decisions WHERE case_id = ${found.id}
+        UNION ALL SELECT i.tilbud_registered_at, 'intervention', i.id::text, i.decision_id::text, i.tilbud, NULL
+          FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${found.id}
+        UNION ALL SELECT created_at, 'delmaal', id::text, goal_id::text, NULL, tekst FROM delmaal WHERE case_id = ${found.id}
+        UNION ALL SELECT tidspunkt, 'note', id::text, delmaal_id::text, NULL, tekst FROM notes WHERE case_id = ${found.id}
+        UNION ALL SELECT registered_at, 'follow-up', id::text, decision_id::text, status_paa_indsats, NULL FROM follow_ups WHERE case_id = ${found.id}
+      ) events
+      WHERE ${after === null ? sql`true` : sql`(at, type, id) > (${new Date(after[0])}::timestamptz, ${after[1]}::text, ${after[2]}::text)`}
+      ORDER BY at, type, id
+      LIMIT ${limit + 1}`.execute(app.database.db)
+    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    return toPage(rows, limit, (row) => ({ at: row.at.toISOString(), type: row.type, id: row.id, ...describe(found.id, row) }),
+      (row) => [row.at.toISOString(), row.type, row.id])
+  })
+}
