@@ -14,6 +14,8 @@ import { decisionRoutes } from './decisions/routes.js'
 import { Decision, Intervention } from './decisions/schemas.js'
 import { deliveryRoutes } from './delivery/routes.js'
 import { Delmaal, Note } from './delivery/schemas.js'
+import { exportRoutes } from './exports/routes.js'
+import { UddataDocument } from './exports/schemas.js'
 import { followUpRoutes } from './follow-ups/routes.js'
 import { FollowUp } from './follow-ups/schemas.js'
 import { goalRoutes } from './goals/routes.js'
@@ -79,7 +81,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, FollowUp, Decision, Delmaal, Note]) {
+  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
@@ -103,6 +105,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     await api.register(deliveryRoutes)
     await api.register(followUpRoutes)
     await api.register(timelineRoutes)
+    await api.register(exportRoutes, { batchSize: config.exportBatchSize })
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

@@ -27,6 +27,8 @@ export interface Config {
   catalogsDir: string
   /** How long a write's Idempotency-Key is remembered, in seconds. */
   idempotencyTtlSeconds: number
+  /** Decisions per batch of the uddata stream. */
+  exportBatchSize: number
 }
 
 export class ConfigError extends Error {
@@ -51,7 +53,8 @@ export function loadConfig (env: Env = process.env): Config {
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR),
-    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400)
+    idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
+    exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000)
   }
 }
 

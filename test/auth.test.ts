@@ -186,6 +186,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`),
   'GET /v1/follow-ups/due': async (app) => ({ url: '/v1/follow-ups/due?date=2099-01-01', expect: 'hidden', marker: (await seedCase(app)).goalId }),
   'GET /v1/cases/:id/timeline': byId((s) => `/v1/cases/${s.caseId}/timeline`),
+  'GET /v1/decisions/:id/uddata': byId((s) => `/v1/decisions/${s.sagsafgoerelsesId}/uddata`),
+  'GET /v1/exports/uddata': async (app) => ({ url: '/v1/exports/uddata', expect: 'hidden', marker: (await seedCase(app)).sagsafgoerelsesId }),
   ...themeProbes
 }
 

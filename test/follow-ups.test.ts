@@ -1,5 +1,6 @@
 import t from 'tap'
-import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, OMG, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
+import { AD, LEVEL, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
+import { followUpCitizenX, followUpX, recordCitizenX } from './flow.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
 interface Reg { registeredAt: string, funktionsevneniveau: { level: number | null } | null, undertema: { label: string }, followUpId: string | null }
@@ -19,45 +20,8 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
   }
   const get = async (url: string, h = headers) => (await app.inject({ method: 'GET', url, headers: h }))
 
-  /** Citizen X on 1 January 2023, as in the seeds' worked example; returns the URLs and ids. */
-  const citizenX = async () => {
-    const caseUrl = (await post('/v1/cases', { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T09:00:00+01:00' })).headers.location!
-    const jan = '2023-01-01T10:00:00+01:00'
-    await created(`${caseUrl}/investigation/funktioner-og-forhold`, { undertema: FF.organiseringOgPlanlaegning, registeredAt: jan })
-    await created(`${caseUrl}/investigation/funktioner-og-forhold`, { undertema: FF.oekonomiskSituation, registeredAt: jan })
-    await created(`${caseUrl}/investigation/omgivelsesfaktorer`, { undertema: OMG.personerINetvaerk, registeredAt: jan })
-    await created(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2], registeredAt: jan })
-    const goal = await created(`${caseUrl}/goals`, {
-      maalformulering: 'Jeg vil selv kunne betale mine regninger',
-      maaltype: MAALTYPE.udvikle,
-      primaertUndertema: AD.varetageOekonomi,
-      forventetFunktionsevneniveau: LEVEL[1],
-      opfoelgningsdato: '2023-06-01',
-      ansvarligForOpfoelgning: 'Socialafdelingen i kommune Y',
-      registeredAt: '2023-01-01T11:00:00+01:00'
-    })
-    const decision = await created(`${caseUrl}/decisions`, {
-      afgoerelsesdato: '2023-01-01',
-      goals: [goal.id],
-      stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'Behov for støtte til økonomi en gang imellem', registeredAt: '2023-01-01T12:00:00+01:00' },
-      // Citizen X has no diagnosis on the case: only the top level is reported.
-      maalgrupper: { primaer: MAALGRUPPE.socialtProblem, registeredAt: '2023-01-01T12:00:00+01:00' }
-    })
-    const intervention = await created(`/v1/decisions/${decision.id as string}/interventions`, {
-      tilbud: { code: TILBUD.mobiltTilbud, registeredAt: '2023-01-01T12:00:00+01:00' },
-      ydelser: [{ code: YDELSE.stoetteTilAdministration, startdato: '2023-01-01', registeredAt: '2023-01-01T12:00:00+01:00' }],
-      leverandoer: { pNummer: '1012345678' },
-      bevillingsdato: '2023-01-01'
-    })
-    return { caseUrl, goalId: goal.id as string, decisionId: decision.id as string, interventionId: intervention.id as string }
-  }
-  const followUp = (goalId: string, overrides: object = {}) => ({
-    registeredAt: '2023-06-01T10:00:00+02:00',
-    maal: [{ goalId, funktionsevneniveau: LEVEL[0], borgerensVurdering: 'Jeg klarer det selv nu', udfoerersVurdering: 'Stabil i tre måneder', sagsbehandlersVurdering: 'Målet er nået', maalOpnaaet: true }],
-    stoettebehov: { code: STOETTEBEHOV.intet, begrundelse: 'Klarer sig uden støtte' },
-    statusPaaIndsats: STATUS.afslutning,
-    ...overrides
-  })
+  const citizenX = async () => await recordCitizenX(app, headers)
+  const followUp = followUpX
 
   t.test('the seeds\' worked example, 1 January → 1 June 2023, end to end', async (t) => {
     const x = await citizenX()
@@ -66,20 +30,16 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     t.same((await get('/v1/follow-ups/due?date=2023-05-31')).json().items, [], 'not due the day before')
 
     // 1 June: the F&F themes are stamped again, and the follow-up is made.
-    const jun = '2023-06-01T10:00:00+02:00'
-    await created(`${x.caseUrl}/investigation/funktioner-og-forhold`, { undertema: FF.organiseringOgPlanlaegning, registeredAt: jun })
-    await created(`${x.caseUrl}/investigation/funktioner-og-forhold`, { undertema: FF.oekonomiskSituation, registeredAt: jun })
-    const res = await post(`/v1/decisions/${x.decisionId}/follow-ups`, followUp(x.goalId))
-    t.equal(res.statusCode, 201, res.body)
-    const made = res.json()
+    const made = await followUpCitizenX(app, headers, x) as Record<string, unknown> & { id: string }
+    const res = { headers: { location: `/v1/decisions/${x.decisionId}/follow-ups/${made.id}` } }
     t.match(made, {
       opfoelgningsdato: '2023-06-01',
       maal: [{ goalId: x.goalId, funktionsevneniveau: { level: 0, label: 'Ingen nedsat funktionsevne' }, maalOpnaaet: true, borgerensVurdering: 'Jeg klarer det selv nu' }],
       stoettebehov: { code: STOETTEBEHOV.intet, label: 'Intet støttebehov', level: 0 },
       statusPaaIndsats: { code: STATUS.afslutning, label: 'Træf afgørelse om afslutning af indsats' }
     })
-    t.equal(res.headers.location, `/v1/decisions/${x.decisionId}/follow-ups/${made.id as string}`)
-    t.same((await get(res.headers.location!)).json(), made)
+    t.equal(res.headers.location, `/v1/decisions/${x.decisionId}/follow-ups/${made.id}`)
+    t.same((await get(res.headers.location)).json(), made)
 
     const decision = (await get(`/v1/decisions/${x.decisionId}`)).json()
     t.equal(decision.closedAt, '2023-06-01')
@@ -116,7 +76,7 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     ])
     t.ok(timeline.items.some((e: { title: string }) => e.title === 'Aktivitet og deltagelse: Varetage økonomi, Moderat nedsat funktionsevne'))
     t.match(timeline.items.find((e: { type: string }) => e.type === 'follow-up'), {
-      href: `/v1/decisions/${x.decisionId}/follow-ups/${made.id as string}`, title: 'Opfølgning: Træf afgørelse om afslutning af indsats'
+      href: `/v1/decisions/${x.decisionId}/follow-ups/${made.id}`, title: 'Opfølgning: Træf afgørelse om afslutning af indsats'
     })
     const ats = timeline.items.map((e: { at: string }) => e.at)
     t.same(ats, [...ats].sort(), 'in time order')

@@ -16,7 +16,7 @@ export interface AuditFilters {
 export async function listAudit (db: Kysely<DB>, caller: Client, filters: AuditFilters) {
   let query = scopedSelect(db, caller, 'audit_log')
     .select(['id', 'at', 'client_id as clientId', 'kommunekode', 'action', 'resource_type as resourceType',
-      'resource_id as resourceId', 'request_id as requestId', 'outcome', 'status'])
+      'resource_id as resourceId', 'request_id as requestId', 'outcome', 'status', 'details'])
     .orderBy('id')
     .limit(filters.limit)
   if (filters.after !== undefined) query = query.where('id', '>', filters.after)

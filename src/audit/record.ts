@@ -30,6 +30,8 @@ export interface AuditDetails {
   kommunekode?: string | null
   resourceId?: string | null
   status?: number
+  /** For exports: the filters and the count, stored as JSON. */
+  details?: Record<string, unknown>
 }
 
 const outcome = (status: number): string =>
@@ -47,7 +49,8 @@ export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, deta
     resource_id: details.resourceId ?? null,
     request_id: request.id,
     outcome: outcome(status),
-    status
+    status,
+    details: details.details === undefined ? null : JSON.stringify(details.details)
   }).execute()
   request.auditRecorded = true
 }

@@ -15,7 +15,8 @@ export const AuditRecord = Type.Object({
   resourceId: Type.Union([Type.String(), Type.Null()]),
   requestId: Type.String(),
   outcome: Type.Union(['success', 'denied', 'not-found', 'rejected', 'failed'].map((o) => Type.Literal(o))),
-  status: Type.Integer()
+  status: Type.Integer(),
+  details: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'For exports: the filters and the count sent' })
 }, { $id: 'AuditRecord', description: 'One access to citizen data' })
 
 const AuditQuery = Type.Object({
@@ -47,6 +48,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ...filters, from: instant(from, 'from'), to: instant(to, 'to'), after, limit: limit + 1
     })
     await recordAudit(app.database.db, request)
-    return toPage(rows, limit, (row) => ({ ...row, at: row.at.toISOString() }), (row) => row.id)
+    return toPage(rows, limit, (row) => ({ ...row, at: row.at.toISOString(), details: row.details === null ? null : JSON.parse(row.details) as Record<string, unknown> }), (row) => row.id)
   })
 }

@@ -59,6 +59,8 @@ export interface AuditLogTable {
   request_id: string
   outcome: string
   status: number
+  /** JSON: what an export was asked for and how much it sent. */
+  details: ColumnType<string | null, string | null | undefined, never>
 }
 
 export interface CasesTable {

@@ -1,0 +1,140 @@
+import { Readable, pipeline } from 'node:stream'
+import { createGzip } from 'node:zlib'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { sql } from 'kysely'
+import Type from 'typebox'
+import { recordAudit } from '../audit/record.js'
+import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
+import { parseInstant } from '../http/instants.js'
+import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
+import { HttpProblem, problemResponses } from '../http/problems.js'
+import { assertServes } from '../http/scope.js'
+import { ExportQuery, UddataDocument } from './schemas.js'
+import { buildDocuments } from './uddata.js'
+
+/**
+ * The FFB uddata: one decision's document at /v1/decisions/{id}/uddata, and
+ * every decision as a stream of NDJSON lines at /v1/exports/uddata.
+ */
+
+const NDJSON = 'application/x-ndjson'
+
+const Trailer = Type.Object({
+  trailer: Type.Literal(true),
+  count: Type.Integer({ description: 'Documents in this stream' }),
+  cursor: Type.String({ description: 'Pass as ?cursor= to continue after the last decision of this stream (e.g. tomorrow)' }),
+  complete: Type.Literal(true)
+}, { description: 'The last line: the stream ended normally' })
+
+const ExportLine = Type.Union([
+  Type.Object({
+    ...UddataDocument.properties,
+    cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision, e.g. when the stream broke off' })
+  }, { description: 'One decision\'s uddata document, and where to resume after it' }),
+  Trailer
+])
+
+export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = async (app, { batchSize }) => {
+  const { catalogs } = app
+
+  app.get('/decisions/:id/uddata', {
+    config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
+    schema: {
+      tags: ['export'],
+      summary: 'The FFB uddata blocks of one decision, by its id or its sagsafgoerelsesId',
+      description: 'Every block of the uddata specification with its date stamps and full history, codes with their labels, ' +
+        'the derived DST codes of each intervention, and whether the decision is indberetningsklar (and if not, why).',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 100, description: 'Our id, or the sagsafgoerelsesId' }) }),
+      querystring: Type.Object({
+        kommunekode: Type.Optional(Type.String({ pattern: '^[0-9]{3}$', description: 'Where a sagsafgoerelsesId is used in several municipalities' }))
+      }, { additionalProperties: false }),
+      response: { 200: Type.Ref('UddataDocument'), ...problemResponses(['not-found', 'conflict']) }
+    }
+  }, async (request) => {
+    const { id } = request.params
+    let query = selectDecisions(app.database.db, request.caller)
+      .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id), eb('sagsafgoerelses_id', '=', id)]))
+    if (request.query.kommunekode !== undefined) query = query.where('kommunekode', '=', request.query.kommunekode)
+    const rows = await query.limit(2).execute()
+    if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
+    if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
+    const [document] = await buildDocuments(app.database.db, request.caller, catalogs, rows)
+    await recordAudit(app.database.db, request, { resourceId: rows[0]!.id, kommunekode: rows[0]!.kommunekode })
+    return document!
+  })
+
+  app.get('/exports/uddata', {
+    config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
+    schema: {
+      tags: ['export'],
+      summary: 'Stream the uddata of every decision as NDJSON, one line per decision, ending with a trailer',
+      description: 'Decisions in the order they were made, read in batches, so memory stays flat whatever the size; ' +
+        'gzip with Accept-Encoding: gzip. Every document line carries a cursor, and the trailer the cursor after the last ' +
+        'decision: pass it back to continue (decisions made meanwhile follow). The whole stream is one audit record.',
+      querystring: ExportQuery,
+      response: {
+        200: { description: 'One JSON document per line', content: { [NDJSON]: { schema: ExportLine } } },
+        ...problemResponses(['forbidden'])
+      }
+    }
+  }, async (request, reply) => {
+    const { kommunekode, changedSince, indberetningsklar, cursor } = request.query
+    if (kommunekode !== undefined) assertServes(request, kommunekode)
+    const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
+    const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
+    const db = app.database.db
+
+    const batch = async (after: number): Promise<DecisionRow[]> => {
+      let query = selectDecisions(db, request.caller).where('seq', '>', after).orderBy('seq').limit(batchSize)
+      if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
+      if (since !== undefined) {
+        query = query.where((eb) => eb.or([
+          eb('changed_at', '>=', since),
+          eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
+        ]))
+      }
+      return await query.execute()
+    }
+    // The first batch is read before answering, so a failing database is a 503, not a broken stream.
+    const first = await batch(start)
+    let count = 0
+    let complete = false
+
+    async function * lines (): AsyncGenerator<string> {
+      let rows = first
+      let after = start
+      try {
+        while (rows.length > 0) {
+          const documents = await buildDocuments(db, request.caller, catalogs, rows)
+          let chunk = ''
+          documents.forEach((document, i) => {
+            if (indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar) return
+            chunk += JSON.stringify({ ...document, cursor: encodeCursor(rows[i]!.seq) }) + '\n'
+            count++
+          })
+          after = rows.at(-1)!.seq
+          if (chunk !== '') yield chunk
+          rows = rows.length < batchSize ? [] : await batch(after)
+        }
+        complete = true
+        yield JSON.stringify({ trailer: true, count, cursor: encodeCursor(after), complete }) + '\n'
+      } finally {
+        // One record for the whole stream, also when the client went away.
+        await recordAudit(db, request, {
+          kommunekode: kommunekode ?? null,
+          details: { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete }
+        }).catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
+      }
+    }
+
+    // The record is written when the stream ends; the audit hook must not add one now.
+    request.auditRecorded = true
+    const source = Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 })
+    reply.type(NDJSON).header('vary', 'accept-encoding')
+    // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
+    if (!/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return await reply.send(source as never)
+    const gzip = createGzip()
+    pipeline(source, gzip, () => {})
+    return await reply.header('content-encoding', 'gzip').send(gzip as never)
+  })
+}

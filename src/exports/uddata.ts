@@ -1,0 +1,161 @@
+import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import { cprBirthDate } from '../cases/cpr.js'
+import type { Client } from '../clients/clients.js'
+import type { DecisionRow } from '../decisions/queries.js'
+import { scopedSelect } from '../http/scope.js'
+import type { Executor } from '../http/writes.js'
+import type { UddataDocument } from './schemas.js'
+
+/**
+ * Builds the uddata documents of a batch of decisions in six queries,
+ * whatever the batch size: cases, registrations, goals, støttebehov,
+ * interventions and ydelser. The theme blocks are the case's, with their
+ * full history; the rest is the decision's own.
+ */
+export async function buildDocuments (db: Executor, caller: Client, catalogs: Catalogs, decisions: DecisionRow[]): Promise<UddataDocument[]> {
+  if (decisions.length === 0) return []
+  const ids = decisions.map((d) => d.id)
+  const caseIds = [...new Set(decisions.map((d) => d.case_id))]
+  const [cases, registrations, goals, stoettebehov, interventions] = await Promise.all([
+    scopedSelect(db, caller, 'cases').select(['id', 'cpr', 'changed_at']).where('id', 'in', caseIds).execute(),
+    scopedSelect(db, caller, 'theme_registrations').select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at'])
+      .where('case_id', 'in', caseIds).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, caller, 'goals').innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
+      .select(['dg.decision_id', 'goals.primaert_undertema', 'goals.maaltype', 'goals.forventet_funktionsevneniveau', 'goals.registered_at',
+        'goals.relaterede_undertemaer'])
+      .where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
+    scopedSelect(db, caller, 'stoettebehov').select(['decision_id', 'code', 'registered_at'])
+      .where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute()
+  ])
+  const ydelser = interventions.length === 0
+    ? []
+    : await scopedSelect(db, caller, 'intervention_ydelser').select(['intervention_id', 'code', 'startdato', 'slutdato', 'registered_at'])
+      .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
+
+  const caseOf = new Map(cases.map((c) => [c.id, c]))
+  return decisions.map((decision) => {
+    const found = caseOf.get(decision.case_id)!
+    const own = registrations.filter((r) => r.case_id === decision.case_id)
+    const at = (date: Date): string => dayInDenmark(date)
+    const theme = (id: string) => own.filter((r) => r.theme === id)
+    const doc: UddataDocument = {
+      sagsafgoerelsesId: decision.sagsafgoerelses_id,
+      decisionId: decision.id,
+      caseId: decision.case_id,
+      kommunekode: decision.kommunekode,
+      stamdata: { cprNr: found.cpr },
+      funktionerOgForhold: theme('funktioner-og-forhold').map((r) => ({
+        undertemaFunktionerEllerForhold: catalogs.coded('funktioner-og-forhold', r.undertema, at(r.registered_at)),
+        datostempel: r.registered_at.toISOString()
+      })),
+      omgivelser: theme('omgivelsesfaktorer').map((r) => ({
+        undertemaOmgivelser: catalogs.coded('omgivelsesfaktorer', r.undertema, at(r.registered_at)),
+        datostempel: r.registered_at.toISOString()
+      })),
+      aktivitetOgDeltagelse: theme('aktivitet-og-deltagelse').map((r) => ({
+        undertemaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', r.undertema, at(r.registered_at)),
+        funktionsevneniveau: catalogs.leveled('funktionsevneniveau', r.funktionsevneniveau ?? '', at(r.registered_at)),
+        datostempel: r.registered_at.toISOString()
+      })),
+      stoettebehov: stoettebehov.filter((s) => s.decision_id === decision.id).map((s) => ({
+        stoettebehovsvurdering: catalogs.leveled('stoettebehov', s.code, at(s.registered_at)),
+        sagsafgoerelsesId: decision.sagsafgoerelses_id,
+        datostempelForStoettebehovsvurdering: s.registered_at.toISOString()
+      })),
+      indsatsmaal: goals.filter((g) => g.decision_id === decision.id).map((g) => ({
+        primaertUndertemaPaaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', g.primaert_undertema, at(g.registered_at)),
+        maaltype: catalogs.coded('maaltype', g.maaltype, at(g.registered_at)),
+        forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.forventet_funktionsevneniveau, at(g.registered_at)),
+        datostempelForRegistreringAfIndsatsmaal: g.registered_at.toISOString(),
+        andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: g.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, at(g.registered_at)))
+      })),
+      maalgruppe: {
+        primaerMaalgruppe: catalogs.coded('maalgrupper', decision.primaer_maalgruppe, at(decision.maalgrupper_registered_at)),
+        oevrigeMaalgrupper: decision.oevrige_maalgrupper.map((code) => catalogs.coded('maalgrupper', code, at(decision.maalgrupper_registered_at))),
+        datostempelForRegistreringAfMaalgrupper: decision.maalgrupper_registered_at.toISOString(),
+        sagsafgoerelsesId: decision.sagsafgoerelses_id
+      },
+      socialIndsats: interventions.filter((i) => i.decision_id === decision.id).map((i) => {
+        const items = ydelser.filter((y) => y.intervention_id === i.id).map((y) => {
+          const entry = catalogs.entry('ydelser', y.code, at(y.registered_at))?.entry
+          return {
+            ydelse: { code: y.code, label: entry?.label ?? null },
+            legalBasis: entry?.legalBasis ?? null,
+            startDatoForYdelse: y.startdato,
+            slutDatoForYdelse: y.slutdato,
+            datostempelForRegistreringAfYdelse: y.registered_at.toISOString()
+          }
+        })
+        return {
+          ydelser: items,
+          udfoerendeTilbudstype: catalogs.coded('tilbud', i.tilbud, at(i.tilbud_registered_at)),
+          datostempelForRegistreringAfUdfoerendeTilbud: i.tilbud_registered_at.toISOString(),
+          produktionsenhedsnummer: i.p_nummer,
+          cvrNr: i.cvr,
+          produktionsEnhedsNavn: i.navn,
+          produktionsEnhedsAdresse: i.adresse,
+          produktionsEnhedsPostnummer: i.postnummer,
+          sagsafgoerelsesId: decision.sagsafgoerelses_id,
+          datostempelForBevillingsdato: i.bevillingsdato,
+          dst: deriveDst(catalogs, i.tilbud, items.map((y) => y.legalBasis), i.bevillingsdato)
+        }
+      }),
+      indberetningsklar: false,
+      mangler: [],
+      changedAt: new Date(Math.max(decision.changed_at.getTime(), found.changed_at.getTime())).toISOString()
+    }
+    doc.mangler = missing(doc)
+    doc.indberetningsklar = doc.mangler.length === 0
+    return doc
+  })
+}
+
+/**
+ * The DST ydelseskode and kontoplan function an intervention derives: the
+ * one dst-mapping entry (in force on the bevillingsdato) naming its tilbud
+ * and, where the entry requires it, a ydelse of that legal basis. No entry,
+ * or more than one, is "not derivable" — never a guess.
+ */
+export function deriveDst (catalogs: Catalogs, tilbud: string, legalBases: Array<string | null>, date: string): UddataDocument['socialIndsats'][number]['dst'] {
+  const list = catalogs.list('dst-mapping')
+  const version = catalogs.versionAt('dst-mapping', date) ?? list?.versions.at(-1)
+  const matches = (version?.entries ?? []).filter((entry) => entry.when !== undefined && entry.when.tilbud.includes(tilbud) &&
+    (entry.when.ydelseLegalBasis === undefined || legalBases.includes(entry.when.ydelseLegalBasis)))
+  const [match] = matches
+  if (matches.length === 1 && match?.kontoplan !== undefined) {
+    return { derivable: true, ydelseskode: match.code, label: match.label, kontoplan: match.kontoplan, catalogVersion: version!.version }
+  }
+  return {
+    derivable: false,
+    reason: matches.length === 0
+      ? 'the dst-mapping catalog has no mapping for this tilbud with these ydelser'
+      : `${matches.length} mappings of the dst-mapping catalog match; none is chosen`
+  }
+}
+
+/** The reporting rules in force (DST 2025), each one a line in `mangler` when it is not met. */
+function missing (doc: UddataDocument): UddataDocument['mangler'] {
+  const gaps: UddataDocument['mangler'] = []
+  const gap = (rule: string, message: string): void => { gaps.push({ rule, message }) }
+  if (cprBirthDate(doc.stamdata.cprNr) === undefined) gap('cpr', 'the CPR number is not valid (its date part is no real date)')
+  if (doc.funktionerOgForhold.length === 0) gap('funktioner-og-forhold', 'at least one Funktioner og forhold sub-theme with a date is required')
+  if (!doc.aktivitetOgDeltagelse.some((r) => r.funktionsevneniveau.level !== null)) {
+    gap('aktivitet-og-deltagelse', 'at least one Aktivitet og deltagelse sub-theme with a level (not "ikke vurderet") and a date is required')
+  }
+  if (doc.stoettebehov.length === 0) gap('stoettebehov', 'at least one støttebehov with a date is required')
+  // Coded values are references in the schema, so TypeBox types them unknown.
+  const code = (value: unknown): string => (value as { code: string }).code
+  const investigated = new Set(doc.aktivitetOgDeltagelse.map((r) => code(r.undertemaAktivitetOgDeltagelse)))
+  if (!doc.indsatsmaal.some((g) => investigated.has(code(g.primaertUndertemaPaaAktivitetOgDeltagelse)))) {
+    gap('maaltype', 'at least one goal (måltype) tied to an A&D sub-theme worked on is required')
+  }
+  if (doc.socialIndsats.length === 0) gap('social-indsats', 'no social intervention is granted on the decision yet')
+  doc.socialIndsats.forEach((indsats, i) => {
+    const byCvr = [indsats.cvrNr, indsats.produktionsEnhedsNavn, indsats.produktionsEnhedsAdresse, indsats.produktionsEnhedsPostnummer].every((v) => v !== null)
+    if (indsats.produktionsenhedsnummer === null && !byCvr) {
+      gap('leverandoer', `intervention ${i + 1}: the provider needs a P-nummer, or CVR with name, address and postnummer`)
+    }
+  })
+  return gaps
+}
