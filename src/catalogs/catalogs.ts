@@ -32,8 +32,21 @@ export interface CatalogList {
 
 const DANISH_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Copenhagen' })
 
+// Formatting is slow and exports ask for thousands of days: Danish midnight
+// (and every offset change) falls on a whole UTC hour, so one answer per hour is exact.
+const daysByHour = new Map<number, string>()
+
 /** The day an instant falls on in Denmark, as YYYY-MM-DD: the date a registration's codes are checked on. */
-export const dayInDenmark = (instant: Date): string => DANISH_DAY.format(instant)
+export function dayInDenmark (instant: Date): string {
+  const hour = Math.floor(instant.getTime() / 3_600_000)
+  let day = daysByHour.get(hour)
+  if (day === undefined) {
+    if (daysByHour.size >= 100_000) daysByHour.clear()
+    day = DANISH_DAY.format(instant)
+    daysByHour.set(hour, day)
+  }
+  return day
+}
 
 /** Today in Denmark, as YYYY-MM-DD. */
 export const today = (): string => dayInDenmark(new Date())

@@ -5,6 +5,7 @@ import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, Stoe
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
+import { groupBy } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { Decision, Intervention } from './schemas.js'
@@ -14,12 +15,6 @@ type InterventionRow = Selectable<InterventionsTable>
 type YdelseRow = Selectable<InterventionYdelserTable>
 
 export const selectDecisions = (db: Executor, caller: Client) => scopedSelect(db, caller, 'decisions').selectAll()
-
-const groupBy = <R, K>(rows: R[], key: (row: R) => K): Map<K, R[]> => {
-  const groups = new Map<K, R[]>()
-  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row])
-  return groups
-}
 
 /**
  * Everything that belongs to a page of decisions in a fixed number of

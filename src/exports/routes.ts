@@ -101,6 +101,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     let complete = false
 
     async function * lines (): AsyncGenerator<string> {
+      // One batch at a time, the next read only when the client has taken this one: memory stays flat.
       let rows = first
       let after = start
       try {

@@ -2,6 +2,7 @@ import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { cprBirthDate } from '../cases/cpr.js'
 import type { Client } from '../clients/clients.js'
 import type { DecisionRow } from '../decisions/queries.js'
+import { groupBy } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { UddataDocument } from './schemas.js'
@@ -34,11 +35,15 @@ export async function buildDocuments (db: Executor, caller: Client, catalogs: Ca
       .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
 
   const caseOf = new Map(cases.map((c) => [c.id, c]))
+  const registrationsOf = groupBy(registrations, (r) => `${r.case_id} ${r.theme}`)
+  const goalsOf = groupBy(goals, (g) => g.decision_id)
+  const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
+  const interventionsOf = groupBy(interventions, (i) => i.decision_id)
+  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  const at = (date: Date): string => dayInDenmark(date)
   return decisions.map((decision) => {
     const found = caseOf.get(decision.case_id)!
-    const own = registrations.filter((r) => r.case_id === decision.case_id)
-    const at = (date: Date): string => dayInDenmark(date)
-    const theme = (id: string) => own.filter((r) => r.theme === id)
+    const theme = (id: string) => registrationsOf.get(`${decision.case_id} ${id}`) ?? []
     const doc: UddataDocument = {
       sagsafgoerelsesId: decision.sagsafgoerelses_id,
       decisionId: decision.id,
@@ -58,12 +63,12 @@ export async function buildDocuments (db: Executor, caller: Client, catalogs: Ca
         funktionsevneniveau: catalogs.leveled('funktionsevneniveau', r.funktionsevneniveau ?? '', at(r.registered_at)),
         datostempel: r.registered_at.toISOString()
       })),
-      stoettebehov: stoettebehov.filter((s) => s.decision_id === decision.id).map((s) => ({
+      stoettebehov: (stoettebehovOf.get(decision.id) ?? []).map((s) => ({
         stoettebehovsvurdering: catalogs.leveled('stoettebehov', s.code, at(s.registered_at)),
         sagsafgoerelsesId: decision.sagsafgoerelses_id,
         datostempelForStoettebehovsvurdering: s.registered_at.toISOString()
       })),
-      indsatsmaal: goals.filter((g) => g.decision_id === decision.id).map((g) => ({
+      indsatsmaal: (goalsOf.get(decision.id) ?? []).map((g) => ({
         primaertUndertemaPaaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', g.primaert_undertema, at(g.registered_at)),
         maaltype: catalogs.coded('maaltype', g.maaltype, at(g.registered_at)),
         forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.forventet_funktionsevneniveau, at(g.registered_at)),
@@ -76,8 +81,8 @@ export async function buildDocuments (db: Executor, caller: Client, catalogs: Ca
         datostempelForRegistreringAfMaalgrupper: decision.maalgrupper_registered_at.toISOString(),
         sagsafgoerelsesId: decision.sagsafgoerelses_id
       },
-      socialIndsats: interventions.filter((i) => i.decision_id === decision.id).map((i) => {
-        const items = ydelser.filter((y) => y.intervention_id === i.id).map((y) => {
+      socialIndsats: (interventionsOf.get(decision.id) ?? []).map((i) => {
+        const items = (ydelserOf.get(i.id) ?? []).map((y) => {
           const entry = catalogs.entry('ydelser', y.code, at(y.registered_at))?.entry
           return {
             ydelse: { code: y.code, label: entry?.label ?? null },

@@ -57,3 +57,14 @@ export function toPage<R, I> (rows: R[], limit: number, toItem: (row: R) => I, k
   const last = page.at(-1)
   return { items: page.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null }
 }
+
+/** Rows of a batch by a key (e.g. the parent they belong to), in their order. */
+export function groupBy<R, K> (rows: R[], key: (row: R) => K): Map<K, R[]> {
+  const groups = new Map<K, R[]>()
+  for (const row of rows) {
+    const group = groups.get(key(row))
+    if (group === undefined) groups.set(key(row), [row])
+    else group.push(row)
+  }
+  return groups
+}
