@@ -181,7 +181,10 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/cases/:id/notes': byId((s) => `/v1/cases/${s.caseId}/notes`),
   'GET /v1/cases/:id/notes/:noteId': byId((s) => `/v1/cases/${s.caseId}/notes/${s.noteId}`),
   'POST /v1/decisions/:id/follow-ups': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups`, {
-    maal: [{ goalId: randomUUID(), funktionsevneniveau: LEVEL[1], maalOpnaaet: false }], stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, statusPaaIndsats: STATUS.fortsaettelse
+    maal: [{ goalId: randomUUID(), funktionsevneniveau: LEVEL[1], maalOpnaaet: false }],
+    stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' },
+    naesteOpfoelgningsdato: '2030-01-01',
+    statusPaaIndsats: STATUS.fortsaettelse
   }),
   'GET /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`),
   'GET /v1/follow-ups/due': async (app) => ({ url: '/v1/follow-ups/due?date=2099-01-01', expect: 'hidden', marker: (await seedCase(app)).goalId }),

@@ -70,6 +70,11 @@ t.test('cases', async (t) => {
     t.ok(Date.parse(res.json().openedAt) >= before - 1)
     t.same(res.json().diagnoser, [])
     t.equal(res.json().borgerensOensker, null)
+    for (const openedAt of ['0000-01-01T00:00:00Z', '0001-01-01T00:30:00+01:00', '1899-12-31T23:59:59Z']) {
+      const ancient = await create({ ...CITIZEN_X, openedAt })
+      t.equal(ancient.statusCode, 400, openedAt)
+      t.match(ancient.json().errors, [{ pointer: '/openedAt', code: 'format' }])
+    }
     const future = await create({ ...CITIZEN_X, openedAt: new Date(Date.now() + 86_400_000).toISOString() })
     t.equal(future.statusCode, 400)
     t.match(future.json().errors, [{ pointer: '/openedAt', code: 'future' }])
@@ -206,6 +211,16 @@ t.test('idempotency keys', async (t) => {
     const refused = await post('"after-400"', { ...CITIZEN_X, cpr: '3202904321' })
     t.equal(refused.statusCode, 400)
     t.equal((await post('"after-400"')).statusCode, 201, 'the corrected retry is processed')
+  })
+
+  t.test('a stored answer is not replayed to a client that no longer serves its municipality', async (t) => {
+    const first = await post('"before-removal"')
+    t.equal(first.statusCode, 201)
+    await app.database.db.updateTable('api_clients').set({ municipalities: ['999'] }).where('id', '=', client.id).execute()
+    const replay = await post('"before-removal"')
+    t.equal(replay.statusCode, 403)
+    t.notOk(replay.body.includes('0101904321'), 'no citizen data in the refusal')
+    await app.database.db.updateTable('api_clients').set({ municipalities: ['101'] }).where('id', '=', client.id).execute()
   })
 
   t.test('malformed keys are a 400 problem', async (t) => {
@@ -350,6 +365,7 @@ t.test('listing and searching cases', async (t) => {
     })
     t.same(await ids(`changedSince=${since}`), [a.id], 'a registration changes its case')
     t.equal((await list('openedSince=yesterday')).statusCode, 400)
+    for (const since of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59']) t.equal((await list(`changedSince=${since}`)).statusCode, 400, since)
   })
 
   t.test('search by CPR in the body, with or without hyphen, within the client\'s municipalities', async (t) => {

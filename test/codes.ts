@@ -18,7 +18,7 @@ export const LEVEL = {
   3: 'cae545f5-2813-4d79-98fc-0a7d770af3cd',
   ikkeVurderet: '1c327095-107f-4b96-88d0-ec562cb980be'
 }
-export const STOETTEBEHOV = { intet: 'ae9f388a-91c3-46cf-af55-f81952f2977c', let: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae' }
+export const STOETTEBEHOV = { intet: 'ae9f388a-91c3-46cf-af55-f81952f2977c', let: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', ikkeVurderet: '2254dac8-8aa3-4334-8502-9720194f49ad' }
 export const MAALTYPE = { udvikle: 'd41c8072-52f8-42b5-9375-ddbea454d27f' }
 export const STATUS = {
   fortsaettelse: '1e971d84-10a4-4ef8-a8b3-0daa4c7d088a',

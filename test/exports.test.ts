@@ -122,6 +122,16 @@ t.test('the uddata document of a decision', async (t) => {
     await db.updateTable('cases').set({ cpr: '3202904321' }).where('id', '=', caseUrl.split('/').at(-1)!).execute()
     t.match(await rules(withGoal.id), ['cpr', 'leverandoer'])
     t.equal((await uddata(withGoal.id)).json().indberetningsklar, false)
+    await db.updateTable('cases').set({ cpr: '0101904321' }).where('id', '=', caseUrl.split('/').at(-1)!).execute()
+    await db.updateTable('interventions').set({ p_nummer: '1012345678' }).where('id', '=', intervention.id).execute()
+    t.same(await rules(withGoal.id), [])
+    await db.updateTable('stoettebehov').set({ code: STOETTEBEHOV.ikkeVurderet }).where('decision_id', '=', withGoal.id).execute()
+    t.same(await rules(withGoal.id), ['stoettebehov'], 'a støttebehov "ikke vurderet" is no assessment')
+    await db.updateTable('stoettebehov').set({ code: STOETTEBEHOV.let }).where('decision_id', '=', withGoal.id).execute()
+    // A diagnosis recorded after the decision: its top-level målgruppe is no longer reportable.
+    const current = await app.inject({ method: 'GET', url: caseUrl, headers })
+    await app.inject({ method: 'PATCH', url: caseUrl, headers: { ...headers, 'if-match': current.headers.etag! }, payload: { diagnoser: ['F32 Depression'] } })
+    t.match((await uddata(withGoal.id)).json().mangler, [{ rule: 'maalgruppe', message: /Socialt problem is a top-level målgruppe/ }])
   })
 
   t.test('unknown, foreign or ambiguous decisions', async (t) => {
@@ -129,6 +139,7 @@ t.test('the uddata document of a decision', async (t) => {
     const x = await recordCitizenX(app, headers)
     t.equal((await app.inject({ method: 'GET', url: `/v1/decisions/${x.decisionId}/uddata`, headers: stranger.headers })).statusCode, 404)
     t.equal((await uddata('no-such-decision')).statusCode, 404)
+    t.equal((await uddata(x.decisionId.toUpperCase())).statusCode, 200, 'our id in upper case')
     const all = await createTestClient(app, { municipalities: 'all' })
     for (const kommunekode of ['101', '102']) {
       const y = await recordCitizenX(app, all.headers, { kommunekode })

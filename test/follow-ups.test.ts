@@ -1,5 +1,5 @@
 import t from 'tap'
-import { AD, LEVEL, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
+import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { followUpCitizenX, followUpX, recordCitizenX } from './flow.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
@@ -108,26 +108,73 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     t.match(noNeed.json().errors, [{ pointer: '/stoettebehov', code: 'required' }], 'a new støttebehov is required even when unchanged')
     const noStatus = await post(url, followUp(x.goalId, { statusPaaIndsats: STOETTEBEHOV.let }))
     t.match(noStatus.json().errors, [{ pointer: '/statusPaaIndsats', message: /it is a code of Støttebehov/ }])
+    const beforeDecision = await post(url, followUp(x.goalId, { registeredAt: '2023-01-01T10:00:00Z' }))
+    t.equal(beforeDecision.statusCode, 422, 'not before the decision was made')
+    t.equal((await post(url, followUp(x.goalId.toUpperCase()))).statusCode, 201, 'ids in upper case are the same ids')
+    t.equal((await post(url, followUp(x.goalId))).statusCode, 409, 'and that one closed the decision')
     const future = await post(url, followUp(x.goalId, { registeredAt: new Date(Date.now() + 86_400_000).toISOString() }))
     t.equal(future.statusCode, 400)
-    t.equal(await count(), before, 'nothing stored by a refused follow-up: no follow-up, no registration')
+    t.equal(await count(), before + 2, 'the refused follow-ups stored nothing: only the accepted one (a follow-up and a registration)')
   })
 
   t.test('fortsættelse keeps the decision open; afslutning og visitér til ny closes it and expects a new one', async (t) => {
     const x = await citizenX()
     const url = `/v1/decisions/${x.decisionId}/follow-ups`
-    const cont = await post(url, followUp(x.goalId, { statusPaaIndsats: STATUS.fortsaettelse, registeredAt: '2023-03-01T10:00:00Z' }))
+    const continued = { statusPaaIndsats: STATUS.fortsaettelse, registeredAt: '2023-06-01T10:00:00Z' }
+    const noDate = await post(url, followUp(x.goalId, continued))
+    t.match(noDate.json().errors, [{ pointer: '/naesteOpfoelgningsdato', code: 'required' }], 'continuing needs the next follow-up date')
+    t.match((await post(url, followUp(x.goalId, { ...continued, naesteOpfoelgningsdato: '2023-06-01' }))).json().errors,
+      [{ pointer: '/naesteOpfoelgningsdato', code: 'not-after' }])
+    t.match((await post(url, followUp(x.goalId, { naesteOpfoelgningsdato: '2023-12-01' }))).json().errors,
+      [{ pointer: '/naesteOpfoelgningsdato', code: 'not-continued' }], 'closing sets no next date')
+    const cont = await post(url, followUp(x.goalId, { ...continued, naesteOpfoelgningsdato: '2023-09-01' }))
     t.equal(cont.statusCode, 201)
+    t.equal(cont.json().naesteOpfoelgningsdato, '2023-09-01')
     let decision = (await get(`/v1/decisions/${x.decisionId}`)).json()
     t.equal(decision.closedAt, null)
     t.same(decision.interventions[0].ydelser[0].slutdato, null, 'ydelser untouched')
-    const end = await post(url, followUp(x.goalId, { statusPaaIndsats: STATUS.afslutningOgVisiterTilNy, registeredAt: '2023-09-01T10:00:00Z' }))
+    const due = async (date: string) => (await get(`/v1/follow-ups/due?date=${date}`)).json().items.filter((d: { goalId: string }) => d.goalId === x.goalId)
+    t.same(await due('2023-08-31'), [], 'not due before the next date')
+    t.match(await due('2023-09-01'), [{ opfoelgningsdato: '2023-09-01', decisions: [{ id: x.decisionId }] }], 'due again on the next date')
+    const early = await post(url, followUp(x.goalId, { statusPaaIndsats: STATUS.afslutningOgVisiterTilNy, registeredAt: '2023-05-01T10:00:00Z' }))
+    t.equal(early.statusCode, 422, 'not before the last follow-up')
+    t.match(early.json().errors, [{ pointer: '/registeredAt', code: 'before-decision' }])
+    const end = await post(url, followUp(x.goalId, { statusPaaIndsats: STATUS.afslutningOgVisiterTilNy, registeredAt: '2023-09-02T10:00:00Z' }))
     t.equal(end.statusCode, 201)
     decision = (await get(`/v1/decisions/${x.decisionId}`)).json()
-    t.equal(decision.closedAt, '2023-09-01')
+    t.equal(decision.closedAt, '2023-09-02')
     t.equal(decision.nyAfgoerelseForventet, true)
+    t.same(await due('2030-01-01'), [], 'closed: never due again')
     t.equal(decision.followUps.length, 2)
     t.equal(decision.stoettebehov.length, 3, 'one støttebehov per follow-up, after the decision\'s own')
+  })
+
+  t.test('goals on the same sub-theme get one new level', async (t) => {
+    const x = await citizenX()
+    const second = await created(`${x.caseUrl}/goals`, {
+      maalformulering: 'Åbne min post',
+      maaltype: MAALTYPE.udvikle,
+      primaertUndertema: AD.varetageOekonomi,
+      forventetFunktionsevneniveau: LEVEL[1],
+      opfoelgningsdato: '2023-06-01',
+      ansvarligForOpfoelgning: 'x',
+      registeredAt: '2023-01-01T11:30:00+01:00'
+    })
+    const decision = await created(`${x.caseUrl}/decisions`, {
+      afgoerelsesdato: '2023-01-02',
+      goals: [x.goalId, second.id],
+      stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x', registeredAt: '2023-01-02T10:00:00Z' },
+      maalgrupper: { primaer: MAALGRUPPE.socialtProblem, registeredAt: '2023-01-02T10:00:00Z' }
+    })
+    const entry = followUp(x.goalId).maal[0]!
+    const url = `/v1/decisions/${decision.id as string}/follow-ups`
+    const differ = await post(url, followUp(x.goalId, { maal: [entry, { ...entry, goalId: second.id, funktionsevneniveau: LEVEL[1] }] }))
+    t.equal(differ.statusCode, 400)
+    t.match(differ.json().errors, [{ pointer: '/maal/1/funktionsevneniveau', code: 'same-subtheme' }])
+    const same = await post(url, followUp(x.goalId, { maal: [entry, { ...entry, goalId: second.id }] }))
+    t.equal(same.statusCode, 201)
+    const [a, b] = same.json().maal as Array<{ registrationId: string }>
+    t.equal(a!.registrationId, b!.registrationId, 'one registration for both goals')
   })
 
   t.test('closing ends only open ydelser, and none before it starts', async (t) => {
@@ -166,6 +213,19 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     const all = (await get('/v1/follow-ups/due?date=2030-01-01&limit=1')).json()
     t.equal(all.items.length, 1)
     t.type(all.nextCursor, 'string')
+  })
+
+  t.test('cursors this API never issued are a 400, however they are made', async (t) => {
+    const x = await citizenX()
+    const cursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url')
+    for (const key of [['0000-01-01T00:00:00Z', 1], ['+200000-01-01T00:00:00Z', 1], ['-010000-01-01T00:00:00Z', 1]]) {
+      t.equal((await get(`${x.caseUrl}/investigation/aktivitet-og-deltagelse?cursor=${cursor(key)}`)).statusCode, 400, JSON.stringify(key))
+      t.equal((await get(`${x.caseUrl}/notes?cursor=${cursor(key)}`)).statusCode, 400, JSON.stringify(key))
+      t.equal((await get(`${x.caseUrl}/timeline?cursor=${cursor([key[0], 'note', 'x'])}`)).statusCode, 400, JSON.stringify(key))
+    }
+    for (const key of [['2023-13-45', 1], ['0000-01-01', 1], ['2023-02-30', 1]]) {
+      t.equal((await get(`/v1/follow-ups/due?cursor=${cursor(key)}`)).statusCode, 400, JSON.stringify(key))
+    }
   })
 
   t.test('another municipality\'s decision or case is a 404', async (t) => {

@@ -130,6 +130,10 @@ t.test('assessment and goals (VUM phase 3)', async (t) => {
     t.match(before.json().errors, [{ pointer: '/opfoelgningsdato', code: 'before-registration' }])
     t.equal((await post(`${caseUrl}/goals`, goal({ opfoelgningsdato: '2023-01-01' }))).statusCode, 201, 'the same day is fine')
     t.equal((await post(`${caseUrl}/goals`, goal({ opfoelgningsdato: '2023-02-30' }))).statusCode, 400, 'a real date')
+    t.equal((await post(`${caseUrl}/goals`, goal({ opfoelgningsdato: '0000-01-01' }))).statusCode, 400, 'a year the database can hold')
+    const unassessed = await post(`${caseUrl}/goals`, goal({ forventetFunktionsevneniveau: LEVEL.ikkeVurderet }))
+    t.equal(unassessed.statusCode, 400)
+    t.match(unassessed.json().errors, [{ pointer: '/forventetFunktionsevneniveau', code: 'not-a-level' }], '"ikke vurderet" is no expected level')
   })
 
   t.test('goals are scoped, paged and idempotent', async (t) => {

@@ -43,7 +43,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: {
         200: withHeaders(Type.Ref('Assessment'), ['etag', 'idempotent-replayed']),
         201: withHeaders(Type.Ref('Assessment'), ['location', 'etag', 'idempotent-replayed']),
-        ...problemResponses(['not-found'])
+        ...problemResponses(['not-found', 'conflict'])
       }
     }
   }, async (request, reply) => {
@@ -61,7 +61,9 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // It exists (or the client expects it to): replacing it needs the ETag it read.
       if (current === undefined) {
-        throw new HttpProblem('precondition-failed', 'If-Match names an assessment, but the case has none yet (or another request is creating it)')
+        throw request.headers['if-match'] === undefined
+          ? new HttpProblem('conflict', 'Another request created the assessment meanwhile; read it and send If-Match with its ETag')
+          : new HttpProblem('precondition-failed', 'If-Match names an assessment, but the case has none yet')
       }
       assertIfMatch(request, tag(found.id), current.version)
       const row = await replaceAssessment(trx, found.id, values)

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { NotModified, sendCached } from '../http/etag.js'
-import { HttpProblem } from '../http/problems.js'
+import { HttpProblem, problemResponses } from '../http/problems.js'
 import { today, type Catalogs } from './catalogs.js'
 import { CatalogEntry, type CatalogFile } from './format.js'
 
@@ -120,7 +120,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({ ...VersionInfo, entries: Type.Array(Type.Ref('CatalogTreeNode')) }),
-        304: NotModified
+        304: NotModified,
+        ...problemResponses(['not-found'])
       }
     }
   }, async (request, reply) => {
@@ -137,7 +138,8 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
       querystring: Type.Object(VersionQuery, { additionalProperties: false }),
       response: {
         200: Type.Object({ ...VersionInfo, entry: CatalogEntry }),
-        304: NotModified
+        304: NotModified,
+        ...problemResponses(['not-found'])
       }
     }
   }, async (request, reply) => {

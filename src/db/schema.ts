@@ -239,6 +239,7 @@ export interface FollowUpsTable {
   opfoelgningsdato: string
   registered_at: Date
   status_paa_indsats: string
+  naeste_opfoelgningsdato: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Generated<Date>
 }
 

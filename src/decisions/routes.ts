@@ -105,7 +105,8 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { pointer: '/maalgrupper/primaer', entry: catalogs.check('maalgrupper', body.maalgrupper.primaer, maalgrupperDay, '/maalgrupper/primaer') },
       ...oevrige.map((code, i) => ({ pointer: `/maalgrupper/oevrige/${i}`, entry: catalogs.check('maalgrupper', code, maalgrupperDay, `/maalgrupper/oevrige/${i}`) }))
     ]
-    const goalIds = body.goals ?? []
+    // UUIDs may come in either case; the database gives them in lower case.
+    const goalIds = (body.goals ?? []).map((id) => id.toLowerCase())
 
     return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)

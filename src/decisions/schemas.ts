@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { Day, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -32,7 +32,7 @@ const example = {
 
 export const DecisionCreate = Type.Object({
   sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
-  afgoerelsesdato: Type.String({ format: 'date', description: 'The decision date' }),
+  afgoerelsesdato: Day('The decision date'),
   goals: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100, description: 'Ids of the case\'s goals the decision covers' })),
   stoettebehov: Type.Object({
     code: Type.Ref('StoettebehovCode'),
@@ -69,8 +69,8 @@ export const InterventionCreate = Type.Object({
   }, { additionalProperties: false }),
   ydelser: Type.Array(Type.Object({
     code: Type.Ref('YdelserCode'),
-    startdato: Type.String({ format: 'date', description: 'Expected start (not the invoicing or move-in date)' }),
-    slutdato: Type.Optional(Type.String({ format: 'date', description: 'Expected end; not before startdato' })),
+    startdato: Day('Expected start (not the invoicing or move-in date)'),
+    slutdato: Type.Optional(Day('Expected end; not before startdato')),
     registeredAt: RegisteredAt('registrering af ydelsen')
   }, { additionalProperties: false }), { minItems: 1, maxItems: 50, description: 'One or more ydelser; their periods may differ and overlap' }),
   leverandoer: Type.Object({
@@ -80,7 +80,7 @@ export const InterventionCreate = Type.Object({
     adresse: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsAdresse; with CVR' })),
     postnummer: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'ProduktionsEnhedsPostnummer; with CVR' }))
   }, { additionalProperties: false, description: 'The concrete provider: a P-nummer, or else CVR with name, address and postnummer' }),
-  bevillingsdato: Type.String({ format: 'date', description: 'When the intervention was granted' })
+  bevillingsdato: Day('When the intervention was granted')
 }, {
   additionalProperties: false,
   examples: [{

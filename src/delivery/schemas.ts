@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { FreeText, Instant, Uuid } from '../http/fields.js'
+import { Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -14,8 +14,8 @@ const Tekst = Type.String({ minLength: 1, maxLength: 10_000 })
 export const DelmaalCreate = Type.Object({
   goalId: Type.String({ format: 'uuid', description: 'The indsatsmål (of this case) the delmål serves' }),
   tekst: Tekst,
-  startdato: Type.String({ format: 'date' }),
-  maaldato: Type.Optional(Type.String({ format: 'date', description: 'Target date; not before startdato' })),
+  startdato: Day(),
+  maaldato: Type.Optional(Day('Target date; not before startdato')),
   status: Type.Optional(DelmaalStatus)
 }, {
   additionalProperties: false,
@@ -24,7 +24,7 @@ export const DelmaalCreate = Type.Object({
 
 export const DelmaalPatch = Type.Object({
   tekst: Type.Optional(Tekst),
-  maaldato: Type.Optional(Type.Union([Type.String({ format: 'date' }), Type.Null()])),
+  maaldato: Type.Optional(Type.Union([Day(), Type.Null()])),
   status: Type.Optional(DelmaalStatus)
 }, { additionalProperties: false, minProperties: 1, examples: [{ status: 'opnaaet' }] })
 

@@ -22,7 +22,10 @@ const NDJSON = 'application/x-ndjson'
 const Trailer = Type.Object({
   trailer: Type.Literal(true),
   count: Type.Integer({ description: 'Documents in this stream' }),
-  cursor: Type.String({ description: 'Pass as ?cursor= to continue after the last decision of this stream (e.g. tomorrow)' }),
+  cursor: Type.String({
+    description: 'Pass as ?cursor= to continue after the last decision of this stream: the decisions made since. Changes to ' +
+      'decisions already delivered (follow-ups, new registrations) come with changedSince, the daily delta.'
+  }),
   complete: Type.Literal(true)
 }, { description: 'The last line: the stream ended normally' })
 
@@ -53,7 +56,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
   }, async (request) => {
     const { id } = request.params
     let query = selectDecisions(app.database.db, request.caller)
-      .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id), eb('sagsafgoerelses_id', '=', id)]))
+      .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id.toLowerCase()), eb('sagsafgoerelses_id', '=', id)]))
     if (request.query.kommunekode !== undefined) query = query.where('kommunekode', '=', request.query.kommunekode)
     const rows = await query.limit(2).execute()
     if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
@@ -70,7 +73,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       summary: 'Stream the uddata of every decision as NDJSON, one line per decision, ending with a trailer',
       description: 'Decisions in the order they were made, read in batches, so memory stays flat whatever the size; ' +
         'gzip with Accept-Encoding: gzip. Every document line carries a cursor, and the trailer the cursor after the last ' +
-        'decision: pass it back to continue (decisions made meanwhile follow). The whole stream is one audit record.',
+        'decision: pass it back to continue (decisions made meanwhile follow). A cursor walks decisions in the order they were ' +
+        'made; for the daily delta of changed decisions use changedSince. The whole stream is one audit record.',
       querystring: ExportQuery,
       response: {
         200: { description: 'One JSON document per line', content: { [NDJSON]: { schema: ExportLine } } },

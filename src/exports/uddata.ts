@@ -18,7 +18,7 @@ export async function buildDocuments (db: Executor, caller: Client, catalogs: Ca
   const ids = decisions.map((d) => d.id)
   const caseIds = [...new Set(decisions.map((d) => d.case_id))]
   const [cases, registrations, goals, stoettebehov, interventions] = await Promise.all([
-    scopedSelect(db, caller, 'cases').select(['id', 'cpr', 'changed_at']).where('id', 'in', caseIds).execute(),
+    scopedSelect(db, caller, 'cases').select(['id', 'cpr', 'diagnoser', 'changed_at']).where('id', 'in', caseIds).execute(),
     scopedSelect(db, caller, 'theme_registrations').select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at'])
       .where('case_id', 'in', caseIds).orderBy('registered_at').orderBy('seq').execute(),
     scopedSelect(db, caller, 'goals').innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
@@ -110,7 +110,7 @@ export async function buildDocuments (db: Executor, caller: Client, catalogs: Ca
       mangler: [],
       changedAt: new Date(Math.max(decision.changed_at.getTime(), found.changed_at.getTime())).toISOString()
     }
-    doc.mangler = missing(doc)
+    doc.mangler = missing(doc, maalgruppeGaps(catalogs, decision, found.diagnoser.length > 0))
     doc.indberetningsklar = doc.mangler.length === 0
     return doc
   })
@@ -139,16 +139,37 @@ export function deriveDst (catalogs: Catalogs, tilbud: string, legalBases: Array
   }
 }
 
+/**
+ * The målgruppe rule, checked again at export: diagnoser recorded on the case
+ * after the decision make its top-level målgrupper unreportable, and the other way round.
+ */
+function maalgruppeGaps (catalogs: Catalogs, decision: DecisionRow, hasDiagnosis: boolean): UddataDocument['mangler'] {
+  const day = dayInDenmark(decision.maalgrupper_registered_at)
+  return [decision.primaer_maalgruppe, ...decision.oevrige_maalgrupper].flatMap((code) => {
+    const entry = catalogs.entry('maalgrupper', code, day)?.entry
+    if (entry === undefined) return []
+    if (hasDiagnosis && !entry.selectable) {
+      return [{ rule: 'maalgruppe', message: `${entry.label} is a top-level målgruppe, but the case now lists diagnoser: report the detailed målgruppe` }]
+    }
+    if (!hasDiagnosis && entry.topLevel !== true) {
+      return [{ rule: 'maalgruppe', message: `${entry.label} is a detailed målgruppe, but the case lists no diagnoser: report only the top level` }]
+    }
+    return []
+  })
+}
+
 /** The reporting rules in force (DST 2025), each one a line in `mangler` when it is not met. */
-function missing (doc: UddataDocument): UddataDocument['mangler'] {
-  const gaps: UddataDocument['mangler'] = []
+function missing (doc: UddataDocument, maalgruppe: UddataDocument['mangler']): UddataDocument['mangler'] {
+  const gaps: UddataDocument['mangler'] = [...maalgruppe]
   const gap = (rule: string, message: string): void => { gaps.push({ rule, message }) }
   if (cprBirthDate(doc.stamdata.cprNr) === undefined) gap('cpr', 'the CPR number is not valid (its date part is no real date)')
   if (doc.funktionerOgForhold.length === 0) gap('funktioner-og-forhold', 'at least one Funktioner og forhold sub-theme with a date is required')
   if (!doc.aktivitetOgDeltagelse.some((r) => r.funktionsevneniveau.level !== null)) {
     gap('aktivitet-og-deltagelse', 'at least one Aktivitet og deltagelse sub-theme with a level (not "ikke vurderet") and a date is required')
   }
-  if (doc.stoettebehov.length === 0) gap('stoettebehov', 'at least one støttebehov with a date is required')
+  if (!doc.stoettebehov.some((s) => s.stoettebehovsvurdering.level !== null)) {
+    gap('stoettebehov', 'at least one assessed støttebehov (not "ikke vurderet") with a date is required')
+  }
   // Coded values are references in the schema, so TypeBox types them unknown.
   const code = (value: unknown): string => (value as { code: string }).code
   const investigated = new Set(doc.aktivitetOgDeltagelse.map((r) => code(r.undertemaAktivitetOgDeltagelse)))

@@ -41,31 +41,35 @@ export async function loadFollowUps (db: Executor, caller: Client, catalogs: Cat
       })),
       stoettebehov: { id: need.id, ...catalogs.leveled('stoettebehov', need.code, day), begrundelse: need.begrundelse },
       statusPaaIndsats: catalogs.coded('status-paa-indsats', row.status_paa_indsats, day),
+      naesteOpfoelgningsdato: row.naeste_opfoelgningsdato,
       createdAt: row.created_at.toISOString()
     }
   })
 }
 
 /**
- * Goals whose follow-up date is on or before `date` and that have had no
- * follow-up, unless every decision covering them is closed; oldest first.
+ * Goals due for a follow-up on `date`: never followed up and past their own
+ * follow-up date, or last followed up with "fortsættelse" and past the next
+ * date it set — unless every decision covering them is closed. Oldest first.
  */
 export async function dueGoals (db: Executor, caller: Client, filters: {
   date: string, kommunekode?: string, after?: [string, number], limit: number
 }) {
+  const due = sql<string>`coalesce(last.naeste, CASE WHEN last.follow_up_id IS NULL THEN goals.opfoelgningsdato END)`
   let query = scopedSelect(db, caller, 'goals')
-    .select(['goals.id', 'goals.seq', 'goals.case_id', 'goals.kommunekode', 'goals.opfoelgningsdato', 'goals.ansvarlig_for_opfoelgning',
-      'goals.primaert_undertema', 'goals.registered_at'])
-    .where('goals.opfoelgningsdato', '<=', filters.date)
-    .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM follow_up_goals f WHERE f.goal_id = goals.id)`)
+    .leftJoinLateral((eb) => eb.selectFrom('follow_up_goals as fg').innerJoin('follow_ups as f', 'f.id', 'fg.follow_up_id')
+      .select(['f.id as follow_up_id', 'f.naeste_opfoelgningsdato as naeste'])
+      .whereRef('fg.goal_id', '=', 'goals.id').orderBy('f.registered_at', 'desc').orderBy('f.seq', 'desc').limit(1).as('last'),
+    (join) => join.onTrue())
+    .select(['goals.id', 'goals.seq', 'goals.case_id', 'goals.kommunekode', 'goals.ansvarlig_for_opfoelgning',
+      'goals.primaert_undertema', 'goals.registered_at', due.as('due')])
+    .where(sql<boolean>`${due} <= ${filters.date}::date`)
     .where(sql<boolean>`NOT (
       EXISTS (SELECT 1 FROM decision_goals dg WHERE dg.goal_id = goals.id) AND
       NOT EXISTS (SELECT 1 FROM decision_goals dg JOIN decisions d ON d.id = dg.decision_id WHERE dg.goal_id = goals.id AND d.closed_at IS NULL))`)
-    .orderBy('goals.opfoelgningsdato').orderBy('goals.seq').limit(filters.limit)
+    .orderBy(due).orderBy('goals.seq').limit(filters.limit)
   if (filters.kommunekode !== undefined) query = query.where('goals.kommunekode', '=', filters.kommunekode)
-  if (filters.after !== undefined) {
-    query = query.where(sql<boolean>`(goals.opfoelgningsdato, goals.seq) > (${filters.after[0]}::date, ${filters.after[1]}::bigint)`)
-  }
+  if (filters.after !== undefined) query = query.where(sql<boolean>`(${due}, goals.seq) > (${filters.after[0]}::date, ${filters.after[1]}::bigint)`)
   const goals = await query.execute()
   const decisions = goals.length === 0
     ? []

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record.js'
 import { dayInDenmark, today } from '../catalogs/catalogs.js'
 import { touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
-import { decodeCursor, Page, toPage } from '../http/paging.js'
+import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { scopedSelect } from '../http/scope.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
@@ -27,7 +27,7 @@ const STATUS_EFFECT: Record<string, { closes: boolean, newDecisionExpected: bool
 }
 
 const isDueKey = (value: unknown): value is [string, number] =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value[0]) && Number.isSafeInteger(value[1])
+  Array.isArray(value) && value.length === 2 && isDay(value[0]) && Number.isSafeInteger(value[1])
 
 export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
@@ -48,18 +48,37 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const body = request.body as FollowUpInput
+    const input = request.body as FollowUpInput
+    // UUIDs may come in either case; the database gives them in lower case.
+    const body = { ...input, maal: input.maal.map((m) => ({ ...m, goalId: m.goalId.toLowerCase() })) }
     const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')
     const day = dayInDenmark(registeredAt)
     body.maal.forEach((m, i) => catalogs.check('funktionsevneniveau', m.funktionsevneniveau, day, `/maal/${i}/funktionsevneniveau`))
     catalogs.check('stoettebehov', body.stoettebehov.code, day, '/stoettebehov/code')
     catalogs.check('status-paa-indsats', body.statusPaaIndsats, day, '/statusPaaIndsats')
     const effect = STATUS_EFFECT[body.statusPaaIndsats] ?? { closes: false, newDecisionExpected: false }
+    if (!effect.closes && body.naesteOpfoelgningsdato === undefined) {
+      throw fieldProblem('validation', '/naesteOpfoelgningsdato', 'required', 'is required when the intervention continues: when are the goals next due?')
+    }
+    if (effect.closes && body.naesteOpfoelgningsdato !== undefined) {
+      throw fieldProblem('validation', '/naesteOpfoelgningsdato', 'not-continued', 'is only for a follow-up that continues the intervention')
+    }
+    if (body.naesteOpfoelgningsdato !== undefined && body.naesteOpfoelgningsdato <= day) {
+      throw fieldProblem('validation', '/naesteOpfoelgningsdato', 'not-after', `must be after the opfølgningsdato ${day}`)
+    }
 
     return await write(request, reply, async (trx) => {
       const decision = await scopedSelect(trx, request.caller, 'decisions').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst()
       if (decision === undefined) throw new HttpProblem('not-found', `No decision ${request.params.id} in the municipalities this client serves`)
       if (decision.closed_at !== null) throw new HttpProblem('conflict', `Decision ${decision.id} was closed on ${decision.closed_at}; follow up on the new decision`)
+      // A follow-up comes after the decision and after the follow-ups before it: it writes the newest levels.
+      const { latest } = await trx.selectFrom('follow_ups').select((eb) => eb.fn.max('registered_at').as('latest'))
+        .where('decision_id', '=', decision.id).executeTakeFirstOrThrow()
+      const floor = latest !== null && latest > decision.maalgrupper_registered_at ? latest : decision.maalgrupper_registered_at
+      if (registeredAt < floor) {
+        throw fieldProblem('domain-rule', '/registeredAt', 'before-decision',
+          `must not be before ${floor.toISOString()}, when the decision or its last follow-up was registered`)
+      }
       const goals = await trx.selectFrom('decision_goals as dg').innerJoin('goals', 'goals.id', 'dg.goal_id')
         .select(['goals.id', 'goals.primaert_undertema']).where('dg.decision_id', '=', decision.id).orderBy('dg.position').execute()
       const seen = new Set<string>()
@@ -76,22 +95,40 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = randomUUID()
       const opfoelgningsdato = day
       await trx.insertInto('follow_ups').values({
-        id, decision_id: decision.id, case_id: decision.case_id, kommunekode: decision.kommunekode, opfoelgningsdato, registered_at: registeredAt, status_paa_indsats: body.statusPaaIndsats
+        id,
+        decision_id: decision.id,
+        case_id: decision.case_id,
+        kommunekode: decision.kommunekode,
+        opfoelgningsdato,
+        registered_at: registeredAt,
+        status_paa_indsats: body.statusPaaIndsats,
+        naeste_opfoelgningsdato: body.naesteOpfoelgningsdato ?? null
       }).execute()
       const version = catalogs.versionAt('aktivitet-og-deltagelse', day)?.version ?? ''
+      // One new level per sub-theme: goals sharing a primary sub-theme share its registration.
+      const registered = new Map<string, { registrationId: string, level: string }>()
       for (const [position, m] of body.maal.entries()) {
-        const registrationId = randomUUID()
-        await trx.insertInto('theme_registrations').values({
-          id: registrationId,
-          case_id: decision.case_id,
-          kommunekode: decision.kommunekode,
-          theme: 'aktivitet-og-deltagelse',
-          undertema: goals.find((g) => g.id === m.goalId)!.primaert_undertema,
-          funktionsevneniveau: m.funktionsevneniveau,
-          registered_at: registeredAt,
-          catalog_version: version,
-          follow_up_id: id
-        }).execute()
+        const undertema = goals.find((g) => g.id === m.goalId)!.primaert_undertema
+        const earlier = registered.get(undertema)
+        if (earlier !== undefined && earlier.level !== m.funktionsevneniveau) {
+          throw fieldProblem('validation', `/maal/${position}/funktionsevneniveau`, 'same-subtheme',
+            'differs from the level given for another goal on the same sub-theme; a sub-theme gets one new level')
+        }
+        const registrationId = earlier?.registrationId ?? randomUUID()
+        if (earlier === undefined) {
+          registered.set(undertema, { registrationId, level: m.funktionsevneniveau })
+          await trx.insertInto('theme_registrations').values({
+            id: registrationId,
+            case_id: decision.case_id,
+            kommunekode: decision.kommunekode,
+            theme: 'aktivitet-og-deltagelse',
+            undertema,
+            funktionsevneniveau: m.funktionsevneniveau,
+            registered_at: registeredAt,
+            catalog_version: version,
+            follow_up_id: id
+          }).execute()
+        }
         await trx.insertInto('follow_up_goals').values({
           follow_up_id: id,
           goal_id: m.goalId,
@@ -173,10 +210,10 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       goalId: row.id,
       caseId: row.case_id,
       kommunekode: row.kommunekode,
-      opfoelgningsdato: row.opfoelgningsdato,
+      opfoelgningsdato: row.due,
       ansvarligForOpfoelgning: row.ansvarlig_for_opfoelgning,
       primaertUndertema: catalogs.coded('aktivitet-og-deltagelse', row.primaert_undertema, dayInDenmark(row.registered_at)),
       decisions: row.decisions
-    }), (row) => [row.opfoelgningsdato, row.seq])
+    }), (row) => [row.due, row.seq])
   })
 }

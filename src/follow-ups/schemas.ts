@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -28,6 +28,7 @@ export const FollowUpCreate = Type.Object({
     code: Type.Ref('StoettebehovCode'),
     begrundelse: Type.String({ minLength: 1, maxLength: 10_000 })
   }, { additionalProperties: false, description: 'The new støttebehov: required even when unchanged' }),
+  naesteOpfoelgningsdato: Type.Optional(Day('With "fortsættelse" (required then, refused otherwise): when the goals are next due for a follow-up; after the opfølgningsdato')),
   statusPaaIndsats: Type.Ref('StatusPaaIndsatsCode', {
     description: 'Afslutning ends the decision\'s interventions (open ydelser end on the opfølgningsdato) and closes it; ' +
       'afslutning og visitér til ny does the same and marks that a new decision is expected; fortsættelse keeps it open'
@@ -60,6 +61,7 @@ export interface FollowUpInput {
     maalOpnaaet: boolean
   }>
   stoettebehov: { code: string, begrundelse: string }
+  naesteOpfoelgningsdato?: string
   statusPaaIndsats: string
 }
 
@@ -92,6 +94,7 @@ export const FollowUp = Type.Object({
     begrundelse: Type.String()
   }),
   statusPaaIndsats: Type.Ref('Coded'),
+  naesteOpfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When the goals are next due (fortsættelse)' }),
   createdAt: Instant
 }, { $id: 'FollowUp', description: 'An opfølgning on a decision' })
 export type FollowUp = Static<typeof FollowUp>
@@ -103,7 +106,7 @@ export const FollowUpParams = Type.Object({
 
 export const DueQuery = Type.Object({
   kommunekode: Type.Optional(Kommunekode),
-  date: Type.Optional(Type.String({ format: 'date', description: 'Due on or before this day (default today in Denmark)' })),
+  date: Type.Optional(Day('Due on or before this day (default today in Denmark)')),
   ...PageQuery
 }, { additionalProperties: false })
 
@@ -111,7 +114,7 @@ export const DueGoal = Type.Object({
   goalId: Uuid,
   caseId: Uuid,
   kommunekode: Kommunekode,
-  opfoelgningsdato: Type.String({ format: 'date' }),
+  opfoelgningsdato: Type.String({ format: 'date', description: 'When the follow-up was due: the goal\'s own date, or the next date a "fortsættelse" follow-up set' }),
   ansvarligForOpfoelgning: Type.String(),
   primaertUndertema: Type.Ref('Coded'),
   decisions: Type.Array(Type.Object({ id: Uuid, sagsafgoerelsesId: Type.String() }), {

@@ -43,7 +43,9 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     catalogs.check('maaltype', body.maaltype, day, '/maaltype')
     catalogs.check('aktivitet-og-deltagelse', body.primaertUndertema, day, '/primaertUndertema')
-    catalogs.check('funktionsevneniveau', body.forventetFunktionsevneniveau, day, '/forventetFunktionsevneniveau')
+    if (catalogs.check('funktionsevneniveau', body.forventetFunktionsevneniveau, day, '/forventetFunktionsevneniveau').level === null) {
+      throw fieldProblem('validation', '/forventetFunktionsevneniveau', 'not-a-level', 'must be a level 0–4: "Ikke vurderet" is no expected level')
+    }
     related.forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
 
     return await write(request, reply, async (trx) => {

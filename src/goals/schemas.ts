@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Instant, Uuid } from '../http/fields.js'
+import { Day, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -30,7 +30,7 @@ export const GoalCreate = Type.Object({
     description: 'The one primary A&D sub-theme; it must have been investigated on this case (its latest level becomes the current level)'
   }),
   forventetFunktionsevneniveau: Type.Ref('FunktionsevneniveauCode'),
-  opfoelgningsdato: Type.String({ format: 'date', description: 'Follow-up date; not before the registration day' }),
+  opfoelgningsdato: Day('Follow-up date; not before the registration day'),
   ansvarligForOpfoelgning: Type.String({ minLength: 1, maxLength: 500, description: 'Who follows up' }),
   relateredeUndertemaer: Type.Optional(Type.Array(AdCode, {
     uniqueItems: true,

@@ -65,9 +65,12 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (status === 413) return new HttpProblem('payload-too-large', error.message)
   if (status === 415) return new HttpProblem('unsupported-media-type', `Unsupported content type: ${request.headers['content-type'] ?? 'none'}; send application/json`)
   if (status === 400) return new HttpProblem('malformed-request', error.message)
-  // PostgreSQL refuses some text (a NUL byte, invalid encoding): the input's fault, not ours.
+  // PostgreSQL refuses some text (a NUL byte, invalid encoding) and some dates: the input's fault, not ours.
   if (['22021', '22P05'].includes(String((error as { code?: unknown }).code))) {
     return new HttpProblem('malformed-request', 'The request contains characters the database cannot store (e.g. a NUL byte)')
+  }
+  if (['22007', '22008', '22009'].includes(String((error as { code?: unknown }).code))) {
+    return new HttpProblem('malformed-request', 'The request contains a date or time the database cannot store')
   }
   // A unique constraint another request won the race for (checked first, so this is rare).
   if (String((error as { code?: unknown }).code) === '23505') {

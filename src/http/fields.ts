@@ -8,6 +8,11 @@ export const Kommunekode = Type.String({ pattern: '^[0-9]{3}$', description: 'Th
 
 export const Instant = Type.String({ format: 'date-time' })
 
+/** A calendar day from 1900 to 2999 (the format alone lets year 0000 through, which PostgreSQL refuses). */
+export const Day = (description?: string) => Type.String({
+  format: 'date', pattern: '^(19|2[0-9])[0-9]{2}-[0-9]{2}-[0-9]{2}$', ...(description === undefined ? {} : { description })
+})
+
 /** Free text written by people: long, but bounded. */
 export const FreeText = (description: string) => Type.String({ maxLength: 10_000, description })
 

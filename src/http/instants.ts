@@ -8,11 +8,18 @@ import { fieldProblem, type ValidationIssue } from './problems.js'
 /** How far a registration may lie ahead of our clock: vendors' clocks drift. */
 export const CLOCK_SKEW_MS = 2 * 60_000
 
-/** RFC 3339 allows what a Date cannot hold (leap seconds, odd offsets): a 400, not a 500. */
+const EARLIEST = Date.UTC(1900, 0, 1)
+const LATEST = Date.UTC(10000, 0, 1)
+
+/** Whether an instant is one this API stores: years 1900–9999 in UTC (PostgreSQL refuses year 0 and beyond 9999). */
+export const storableInstant = (ms: number): boolean => ms >= EARLIEST && ms < LATEST
+
+/** RFC 3339 allows what a Date cannot hold (leap seconds, odd offsets, year 0): a 400, not a 500. */
 export function parseInstant (value: string, where: ValidationIssue['in'], pointer: string): Date {
   const date = new Date(value)
-  if (Number.isNaN(date.getTime())) {
-    throw fieldProblem('validation', pointer, 'format', 'is not an instant this API can use; send an RFC 3339 date-time such as 2026-01-01T09:00:00Z', where)
+  if (!storableInstant(date.getTime())) {
+    throw fieldProblem('validation', pointer, 'format',
+      'is not an instant this API can use; send an RFC 3339 date-time from 1900 to 9999, such as 2026-01-01T09:00:00Z', where)
   }
   return date
 }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import Type, { type TSchema } from 'typebox'
+import { storableInstant } from './instants.js'
 import { HttpProblem } from './problems.js'
 
 /**
@@ -27,8 +28,15 @@ export const isSafeInteger = (value: unknown): value is number => Number.isSafeI
 
 /** The key check of a cursor over (instant, seq): lists in time order. */
 export const isInstantSeq = (value: unknown): value is [string, number] =>
-  Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' &&
-  !Number.isNaN(new Date(value[0]).getTime()) && Number.isSafeInteger(value[1])
+  Array.isArray(value) && value.length === 2 && isInstant(value[0]) && Number.isSafeInteger(value[1])
+
+/** An instant in a cursor: one this API can have issued (years 1900–9999). */
+export const isInstant = (value: unknown): value is string => typeof value === 'string' && storableInstant(Date.parse(value))
+
+/** A calendar day in a cursor: a real YYYY-MM-DD from 1900 on. */
+export const isDay = (value: unknown): value is string =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isInstant(`${value}T00:00:00Z`) &&
+  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
 
 /** Rows after an (instant, seq) key, for a list ordered by that instant column, then seq. */
 export const afterInstantSeq = (column: string, [at, seq]: [string, number]): RawBuilder<boolean> =>

@@ -44,7 +44,7 @@ export function scopedDelete<T extends ScopedTable> (db: Executor, caller: Clien
 }
 /* eslint-enable @typescript-eslint/no-empty-object-type */
 
-function serves (caller: Client, kommunekode: string): boolean {
+export function serves (caller: Client, kommunekode: string): boolean {
   return caller.municipalities === 'all' || caller.municipalities.includes(kommunekode)
 }
 

@@ -6,6 +6,7 @@ import Type from 'typebox'
 import { recordAudit } from '../audit/record.js'
 import type { DB } from '../db/schema.js'
 import { HttpProblem, problemResponses, type ProblemCode } from './problems.js'
+import { serves } from './scope.js'
 
 /**
  * Safe writes, the one way every write endpoint stores data:
@@ -165,6 +166,10 @@ async function claim (trx: Executor, request: FastifyRequest, key: string): Prom
     .where('client_id', '=', clientId).where('key', '=', key).where('expires_at', '>', new Date())
     .executeTakeFirst()
   if (prior === undefined) return undefined
+  // The stored answer may hold citizen data: only for a client that still serves its municipality.
+  if (prior.kommunekode !== null && prior.kommunekode !== '' && !serves(request.caller, prior.kommunekode)) {
+    throw new HttpProblem('forbidden', `This client no longer serves kommunekode ${prior.kommunekode}`)
+  }
   if (prior.fingerprint !== fingerprint(request)) {
     throw new HttpProblem('idempotency-key-reused',
       'This Idempotency-Key was used for a different request (method, URL or body); use a new key for a new request', {

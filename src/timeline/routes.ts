@@ -5,7 +5,7 @@ import { recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
-import { decodeCursor, Page, PageQuery, toPage } from '../http/paging.js'
+import { decodeCursor, isInstant, Page, PageQuery, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { CaseParams } from '../investigation/schemas.js'
 
@@ -30,7 +30,7 @@ const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: fals
 interface EventRow { at: Date, type: EventType, id: string, parent: string | null, code: string | null, detail: string | null }
 
 const isKey = (value: unknown): value is [string, string, string] =>
-  Array.isArray(value) && value.length === 3 && value.every((v) => typeof v === 'string') && !Number.isNaN(new Date(value[0] as string).getTime())
+  Array.isArray(value) && value.length === 3 && isInstant(value[0]) && typeof value[1] === 'string' && typeof value[2] === 'string'
 
 const snippet = (text: string | null): string => (text ?? '').length > 80 ? `${(text ?? '').slice(0, 79)}…` : (text ?? '')
 
