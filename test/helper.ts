@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { request } from 'node:http'
+import { connect } from 'node:net'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
@@ -165,4 +167,51 @@ export async function createTestClient (app: FastifyInstance, options: {
     scopes: options.scopes ?? SCOPES
   })
   return { client, token, headers: { authorization: `Bearer ${token}` } }
+}
+
+/** Starts a server process on a free port and resolves once it listens; killed when the test ends. */
+export async function startServer (t: Test, script: string, env: Record<string, string>) {
+  const child = spawnEntry(script, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
+  const done = exited(child)
+  t.teardown(() => { child.kill('SIGKILL') })
+  let output = ''
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+      if (match !== null) resolve(Number(match[1]))
+    })
+    done.then(({ code, stderr }) => { reject(new Error(`server exited with ${code}: ${stderr}${output}`)) }, reject)
+  })
+  return { child, port, done }
+}
+
+/** One HTTP request to a server process; a JSON body when given. */
+export function send (port: number, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): Promise<{ status: number, body: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = request({
+      port,
+      host: '127.0.0.1',
+      path,
+      method,
+      agent: false,
+      headers: { ...headers, ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }) }
+    }, (res) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => { text += chunk.toString() })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body: text }) })
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
+}
+
+export function canConnect (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    socket.on('connect', () => { socket.destroy(); resolve(true) })
+    socket.on('error', () => { resolve(false) })
+  })
 }

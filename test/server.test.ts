@@ -1,49 +1,14 @@
-import { request } from 'node:http'
-import { connect } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../src/db/database.js'
-import { createServerDatabase, exited, SERVER_URL, spawnEntry } from './helper.js'
+import { canConnect, createServerDatabase, send, SERVER_URL, startServer } from './helper.js'
 
 /** Environment for a server process on its own fresh database. */
 async function databaseEnv (t: Test): Promise<Record<string, string>> {
   return SERVER_URL !== undefined ? { DATABASE_URL: await createServerDatabase(t) } : { PGLITE_DIR: t.testdir() }
 }
 
-/** Starts a server process on a free port and resolves once it listens. */
-async function startServer (t: Test, script: string, env: Record<string, string>) {
-  const child = spawnEntry(script, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
-  const done = exited(child)
-  t.teardown(() => { child.kill('SIGKILL') })
-  let output = ''
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString()
-      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
-      if (match !== null) resolve(Number(match[1]))
-    })
-    done.then(({ code, stderr }) => { reject(new Error(`server exited with ${code}: ${stderr}${output}`)) }, reject)
-  })
-  return { child, port, done }
-}
-
-function get (port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {
-  return new Promise((resolve, reject) => {
-    request({ port, host: '127.0.0.1', path, headers }, (res) => {
-      let body = ''
-      res.on('data', (chunk: Buffer) => { body += chunk.toString() })
-      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
-    }).on('error', reject).end()
-  })
-}
-
-function canConnect (port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' })
-    socket.on('connect', () => { socket.destroy(); resolve(true) })
-    socket.on('error', () => { resolve(false) })
-  })
-}
+const get = async (port: number, path: string, headers: Record<string, string> = {}) => await send(port, 'GET', path, headers)
 
 t.test('SIGTERM lets in-flight requests finish, refuses new connections, closes the database and exits 0', async (t) => {
   const { child, port, done } = await startServer(t, 'test/fixtures/slow-server.ts', await databaseEnv(t))

@@ -59,9 +59,11 @@ function openPostgres (connectionString: string): Database {
     idleTimeoutMillis: 30_000,
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser }
   })
-  // An idle client losing its server must not crash the process; the next
-  // query reports the failure instead.
+  // A client losing its server must not crash the process, idle in the pool
+  // or checked out between queries: the query in progress, or the next one,
+  // reports the failure instead (a 503).
   pool.on('error', () => {})
+  pool.on('connect', (client) => { client.on('error', () => {}) })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return {
     engine: 'postgres',
