@@ -14,7 +14,6 @@ import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import pg from 'pg'
 import { loadCatalogs } from '../../src/catalogs/catalogs.js'
@@ -22,6 +21,7 @@ import { createClient } from '../../src/clients/clients.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { ROOT } from '../helper.js'
+import { freePort } from './common.js'
 
 const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const sizesArg = process.argv.indexOf('--sizes')
@@ -96,14 +96,6 @@ const COPY = `COPY (
       (SELECT json_agg(y ORDER BY y.seq) FROM intervention_ydelser y WHERE y.intervention_id = i.id)) ORDER BY i.seq)
       FROM interventions i WHERE i.decision_id = d.id) AS interventions
   FROM decisions d JOIN cases c ON c.id = d.case_id ORDER BY d.seq) TO STDOUT`
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
 
 async function peakRss (pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')

@@ -1,0 +1,152 @@
+/**
+ * npm run bench:api [-- --duration 10 --connections 32]
+ *
+ * Starts the API on a throwaway database on a real PostgreSQL (DATABASE_URL,
+ * default the local server) and drives it with autocannon, in one run:
+ * catalog reads, case reads, A&D registrations (validated single writes),
+ * and the full VUM flow per citizen (case → investigation → goal → decision
+ * → intervention → follow-up). The baseline is a bare Fastify route on the
+ * same machine and database doing one plain INSERT. Prints req/s, p50, p99
+ * and errors for each, and the ratio of our single writes to the bare INSERT.
+ */
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import { createClient, SCOPES } from '../../src/clients/clients.js'
+import { openDatabase } from '../../src/db/database.js'
+import { migrate } from '../../src/db/migrate.js'
+import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../codes.js'
+import { ROOT } from '../helper.js'
+import { freePort, serve, stop, withThrowawayDatabase } from './common.js'
+
+const arg = (name: string, fallback: number): number => {
+  const at = process.argv.indexOf(`--${name}`)
+  return at > 0 ? Number(process.argv[at + 1]) : fallback
+}
+const DURATION = arg('duration', 10)
+const CONNECTIONS = arg('connections', 32)
+
+interface Result { name: string, rps: number, p50: number, p99: number, errors: number, requests: number }
+
+async function load (name: string, options: autocannon.Options): Promise<Result> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options })
+  const errors = result.errors + result.timeouts + result.non2xx
+  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, requests: result.requests.total }
+}
+
+await withThrowawayDatabase(async (databaseUrl) => {
+  const database = await openDatabase({ databaseUrl })
+  await migrate(database)
+  const { token } = await createClient(database.db, { name: 'bench', municipalities: ['101'], scopes: SCOPES })
+  await database.close()
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+
+  const apiPort = await freePort()
+  const api = await serve([join(ROOT, 'dist', 'server.js')],
+    { DATABASE_URL: databaseUrl, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
+    `http://127.0.0.1:${apiPort}/ready`)
+  const barePort = await freePort()
+  const bare = await serve(['--import=@tapjs/typescript/import', join(ROOT, 'test', 'bench', 'bare-server.ts')],
+    { DATABASE_URL: databaseUrl, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/health`)
+  const base = `http://127.0.0.1:${apiPort}`
+  const call = async (method: string, path: string, body?: unknown): Promise<{ id: string }> => {
+    const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)
+    return await res.json() as { id: string }
+  }
+
+  // Cases to read and to register on.
+  const caseIds: string[] = []
+  for (let i = 0; i < 1000; i++) caseIds.push((await call('POST', '/v1/cases', { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T08:00:00Z' })).id)
+
+  /** One citizen through every phase: 8 requests. */
+  const flow = async (): Promise<void> => {
+    const { id: caseId } = await call('POST', '/v1/cases', { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T08:00:00Z' })
+    await call('POST', `/v1/cases/${caseId}/investigation/funktioner-og-forhold`, { undertema: FF.oekonomiskSituation, registeredAt: '2023-01-01T09:00:00Z' })
+    await call('POST', `/v1/cases/${caseId}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2], registeredAt: '2023-01-01T09:00:00Z' })
+    const goal = await call('POST', `/v1/cases/${caseId}/goals`, {
+      maalformulering: 'x',
+      maaltype: MAALTYPE.udvikle,
+      primaertUndertema: AD.varetageOekonomi,
+      forventetFunktionsevneniveau: LEVEL[1],
+      opfoelgningsdato: '2023-06-01',
+      ansvarligForOpfoelgning: 'x',
+      registeredAt: '2023-01-01T10:00:00Z'
+    })
+    const decision = await call('POST', `/v1/cases/${caseId}/decisions`, {
+      afgoerelsesdato: '2023-01-02',
+      goals: [goal.id],
+      stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x', registeredAt: '2023-01-02T10:00:00Z' },
+      maalgrupper: { primaer: MAALGRUPPE.socialtProblem, registeredAt: '2023-01-02T10:00:00Z' }
+    })
+    await call('POST', `/v1/decisions/${decision.id}/interventions`, {
+      tilbud: { code: TILBUD.mobiltTilbud },
+      ydelser: [{ code: YDELSE.stoetteTilAdministration, startdato: '2023-01-02' }],
+      leverandoer: { pNummer: '1012345678' },
+      bevillingsdato: '2023-01-02'
+    })
+    await call('POST', `/v1/decisions/${decision.id}/follow-ups`, {
+      registeredAt: '2023-06-01T10:00:00Z',
+      maal: [{ goalId: goal.id, funktionsevneniveau: LEVEL[0], maalOpnaaet: true }],
+      stoettebehov: { code: STOETTEBEHOV.intet, begrundelse: 'x' },
+      statusPaaIndsats: STATUS.afslutning
+    })
+    await call('GET', `/v1/decisions/${decision.id}/uddata`)
+  }
+
+  const results: Result[] = []
+  let i = 0
+  results.push(await load('catalog reads   GET /v1/catalogs/{list}', { url: `${base}/v1/catalogs/aktivitet-og-deltagelse`, headers }))
+  results.push(await load('case reads      GET /v1/cases/{id}', {
+    url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/cases/${caseIds[i++ % caseIds.length]!}` }) }]
+  }))
+  results.push(await load('single writes   POST …/aktivitet-og-deltagelse', {
+    url: base,
+    headers,
+    requests: [{
+      method: 'POST',
+      setupRequest: (req) => ({
+        ...req,
+        path: `/v1/cases/${caseIds[i++ % caseIds.length]!}/investigation/aktivitet-og-deltagelse`,
+        body: JSON.stringify({ undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[i % 2 === 0 ? 1 : 2], oplysningerFraBorgeren: 'Bench' })
+      })
+    }]
+  }))
+  results.push(await load('baseline        POST /bare (plain INSERT)', {
+    url: `http://127.0.0.1:${barePort}/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ undertema: AD.varetageOekonomi })
+  }))
+
+  // The full flow: CONNECTIONS citizens at a time for DURATION seconds.
+  const started = Date.now()
+  const latencies: number[] = []
+  let flowErrors = 0
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (Date.now() - started < DURATION * 1000) {
+      const t0 = performance.now()
+      try {
+        await flow()
+        latencies.push(performance.now() - t0)
+      } catch (error) {
+        flowErrors++
+        if (flowErrors === 1) console.error(error)
+      }
+    }
+  }))
+  latencies.sort((a, b) => a - b)
+  const seconds = (Date.now() - started) / 1000
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+
+  await stop(api)
+  await stop(bare)
+
+  console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, on PostgreSQL\n`)
+  console.log('scenario                                          req/s     p50 ms   p99 ms   errors')
+  for (const r of results) {
+    console.log(`${r.name.padEnd(48)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.errors).padStart(7)}`)
+  }
+  console.log(`${'full VUM flow (8 requests per citizen)'.padEnd(48)} ${(latencies.length / seconds).toFixed(1).padStart(7)}  ${at(0.5).toFixed(0).padStart(7)}  ${at(0.99).toFixed(0).padStart(7)}  ${String(flowErrors).padStart(7)}   (citizens/s; latency per citizen)`)
+  const writes = results.find((r) => r.name.startsWith('single writes'))
+  const baseline = results.find((r) => r.name.startsWith('baseline'))
+  if (writes !== undefined && baseline !== undefined) {
+    console.log(`\nvalidated single writes / bare INSERT route: ${(writes.rps / baseline.rps).toFixed(2)}  (target ≥ 0.5)`)
+  }
+})

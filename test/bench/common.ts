@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { request } from 'node:http'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
+import { ROOT } from '../helper.js'
+
+/** What the benchmarks share: a free port, a throwaway database, a process that serves. */
+
+export const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Runs `fn` with the URL of a fresh database on the server, dropped afterwards. */
+export async function withThrowawayDatabase (fn: (databaseUrl: string, name: string) => Promise<void>): Promise<void> {
+  const name = `ffb_bench_${randomBytes(4).toString('hex')}`
+  const admin = new pg.Client({ connectionString: SERVER_URL })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  const url = new URL(SERVER_URL)
+  url.pathname = `/${name}`
+  try {
+    await fn(url.href, name)
+  } catch (error) {
+    console.error(error)
+    process.exitCode = 1
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    await admin.end()
+  }
+}
+
+/** Starts a process and resolves once `readyUrl` answers 200. */
+export async function serve (args: string[], env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] })
+  for (let i = 0; ; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      request(readyUrl, (res) => { res.resume(); resolve(res.statusCode === 200) }).on('error', () => { resolve(false) }).end()
+    })
+    if (ok) return child
+    if (i > 300) throw new Error(`${args.join(' ')} did not start`)
+    await sleep(100)
+  }
+}
+
+export async function stop (child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.on('exit', resolve))
+}
