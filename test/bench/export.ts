@@ -11,7 +11,6 @@
  * server's peak RSS, and the ratio ours/COPY.
  */
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -21,9 +20,8 @@ import { createClient } from '../../src/clients/clients.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { ROOT } from '../helper.js'
-import { freePort } from './common.js'
+import { freePort, SERVER_URL, withThrowawayDatabase } from './common.js'
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const sizesArg = process.argv.indexOf('--sizes')
 const SIZES = (sizesArg > 0 ? process.argv[sizesArg + 1]! : '10000,100000').split(',').map(Number)
 
@@ -152,14 +150,7 @@ async function measureCopy (databaseUrl: string) {
   return { bytes, seconds: Number(process.hrtime.bigint() - started) / 1e9 }
 }
 
-const name = `ffb_bench_${randomBytes(4).toString('hex')}`
-const admin = new pg.Client({ connectionString: SERVER_URL })
-await admin.connect()
-await admin.query(`CREATE DATABASE ${name}`)
-const url = new URL(SERVER_URL)
-url.pathname = `/${name}`
-const databaseUrl = url.href
-try {
+await withThrowawayDatabase(async (databaseUrl, name) => {
   const database = await openDatabase({ databaseUrl })
   await migrate(database)
   const { token } = await createClient(database.db, { name: 'bench', municipalities: ['101'], scopes: ['export:read'] })
@@ -204,10 +195,4 @@ try {
     const growth = (results.at(-1)!.peakRss - results[0]!.peakRss) / 1024 / 1024
     console.log(`\npeak RSS growth from ${results[0]!.size} to ${results.at(-1)!.size} decisions: ${growth.toFixed(0)} MB  (target < 100 MB)`)
   }
-} catch (error) {
-  console.error(error)
-  process.exitCode = 1
-} finally {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-  await admin.end()
-}
+})
