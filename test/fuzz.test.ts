@@ -137,13 +137,9 @@ t.test('contract fuzzing', async (t) => {
   const send = async (operation: Operation, request: { params: Record<string, unknown>, query: Record<string, unknown>, body?: unknown, contentType?: string, extra?: Record<string, string> }) => {
     const url = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(request.params[name])))
     const query = new URLSearchParams(Object.entries(request.query).map(([k, v]): [string, string] => [k, String(v)])).toString()
-    return await app.inject({
-      method: operation.method as 'GET',
-      url: query === '' ? url : `${url}?${query}`,
-      headers: { ...headers, ...(request.contentType === undefined ? {} : { 'content-type': request.contentType }), ...request.extra },
-      ...(request.body === undefined ? {} : { payload: typeof request.body === 'string' ? request.body : JSON.stringify(request.body) }),
-      ...(request.body !== undefined && request.contentType === undefined ? { headers: { ...headers, 'content-type': 'application/json', ...request.extra } } : {})
-    })
+    const payload = request.body === undefined ? undefined : typeof request.body === 'string' ? request.body : JSON.stringify(request.body)
+    const type = payload === undefined ? {} : { 'content-type': request.contentType ?? 'application/json' }
+    return await app.inject({ method: operation.method as 'GET', url: query === '' ? url : `${url}?${query}`, headers: { ...headers, ...type, ...request.extra }, payload })
   }
 
   /** What is wrong with an answer, or null when it keeps the contract. */

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/record.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { assertIfMatch, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
-import { CaseParams } from '../investigation/schemas.js'
+import { CaseParams } from '../cases/schemas.js'
 import { createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
 import { AssessmentPut } from './schemas.js'
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAudit } from '../audit/record.js'
-import { IdParams } from '../http/fields.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
@@ -10,7 +9,7 @@ import { assertServes } from '../http/scope.js'
 import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { normalizeCpr } from './cpr.js'
 import { casesOfCitizen, insertCase, listCases, requireCase, toCase, updateCase } from './queries.js'
-import { CaseCreate, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
+import { CaseCreate, CaseParams, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
 
 /**
  * /v1/cases: open, read, change, list and search cases (VUM phase 1).
@@ -49,7 +48,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['cases'],
       summary: 'Read a case; the ETag header is what an update sends in If-Match',
-      params: IdParams,
+      params: CaseParams,
       response: { 200: withHeaders(Type.Ref('Case'), ['etag']), ...problemResponses(['not-found']) }
     }
   }, async (request, reply) => {
@@ -64,7 +63,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['cases'],
       summary: 'Change a case\'s wishes or diagnoses; requires If-Match',
-      params: IdParams,
+      params: CaseParams,
       headers: UpdateHeaders,
       body: CasePatch,
       response: { 200: withHeaders(Type.Ref('Case'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found']) }

@@ -11,6 +11,9 @@ const Diagnoser = Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
   description: 'Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups.'
 })
 
+/** The path of everything on a case: /v1/cases/{id}/… */
+export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The case' }) })
+
 export const Case = Type.Object({
   id: Uuid,
   kommunekode: Kommunekode,

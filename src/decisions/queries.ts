@@ -6,6 +6,7 @@ import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
 import { groupBy } from '../http/paging.js'
+import { HttpProblem } from '../http/problems.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { Decision, Intervention } from './schemas.js'
@@ -15,6 +16,19 @@ type InterventionRow = Selectable<InterventionsTable>
 type YdelseRow = Selectable<InterventionYdelserTable>
 
 export const selectDecisions = (db: Executor, caller: Client) => scopedSelect(db, caller, 'decisions').selectAll()
+
+/**
+ * A decision the caller may see, else a 404 problem. For a write on it
+ * (`open`), locked until the transaction ends and still open (409 once a
+ * follow-up has closed it).
+ */
+export async function requireDecision (db: Executor, caller: Client, id: string, { open = false } = {}): Promise<DecisionRow> {
+  const query = selectDecisions(db, caller).where('id', '=', id)
+  const row = await (open ? query.forUpdate() : query).executeTakeFirst()
+  if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
+  if (open && row.closed_at !== null) throw new HttpProblem('conflict', `Decision ${id} was closed on ${row.closed_at}; make a new decision`)
+  return row
+}
 
 /**
  * Everything that belongs to a page of decisions in a fixed number of

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAudit } from '../audit/record.js'
-import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { CatalogEntry } from '../catalogs/format.js'
+import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses, type ValidationIssue } from '../http/problems.js'
 import { scopedSelect } from '../http/scope.js'
-import { CreateHeaders, withHeaders, write, type Executor } from '../http/writes.js'
-import { CaseParams } from '../investigation/schemas.js'
-import { insertDecision, insertIntervention, loadDecisions, selectDecisions, toIntervention } from './queries.js'
+import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { CaseParams } from '../cases/schemas.js'
+import { insertDecision, insertIntervention, loadDecisions, requireDecision, selectDecisions, toIntervention } from './queries.js'
+import { maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams,
   type DecisionInput, type InterventionInput
@@ -28,25 +28,6 @@ import {
 export const validCvr = (cvr: string): boolean =>
   /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0
 
-/**
- * The seed's rule, as the catalog expresses it: without a diagnosis only
- * top-level målgrupper (topLevel) are reported; with one, registrable
- * (detailed) målgrupper.
- */
-function checkMaalgruppe (catalogs: Catalogs, entry: CatalogEntry, day: string, hasDiagnosis: boolean, pointer: string): void {
-  if (hasDiagnosis && !entry.selectable) {
-    throw fieldProblem('domain-rule', pointer, 'maalgruppe-level',
-      `${entry.label} is a top-level målgruppe, reported only for a citizen without a diagnosis; this case lists diagnoser, so choose a detailed målgruppe`)
-  }
-  if (!hasDiagnosis && entry.topLevel !== true) {
-    let top: CatalogEntry | undefined = entry
-    while (top !== undefined && top.topLevel !== true) top = top.parent === null ? undefined : catalogs.entry('maalgrupper', top.parent, day)?.entry
-    throw fieldProblem('domain-rule', pointer, 'maalgruppe-level',
-      `the case lists no diagnoser, so only a top-level målgruppe is reported${top === undefined ? '' : ` (here ${top.label}, ${top.code})`}; ` +
-      'record the diagnosis on the case to report a detailed one')
-  }
-}
-
 function checkProvider (provider: InterventionInput['leverandoer']): void {
   if (provider.pNummer !== undefined) return
   const missing = (['cvr', 'navn', 'adresse', 'postnummer'] as const).filter((field) => provider[field] === undefined)
@@ -61,11 +42,6 @@ function checkProvider (provider: InterventionInput['leverandoer']): void {
 
 export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
-  const load = async (db: Executor, request: { caller: Client }, id: string) => {
-    const row = await selectDecisions(db, request.caller).where('id', '=', id).executeTakeFirst()
-    if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
-    return row
-  }
 
   /** A page of whole decisions, oldest first. */
   const decisionPage = async (caller: Client, { limit = 100, cursor }: { limit?: number, cursor?: string },
@@ -110,7 +86,10 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
-      for (const { pointer, entry } of maalgrupper) checkMaalgruppe(catalogs, entry, maalgrupperDay, found.diagnoser.length > 0, pointer)
+      for (const { pointer, entry } of maalgrupper) {
+        const mismatch = maalgruppeMismatch(catalogs, entry, maalgrupperDay, found.diagnoser.length > 0)
+        if (mismatch !== undefined) throw fieldProblem('domain-rule', pointer, 'maalgruppe-level', mismatch)
+      }
       const own = new Set(goalIds.length === 0
         ? []
         : (await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', 'in', goalIds).execute()).map((g) => g.id))
@@ -146,7 +125,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         registered_at: stoettebehovAt
       }).execute()
       await touchCase(trx, found.id)
-      const [decision] = await loadDecisions(trx, request.caller, catalogs, [await load(trx, request, id)])
+      const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)])
       return { status: 201, body: decision!, location: `/v1/decisions/${id}`, resourceId: id, kommunekode: found.kommunekode }
     })
   })
@@ -190,7 +169,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Ref('Decision'), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
-    const row = await load(app.database.db, request, request.params.id)
+    const row = await requireDecision(app.database.db, request.caller, request.params.id)
     await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
     return (await loadDecisions(app.database.db, request.caller, catalogs, [row]))[0]!
   })
@@ -225,9 +204,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     checkProvider(body.leverandoer)
 
     return await write(request, reply, async (trx) => {
-      const decision = await scopedSelect(trx, request.caller, 'decisions').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst()
-      if (decision === undefined) throw new HttpProblem('not-found', `No decision ${request.params.id} in the municipalities this client serves`)
-      if (decision.closed_at !== null) throw new HttpProblem('conflict', `Decision ${decision.id} was closed on ${decision.closed_at}; make a new decision`)
+      const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
       const id = randomUUID()
       const { pNummer, cvr, navn, adresse, postnummer } = body.leverandoer
       const inserted = await insertIntervention(trx, {

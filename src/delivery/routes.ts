@@ -8,7 +8,7 @@ import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
-import { CaseParams } from '../investigation/schemas.js'
+import { CaseParams } from '../cases/schemas.js'
 import { findDelmaal, listDelmaal, listNotes, TAG_THEMES, toDelmaal, toNote } from './queries.js'
 import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, NoteParams, NoteQuery, type NoteInput } from './schemas.js'
 

@@ -2,6 +2,7 @@ import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { cprBirthDate } from '../cases/cpr.js'
 import type { Client } from '../clients/clients.js'
 import type { DecisionRow } from '../decisions/queries.js'
+import { maalgruppeMismatch } from '../decisions/rules.js'
 import { groupBy } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
@@ -139,22 +140,13 @@ export function deriveDst (catalogs: Catalogs, tilbud: string, legalBases: Array
   }
 }
 
-/**
- * The målgruppe rule, checked again at export: diagnoser recorded on the case
- * after the decision make its top-level målgrupper unreportable, and the other way round.
- */
+/** The målgruppe rule, checked again at export: diagnoser may have been recorded on the case after the decision. */
 function maalgruppeGaps (catalogs: Catalogs, decision: DecisionRow, hasDiagnosis: boolean): UddataDocument['mangler'] {
   const day = dayInDenmark(decision.maalgrupper_registered_at)
   return [decision.primaer_maalgruppe, ...decision.oevrige_maalgrupper].flatMap((code) => {
     const entry = catalogs.entry('maalgrupper', code, day)?.entry
-    if (entry === undefined) return []
-    if (hasDiagnosis && !entry.selectable) {
-      return [{ rule: 'maalgruppe', message: `${entry.label} is a top-level målgruppe, but the case now lists diagnoser: report the detailed målgruppe` }]
-    }
-    if (!hasDiagnosis && entry.topLevel !== true) {
-      return [{ rule: 'maalgruppe', message: `${entry.label} is a detailed målgruppe, but the case lists no diagnoser: report only the top level` }]
-    }
-    return []
+    const mismatch = entry === undefined ? undefined : maalgruppeMismatch(catalogs, entry, day, hasDiagnosis)
+    return mismatch === undefined ? [] : [{ rule: 'maalgruppe', message: mismatch }]
   })
 }
 

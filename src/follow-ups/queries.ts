@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import type { FollowUpsTable } from '../db/schema.js'
+import { groupBy } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { FollowUp } from './schemas.js'
@@ -21,16 +22,18 @@ export async function loadFollowUps (db: Executor, caller: Client, catalogs: Cat
       .where('follow_up_goals.follow_up_id', 'in', ids).orderBy('follow_up_goals.position').execute(),
     scopedSelect(db, caller, 'stoettebehov').selectAll().where('follow_up_id', 'in', ids).execute()
   ])
+  const goalsOf = groupBy(goals, (g) => g.follow_up_id)
+  const needOf = new Map(stoettebehov.map((s) => [s.follow_up_id, s]))
   return rows.map((row) => {
     const day = dayInDenmark(row.registered_at)
-    const need = stoettebehov.find((s) => s.follow_up_id === row.id)!
+    const need = needOf.get(row.id)!
     return {
       id: row.id,
       decisionId: row.decision_id,
       caseId: row.case_id,
       opfoelgningsdato: row.opfoelgningsdato,
       registeredAt: row.registered_at.toISOString(),
-      maal: goals.filter((g) => g.follow_up_id === row.id).map((g) => ({
+      maal: (goalsOf.get(row.id) ?? []).map((g) => ({
         goalId: g.goal_id,
         registrationId: g.registration_id,
         funktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.niveau, day),
@@ -77,8 +80,9 @@ export async function dueGoals (db: Executor, caller: Client, filters: {
       .select(['dg.goal_id', 'decisions.id', 'decisions.sagsafgoerelses_id'])
       .where('dg.goal_id', 'in', goals.map((g) => g.id)).where('decisions.closed_at', 'is', null)
       .orderBy('decisions.seq').execute()
+  const decisionsOf = groupBy(decisions, (d) => d.goal_id)
   return goals.map((goal) => ({
     ...goal,
-    decisions: decisions.filter((d) => d.goal_id === goal.id).map((d) => ({ id: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id }))
+    decisions: (decisionsOf.get(goal.id) ?? []).map((d) => ({ id: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id }))
   }))
 }

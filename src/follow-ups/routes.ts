@@ -10,6 +10,7 @@ import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { scopedSelect } from '../http/scope.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
 import { dueGoals, loadFollowUps } from './queries.js'
 import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams, type FollowUpInput } from './schemas.js'
@@ -68,9 +69,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
 
     return await write(request, reply, async (trx) => {
-      const decision = await scopedSelect(trx, request.caller, 'decisions').selectAll().where('id', '=', request.params.id).forUpdate().executeTakeFirst()
-      if (decision === undefined) throw new HttpProblem('not-found', `No decision ${request.params.id} in the municipalities this client serves`)
-      if (decision.closed_at !== null) throw new HttpProblem('conflict', `Decision ${decision.id} was closed on ${decision.closed_at}; follow up on the new decision`)
+      const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
       // A follow-up comes after the decision and after the follow-ups before it: it writes the newest levels.
       const { latest } = await trx.selectFrom('follow_ups').select((eb) => eb.fn.max('registered_at').as('latest'))
         .where('decision_id', '=', decision.id).executeTakeFirstOrThrow()

@@ -19,7 +19,6 @@ export function selectGoals (db: Executor, caller: Client) {
 
 export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
   const day = dayInDenmark(row.registered_at)
-  const level = (code: string, date: string) => catalogs.leveled('funktionsevneniveau', code, date)
   return {
     id: row.id,
     caseId: row.case_id,
@@ -27,11 +26,11 @@ export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
     maaltype: catalogs.coded('maaltype', row.maaltype, day),
     primaertUndertema: catalogs.coded('aktivitet-og-deltagelse', row.primaert_undertema, day),
     aktueltFunktionsevneniveau: {
-      ...level(row.aktuelt_niveau, dayInDenmark(row.aktuelt_registered_at)),
+      ...catalogs.leveled('funktionsevneniveau', row.aktuelt_niveau, dayInDenmark(row.aktuelt_registered_at)),
       registrationId: row.aktuel_registration_id,
       registeredAt: row.aktuelt_registered_at.toISOString()
     },
-    forventetFunktionsevneniveau: level(row.forventet_funktionsevneniveau, day),
+    forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', row.forventet_funktionsevneniveau, day),
     opfoelgningsdato: row.opfoelgningsdato,
     ansvarligForOpfoelgning: row.ansvarlig_for_opfoelgning,
     relateredeUndertemaer: row.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, day)),

@@ -8,7 +8,7 @@ import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
-import { CaseParams } from '../investigation/schemas.js'
+import { CaseParams } from '../cases/schemas.js'
 import { insertGoal, latestAdRegistration, selectGoals, toGoal } from './queries.js'
 import { GoalCreate, GoalListQuery, GoalParams, type GoalInput } from './schemas.js'
 

@@ -15,5 +15,3 @@ export const Day = (description?: string) => Type.String({
 
 /** Free text written by people: long, but bounded. */
 export const FreeText = (description: string) => Type.String({ maxLength: 10_000, description })
-
-export const IdParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The resource id' }) })

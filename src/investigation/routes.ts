@@ -4,13 +4,14 @@ import Type from 'typebox'
 import { recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase, touchCase } from '../cases/queries.js'
+import { CaseParams } from '../cases/schemas.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { currentRegistrations, findRegistration, insertRegistration, registrationHistory, toRegistration } from './queries.js'
 import {
-  CaseParams, CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
+  CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
   type RegistrationInput
 } from './schemas.js'
 

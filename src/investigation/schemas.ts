@@ -143,7 +143,6 @@ export const HistoryQuery = Type.Object({
   ...PageQuery
 }, { additionalProperties: false })
 
-export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The case' }) })
 export const RegistrationParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The case' }),
   registrationId: Type.String({ format: 'uuid' })

@@ -7,7 +7,7 @@ import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { decodeCursor, isInstant, Page, PageQuery, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
-import { CaseParams } from '../investigation/schemas.js'
+import { CaseParams } from '../cases/schemas.js'
 
 /**
  * GET /v1/cases/{id}/timeline: every event of a case in time order — the

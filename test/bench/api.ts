@@ -16,7 +16,7 @@ import { openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
 import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../codes.js'
 import { ROOT } from '../helper.js'
-import { freePort, serve, stop, withThrowawayDatabase } from './common.js'
+import { freePort, serve, serveApi, stop, withThrowawayDatabase } from './common.js'
 
 const arg = (name: string, fallback: number): number => {
   const at = process.argv.indexOf(`--${name}`)
@@ -40,14 +40,10 @@ await withThrowawayDatabase(async (databaseUrl) => {
   await database.close()
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
 
-  const apiPort = await freePort()
-  const api = await serve([join(ROOT, 'dist', 'server.js')],
-    { DATABASE_URL: databaseUrl, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' },
-    `http://127.0.0.1:${apiPort}/ready`)
+  const { child: api, base } = await serveApi(databaseUrl)
   const barePort = await freePort()
   const bare = await serve(['--import=@tapjs/typescript/import', join(ROOT, 'test', 'bench', 'bare-server.ts')],
     { DATABASE_URL: databaseUrl, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/health`)
-  const base = `http://127.0.0.1:${apiPort}`
   const call = async (method: string, path: string, body?: unknown): Promise<{ id: string }> => {
     const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`)

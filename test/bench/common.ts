@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import { ROOT } from '../helper.js'
@@ -53,4 +54,18 @@ export async function serve (args: string[], env: Record<string, string>, readyU
 export async function stop (child: ChildProcess): Promise<void> {
   child.kill('SIGTERM')
   await new Promise((resolve) => child.on('exit', resolve))
+}
+
+/**
+ * The API as operators run it (dist/server.js) on a database, on a free port;
+ * resolves with its base URL once /ready answers. BENCH_NODE_FLAGS passes
+ * extra flags to it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+ */
+export async function serveApi (databaseUrl: string): Promise<{ child: ChildProcess, base: string }> {
+  const port = await freePort()
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
+  const base = `http://127.0.0.1:${port}`
+  const child = await serve([...flags, join(ROOT, 'dist', 'server.js')],
+    { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' }, `${base}/ready`)
+  return { child, base }
 }

@@ -13,14 +13,12 @@
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { join } from 'node:path'
 import pg from 'pg'
 import { loadCatalogs } from '../../src/catalogs/catalogs.js'
 import { createClient } from '../../src/clients/clients.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
-import { ROOT } from '../helper.js'
-import { freePort, SERVER_URL, withThrowawayDatabase } from './common.js'
+import { SERVER_URL, serveApi, stop, withThrowawayDatabase } from './common.js'
 
 const sizesArg = process.argv.indexOf('--sizes')
 const SIZES = (sizesArg > 0 ? process.argv[sizesArg + 1]! : '10000,100000').split(',').map(Number)
@@ -102,25 +100,12 @@ async function peakRss (pid: number): Promise<number> {
 
 /** Streams the export from a fresh server process; returns decisions, bytes, seconds and the server's peak RSS. */
 async function measureExport (databaseUrl: string, token: string) {
-  const port = await freePort()
-  // BENCH_NODE_FLAGS: extra flags for the server process, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof.
-  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
-  const server = spawn(process.execPath, [...flags, join(ROOT, 'dist', 'server.js')], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' }, stdio: 'inherit'
-  })
+  const { child: server, base } = await serveApi(databaseUrl)
   try {
-    for (let i = 0; ; i++) {
-      const ok = await new Promise<boolean>((resolve) => {
-        request(`http://127.0.0.1:${port}/ready`, (res) => { res.resume(); resolve(res.statusCode === 200) }).on('error', () => resolve(false)).end()
-      })
-      if (ok) break
-      if (i > 200) throw new Error('the server did not start')
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
     const idleRss = await peakRss(server.pid!)
     const started = process.hrtime.bigint()
     const { lines, bytes } = await new Promise<{ lines: number, bytes: number }>((resolve, reject) => {
-      request(`http://127.0.0.1:${port}/v1/exports/uddata`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      request(`${base}/v1/exports/uddata`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
         let lines = 0
         let bytes = 0
         res.on('data', (chunk: Buffer) => {
@@ -134,8 +119,7 @@ async function measureExport (databaseUrl: string, token: string) {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     return { decisions: lines - 1, bytes, seconds, idleRss, peakRss: await peakRss(server.pid!) }
   } finally {
-    server.kill('SIGTERM')
-    await new Promise((resolve) => server.on('exit', resolve))
+    await stop(server)
   }
 }
 
