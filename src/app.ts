@@ -15,6 +15,7 @@ import { Decision, Intervention } from './decisions/schemas.js'
 import { deliveryRoutes } from './delivery/routes.js'
 import { Delmaal, Note } from './delivery/schemas.js'
 import { exportRoutes } from './exports/routes.js'
+import { fhirRoutes } from './fhir/routes.js'
 import { UddataDocument } from './exports/schemas.js'
 import { followUpRoutes } from './follow-ups/routes.js'
 import { FollowUp } from './follow-ups/schemas.js'
@@ -106,6 +107,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     await api.register(followUpRoutes)
     await api.register(timelineRoutes)
     await api.register(exportRoutes, { batchSize: config.exportBatchSize })
+    await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })
   }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
   return app
 }

@@ -29,6 +29,8 @@ export interface Config {
   idempotencyTtlSeconds: number
   /** Decisions per batch of the uddata stream. */
   exportBatchSize: number
+  /** Each municipality's KOMBIT STS organisation UUID, which KL's FHIR delivery names it by. */
+  kombitOrganisations: ReadonlyMap<string, string>
 }
 
 export class ConfigError extends Error {
@@ -54,7 +56,8 @@ export function loadConfig (env: Env = process.env): Config {
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
-    exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000)
+    exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000),
+    kombitOrganisations: kombitOrganisations(env)
   }
 }
 
@@ -97,4 +100,18 @@ function logLevel (env: Env): LogLevel {
     throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`)
   }
   return value as LogLevel
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** KOMBIT_ORGANISATIONS=101=<uuid>,147=<uuid>: kommunekode=organisation UUID pairs. */
+function kombitOrganisations (env: Env): ReadonlyMap<string, string> {
+  const value = raw(env, 'KOMBIT_ORGANISATIONS')
+  const pairs = value === undefined ? [] : value.split(',').map((pair) => pair.trim().split('='))
+  for (const pair of pairs) {
+    if (pair.length !== 2 || !/^\d{3}$/.test(pair[0]!) || !UUID.test(pair[1]!)) {
+      throw new ConfigError('KOMBIT_ORGANISATIONS', `expected kommunekode=UUID pairs separated by commas, like 101=d4e3f4fb-6761-4d6c-9086-74c49231f11e; got "${pair.join('=')}"`)
+    }
+  }
+  return new Map(pairs.map(([kommunekode, uuid]) => [kommunekode!, uuid!.toLowerCase()]))
 }

@@ -191,6 +191,9 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/cases/:id/timeline': byId((s) => `/v1/cases/${s.caseId}/timeline`),
   'GET /v1/decisions/:id/uddata': byId((s) => `/v1/decisions/${s.sagsafgoerelsesId}/uddata`),
   'GET /v1/exports/uddata': async (app) => ({ url: '/v1/exports/uddata', expect: 'hidden', marker: (await seedCase(app)).sagsafgoerelsesId }),
+  'GET /v1/cases/:id/fhir': byId((s) => `/v1/cases/${s.caseId}/fhir`),
+  // The FHIR stream is per municipality: naming one the client does not serve is refused.
+  'GET /v1/exports/fhir': async () => ({ url: '/v1/exports/fhir?kommunekode=101', expect: 403 }),
   ...themeProbes
 }
 

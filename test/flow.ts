@@ -15,7 +15,8 @@ async function created (app: FastifyInstance, headers: Headers, url: string, pay
 }
 
 /** Example 1: 1 January 2023. */
-export async function recordCitizenX (app: FastifyInstance, headers: Headers, { kommunekode = '101', cpr = '0101904321' } = {}) {
+export async function recordCitizenX (app: FastifyInstance, headers: Headers,
+  { kommunekode = '101', cpr = '0101904321', maalgruppe = MAALGRUPPE.socialtProblem } = {}) {
   const post = async (url: string, payload: object) => await created(app, headers, url, payload)
   const opened = await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { kommunekode, cpr, openedAt: '2023-01-01T09:00:00+01:00' } })
   const caseUrl = opened.headers.location!
@@ -38,7 +39,7 @@ export async function recordCitizenX (app: FastifyInstance, headers: Headers, { 
     goals: [goal.id],
     stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'Behov for støtte til økonomi en gang imellem', registeredAt: '2023-01-01T12:00:00+01:00' },
     // Citizen X has no diagnosis on the case: only the top level is reported.
-    maalgrupper: { primaer: MAALGRUPPE.socialtProblem, registeredAt: '2023-01-01T12:00:00+01:00' }
+    maalgrupper: { primaer: maalgruppe, registeredAt: '2023-01-01T12:00:00+01:00' }
   })
   const intervention = await post(`/v1/decisions/${decision.id}/interventions`, {
     tilbud: { code: TILBUD.mobiltTilbud, registeredAt: '2023-01-01T12:00:00+01:00' },

@@ -55,6 +55,16 @@ export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, deta
   request.auditRecorded = true
 }
 
+/**
+ * The one record of an export stream, written when the stream ends — also
+ * when the client went away. The answer is already on its way, so a failure
+ * here can only be logged.
+ */
+export async function recordStreamAudit (db: Kysely<DB>, request: FastifyRequest, kommunekode: string | null, details: Record<string, unknown>): Promise<void> {
+  await recordAudit(db, request, { kommunekode, details })
+    .catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
+}
+
 /** Records what a handler did not: refused or failed requests, and any it forgot. */
 export const auditPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('auditRecorded', false)

@@ -1,11 +1,10 @@
-import { Readable, pipeline } from 'node:stream'
-import { createGzip } from 'node:zlib'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAudit, recordStreamAudit } from '../audit/record.js'
 import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
 import { parseInstant } from '../http/instants.js'
+import { sendLines } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { assertServes } from '../http/scope.js'
@@ -124,22 +123,14 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
         complete = true
         yield JSON.stringify({ trailer: true, count, cursor: encodeCursor(after), complete }) + '\n'
       } finally {
-        // One record for the whole stream, also when the client went away.
-        await recordAudit(db, request, {
-          kommunekode: kommunekode ?? null,
-          details: { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete }
-        }).catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
+        await recordStreamAudit(db, request, kommunekode ?? null,
+          { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete })
       }
     }
 
     // The record is written when the stream ends; the audit hook must not add one now.
     request.auditRecorded = true
-    const source = Readable.from(lines(), { objectMode: false, highWaterMark: 64 * 1024 })
-    reply.type(NDJSON).header('vary', 'accept-encoding')
     // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
-    if (!/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return await reply.send(source as never)
-    const gzip = createGzip()
-    pipeline(source, gzip, () => {})
-    return await reply.header('content-encoding', 'gzip').send(gzip as never)
+    return await sendLines(request, reply, NDJSON, lines())
   })
 }

@@ -14,6 +14,7 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'The request conflicts with the resource\'s state' },
+  'not-configured': { status: 409, title: 'The municipality is not set up for this operation' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
   'precondition-failed': { status: 412, title: 'The resource has changed since the ETag in If-Match was read' },
   'payload-too-large': { status: 413, title: 'Request body too large' },

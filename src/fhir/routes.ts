@@ -1,0 +1,149 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import Type from 'typebox'
+import { recordAudit, recordStreamAudit } from '../audit/record.js'
+import { dayBefore, dayInDenmark, today } from '../catalogs/catalogs.js'
+import { requireCase } from '../cases/queries.js'
+import { Uuid } from '../http/fields.js'
+import { parseInstant } from '../http/instants.js'
+import { sendLines } from '../http/ndjson.js'
+import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
+import { HttpProblem, problemResponses } from '../http/problems.js'
+import { assertServes } from '../http/scope.js'
+import { buildBundle, type Selection } from './bundle.js'
+import { loadCitizens, nextCitizens } from './queries.js'
+import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, FhirTrailer, GAPS } from './schemas.js'
+
+/**
+ * KL's FFB delivery format: one FHIR Bundle per citizen per day, for one
+ * citizen at /v1/cases/{id}/fhir and for a whole municipality as a stream
+ * at /v1/exports/fhir.
+ */
+
+export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOrganisations: ReadonlyMap<string, string> }> =
+  async (app, { batchSize, kombitOrganisations }) => {
+    const organisation = (kommunekode: string): string => {
+      const uuid = kombitOrganisations.get(kommunekode)
+      if (uuid === undefined) {
+        throw new HttpProblem('not-configured', `Municipality ${kommunekode} has no KOMBIT organisation UUID (KOMBIT_ORGANISATIONS); ` +
+          'KL\'s delivery names the municipality by it')
+      }
+      return uuid
+    }
+
+    app.get('/cases/:id/fhir', {
+      config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
+      schema: {
+        tags: ['export'],
+        summary: 'The FHIR delivery bundle (KL\'s FFB uddatasæt) of the case\'s citizen, for a day or as it stands',
+        description: 'With ?date=, the bundle KL expects for that day: what was registered, started, ended or followed up that day ' +
+          'for the citizen (all the citizen\'s cases in the municipality), in its state at the end of the day, and everything it ' +
+          'references (404 when nothing was). Without it, everything reported so far as it stands today. ' + GAPS,
+        params: Type.Object({ id: Uuid }),
+        querystring: CaseFhirQuery,
+        response: {
+          200: { description: 'A kl-reporting-ffb-deliveryReport Bundle', content: { [FHIR_JSON]: { schema: FhirBundle } } },
+          ...problemResponses(['not-found', 'not-configured'])
+        }
+      }
+    }, async (request, reply) => {
+      const found = await requireCase(app.database.db, request.caller, request.params.id)
+      const uuid = organisation(found.kommunekode)
+      const { date } = request.query
+      const [rows] = await loadCitizens(app.database.db, request.caller, found.kommunekode, [{ key: found.seq, cpr: found.cpr }])
+      const bundle = buildBundle(rows!, uuid, date === undefined ? asItStands(new Date(0)) : dayOf(date))
+      if (bundle === undefined) throw new HttpProblem('not-found', `Nothing to report for the case's citizen on ${date ?? 'any day'}`)
+      await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+      // Sent as serialised here, the same bytes as the stream's line.
+      return await reply.type(FHIR_JSON).send(JSON.stringify(bundle) as never)
+    })
+
+    app.get('/exports/fhir', {
+      config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
+      schema: {
+        tags: ['export'],
+        summary: 'Stream a municipality\'s FHIR delivery bundles (KL\'s FFB uddatasæt) for a day, one citizen per line',
+        description: 'NDJSON of kl-reporting-ffb-deliveryReport Bundles, one per citizen with something to report for the day ' +
+          '(default yesterday in Denmark) or, with changedSince, with anything written since that instant (as it stands today). ' +
+          'Read in batches of citizens, so memory stays flat; gzip with Accept-Encoding: gzip. The last line is a Parameters ' +
+          'resource with the cursor to continue from (every line stays a valid FHIR resource); bundles are updates by id, ' +
+          'so sending one twice is harmless. The whole stream is one audit record. ' + GAPS,
+        querystring: FhirExportQuery,
+        response: {
+          200: { description: 'One Bundle per line, then the trailer', content: { [FHIR_NDJSON]: { schema: Type.Union([FhirBundle, FhirTrailer]) } } },
+          ...problemResponses(['validation', 'forbidden', 'not-configured'])
+        }
+      }
+    }, async (request, reply) => {
+      const { kommunekode, date, changedSince, cursor } = request.query
+      assertServes(request, kommunekode)
+      const uuid = organisation(kommunekode)
+      if (date !== undefined && changedSince !== undefined) {
+        throw new HttpProblem('validation', 'Give date or changedSince, not both', {
+          errors: [{ in: 'query', pointer: '/changedSince', code: 'exclusive', message: 'must not be given together with date' }]
+        })
+      }
+      const selection = changedSince !== undefined
+        ? asItStands(parseInstant(changedSince, 'query', '/changedSince'))
+        : dayOf(date ?? dayBefore(today()))
+      const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
+      const db = app.database.db
+      const batch = async (after: number) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize)
+      // The first batch is read before answering, so a failing database is a 503, not a broken stream.
+      const first = await batch(start)
+      let count = 0
+      let complete = false
+
+      async function * lines (): AsyncGenerator<string> {
+        let citizens = first
+        let after = start
+        try {
+          while (citizens.length > 0) {
+            let chunk = ''
+            for (const rows of await loadCitizens(db, request.caller, kommunekode, citizens)) {
+              const bundle = buildBundle(rows, uuid, selection)
+              if (bundle === undefined) continue
+              chunk += JSON.stringify(bundle) + '\n'
+              count++
+            }
+            after = citizens.at(-1)!.key
+            if (chunk !== '') yield chunk
+            citizens = citizens.length < batchSize ? [] : await batch(after)
+          }
+          complete = true
+          yield JSON.stringify({
+            resourceType: 'Parameters',
+            parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
+          }) + '\n'
+        } finally {
+          await recordStreamAudit(db, request, kommunekode,
+            { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, count, complete })
+        }
+      }
+
+      request.auditRecorded = true
+      return await sendLines(request, reply, FHIR_NDJSON, lines())
+    })
+  }
+
+/** The delivery of one Danish calendar day. */
+function dayOf (day: string): Selection {
+  return { kind: 'day', day, start: startOfDanishDay(day), end: startOfDanishDay(dayAfter(day)) }
+}
+
+/** What was written from `since` on, in its state at the end of today. */
+function asItStands (since: Date): Selection {
+  const day = today()
+  return { kind: 'since', since, day, end: startOfDanishDay(dayAfter(day)) }
+}
+
+const dayAfter = (day: string): string => {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/** Midnight in Denmark (never inside a daylight-saving switch, which happens at 02:00 and 03:00). */
+function startOfDanishDay (day: string): Date {
+  const summer = new Date(`${day}T00:00:00+02:00`)
+  return dayInDenmark(summer) === day ? summer : new Date(`${day}T00:00:00+01:00`)
+}
