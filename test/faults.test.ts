@@ -134,20 +134,30 @@ t.test('SIGKILL during a burst of multi-row writes: no partial decision, every a
     leverandoer: { pNummer: '1012345678' },
     bevillingsdato: '2023-01-02'
   }
-  const burst = Array.from({ length: 80 }, async (_, i) => {
-    await sleep(i * 3)
-    try {
-      const res = i % 2 === 0
-        ? await send(port, 'POST', `/v1/cases/${caseId}/decisions`, headers, decision)
-        : await send(port, 'POST', `/v1/decisions/${first}/interventions`, headers, intervention)
-      return { kind: i % 2 === 0 ? 'decision' : 'intervention', status: res.status, id: res.status === 201 ? (JSON.parse(res.body) as { id: string }).id : null }
-    } catch {
-      return { kind: 'lost', status: 0, id: null }
+  // Eight clients write without pause until the server dies; it is killed once five writes were acknowledged, so some
+  // are always in flight then, however slow the machine.
+  const results: Array<{ kind: string, status: number, id: string | null }> = []
+  let acknowledge: () => void = () => {}
+  const fiveAcknowledged = new Promise<void>((resolve) => { acknowledge = resolve })
+  const writer = async (w: number): Promise<void> => {
+    for (let i = w; ; i += 8) {
+      const kind = i % 2 === 0 ? 'decision' : 'intervention'
+      try {
+        const res = kind === 'decision'
+          ? await send(port, 'POST', `/v1/cases/${caseId}/decisions`, headers, decision)
+          : await send(port, 'POST', `/v1/decisions/${first}/interventions`, headers, intervention)
+        results.push({ kind, status: res.status, id: res.status === 201 ? (JSON.parse(res.body) as { id: string }).id : null })
+        if (results.filter((r) => r.status === 201).length >= 5) acknowledge()
+      } catch {
+        results.push({ kind: 'lost', status: 0, id: null })
+        return
+      }
     }
-  })
-  await sleep(100)
+  }
+  const writers = Array.from({ length: 8 }, async (_, w) => { await writer(w) })
+  await Promise.race([fiveAcknowledged, Promise.all(writers)])
   child.kill('SIGKILL')
-  const results = await Promise.all(burst)
+  await Promise.all(writers)
   const acknowledged = results.filter((r) => r.status === 201)
   t.ok(acknowledged.length > 0 && results.some((r) => r.status === 0), `${acknowledged.length} acknowledged, ${results.filter((r) => r.status === 0).length} cut off`)
 
