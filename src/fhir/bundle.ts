@@ -3,6 +3,7 @@ import { dayInDenmark } from '../catalogs/catalogs.js'
 import type {
   CasesTable, DecisionsTable, FollowUpsTable, GoalsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable, ThemeRegistrationsTable
 } from '../db/schema.js'
+import { groupBy } from '../http/paging.js'
 import { stableId } from './ids.js'
 
 /**
@@ -96,38 +97,49 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
   const ydelser = rows.ydelser.filter((y) => interventionIds.has(y.intervention_id) && seen(y.registered_at))
   const followUps = rows.followUps.filter((f) => decisionIds.has(f.decision_id) && seen(f.registered_at))
 
+  // Rows by owner, each group in registration order.
+  const historyOf = groupBy(registrations, (r) => `${r.case_id}/${r.undertema}`)
+  const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
+  const followUpsOf = groupBy(followUps, (f) => f.decision_id)
+  const interventionsOf = groupBy(interventions, (i) => i.decision_id)
+  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  const goalById = new Map(goals.map((g) => [g.id, g]))
+  const goalsOf = (d: DecisionRow): GoalRow[] => d.goal_ids.flatMap((id) => goalById.get(id) ?? [])
+
+  /** The resource named `<type>/<name>`, made (and put in the bundle) the first time it is asked for. */
   const resources = new Map<string, Resource>()
-  const add = (resource: Resource): Resource => {
-    const key = `${resource.resourceType}/${resource.id}`
-    const known = resources.get(key)
-    if (known !== undefined) return known
-    resources.set(key, resource)
-    return resource
+  const resource = (type: string, profile: string, name: string, make: () => [lastUpdated: Date, elements: Record<string, unknown>]): Resource => {
+    const key = `${type}/${name}`
+    let made = resources.get(key)
+    if (made === undefined) {
+      const [lastUpdated, elements] = make()
+      made = { resourceType: type, id: stableId(key), meta: { profile: [`${PROFILE}kl-reporting-ffb-${profile}`], lastUpdated: iso(lastUpdated) }, ...elements }
+      resources.set(key, made)
+    }
+    return made
   }
-  const resource = (type: string, profile: string, name: string, lastUpdated: Date, elements: Record<string, unknown>): Resource =>
-    ({ resourceType: type, id: stableId(`${type}/${name}`), meta: { profile: [`${PROFILE}kl-reporting-ffb-${profile}`], lastUpdated: iso(lastUpdated) }, ...elements })
 
   const [first] = rows.cases
-  const patient = add(resource('Patient', 'citizen', first!.id, first!.opened_at, {
+  const patient = resource('Patient', 'citizen', first!.id, () => [first!.opened_at, {
     identifier: [{ use: 'official', system: 'urn:oid:1.2.208.176.1.2', value: rows.cpr }],
     managingOrganization: { identifier: { use: 'official', system: 'https://www.kombit.dk/organisation', value: kombitOrganisation } }
-  }))
+  }])
   const subject = ref(patient)
 
-  const serviceRequest = (c: CaseRow) => add(resource('ServiceRequest', 'serviceRequest', c.id, c.opened_at, {
+  const serviceRequest = (c: CaseRow) => resource('ServiceRequest', 'serviceRequest', c.id, () => [c.opened_at, {
     extension: [caseNumber(caseNumberSystem(rows.kommunekode, 'sag'), c.id)],
     status: 'active',
     intent: 'proposal',
     subject
-  }))
+  }])
 
   /** One Condition per sub-theme of a case: first recorded, last reassessed, the latest level on A&D. */
   const condition = (caseId: string, undertema: string): Resource | undefined => {
-    const history = registrations.filter((r) => r.case_id === caseId && r.undertema === undertema)
-    const [firstSeen] = history
-    const last = history.at(-1)
-    if (firstSeen === undefined || last === undefined) return undefined
-    return add(resource('Condition', 'condition', `${caseId}/${undertema}`, last.registered_at, {
+    const history = historyOf.get(`${caseId}/${undertema}`)
+    if (history === undefined) return undefined
+    const [firstSeen] = history as [RegistrationRow]
+    const last = history.at(-1)!
+    return resource('Condition', 'condition', `${caseId}/${undertema}`, () => [last.registered_at, {
       ...(last !== firstSeen ? { extension: [{ url: `${CORE}ConditionLastAssertedDate`, valueDateTime: iso(last.registered_at) }] } : {}),
       clinicalStatus: coding('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
       verificationStatus: coding('http://terminology.hl7.org/CodeSystem/condition-ver-status', 'confirmed'),
@@ -135,25 +147,25 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
       code: ffb(undertema),
       subject,
       recordedDate: iso(firstSeen.registered_at)
-    }))
+    }])
   }
 
-  const careEvaluation = (s: StoettebehovRow) => add(resource('Observation', 'careEvaluation', s.id, s.registered_at, {
+  const careEvaluation = (s: StoettebehovRow) => resource('Observation', 'careEvaluation', s.id, () => [s.registered_at, {
     status: 'final',
     code: coding(CSC, 'effe55c7-572c-4a99-8fb4-2a9dda2f6572'),
     subject,
     effectiveDateTime: iso(s.registered_at),
     valueCodeableConcept: ffb(s.code)
-  }))
-  const currentStoettebehov = (decisionId: string) => stoettebehov.filter((s) => s.decision_id === decisionId).at(-1)
+  }])
+  const currentStoettebehov = (decisionId: string) => stoettebehovOf.get(decisionId)?.at(-1)
 
   /** A decision closed by the end of the selection's day, and the follow-up that closed it. */
   const closing = (d: DecisionRow) => d.closed_at !== null && d.closed_at <= day
-    ? followUps.filter((f) => f.decision_id === d.id).at(-1)
+    ? followUpsOf.get(d.id)?.at(-1)
     : undefined
   const isClosed = (d: DecisionRow) => d.closed_at !== null && d.closed_at <= day
 
-  const goal = (g: GoalRow): Resource => {
+  const goal = (g: GoalRow): Resource => resource('Goal', 'interventionGoal', g.id, () => {
     const covering = decisions.filter((d) => d.goal_ids.includes(g.id))
     const done = covering.length > 0 && covering.every(isClosed)
     // The primary sub-theme was investigated before the goal (a rule of ours); a related one is
@@ -162,7 +174,7 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
       const addressed = condition(g.case_id, code)
       return addressed === undefined ? [] : [rank(addressed, i === 0 ? 1 : 2)]
     })
-    return add(resource('Goal', 'interventionGoal', g.id, done ? latest(g.registered_at, ...covering.map((d) => closing(d)?.registered_at)) : g.registered_at, {
+    return [done ? latest(g.registered_at, ...covering.map((d) => closing(d)?.registered_at)) : g.registered_at, {
       lifecycleStatus: done ? 'completed' : 'active',
       category: [coding(CSC, '0bb3daef-538d-45dc-b444-abdbcb63f6bc')],
       description: coding(SNOMED, '410518001'),
@@ -172,58 +184,57 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
         { measure: coding(CSC, '90c48f03-f194-4b2f-ad7d-6cba1069ae48'), detailCodeableConcept: ffb(g.maaltype) }
       ],
       addresses
-    }))
-  }
+    }]
+  })
 
   /** The follow-up planned as of the day: the last follow-up's next date, else the earliest goal's. */
   const plannedFollowUp = (d: DecisionRow): Resource | undefined => {
     if (isClosed(d)) return undefined
-    const last = followUps.filter((f) => f.decision_id === d.id).at(-1)
-    const goalDates = goals.filter((g) => d.goal_ids.includes(g.id)).map((g) => g.opfoelgningsdato).sort()
+    const last = followUpsOf.get(d.id)?.at(-1)
+    const goalDates = goalsOf(d).map((g) => g.opfoelgningsdato).sort()
     const date = last !== undefined ? last.naeste_opfoelgningsdato : goalDates[0]
     if (date === undefined || date === null) return undefined
-    return add(resource('Encounter', 'followUpEncounter', `${d.id}/${date}`, last?.registered_at ?? d.maalgrupper_registered_at, {
+    return resource('Encounter', 'followUpEncounter', `${d.id}/${date}`, () => [last?.registered_at ?? d.maalgrupper_registered_at, {
       status: 'planned',
       class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HH' },
       type: [coding(CSC, '9f03dfbb-7a97-45a5-94db-d4c3501714a9')],
       subject,
       period: { start: date }
-    }))
+    }])
   }
 
-  const targetGroup = (d: DecisionRow, code: string) => add(resource('Condition', 'targetGroup', `${d.id}/${code}`, d.maalgrupper_registered_at, {
+  const targetGroup = (d: DecisionRow, code: string) => resource('Condition', 'targetGroup', `${d.id}/${code}`, () => [d.maalgrupper_registered_at, {
     code: ffb(code),
     subject,
     recordedDate: iso(d.maalgrupper_registered_at)
-  }))
+  }])
 
   /** One CarePlan per intervention (one tilbud), its CareTeam, and one Intervention CarePlan per ydelse. */
-  const carePlans = (d: DecisionRow): Resource[] => interventions.filter((i) => i.decision_id === d.id).map((i) => {
+  const carePlans = (d: DecisionRow): Resource[] => (interventionsOf.get(d.id) ?? []).map((i) => {
     const closedBy = closing(d)
     const support = currentStoettebehov(d.id)
     const encounter = plannedFollowUp(d)
-    const lastFollowUp = followUps.filter((f) => f.decision_id === d.id).at(-1)
-    const careTeam = add(resource('CareTeam', 'servicePerformer', i.id, i.tilbud_registered_at, { category: [ffb(i.tilbud)], subject }))
-    const plan = add(resource('CarePlan', 'carePlan', i.id,
-      latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at, lastFollowUp?.registered_at), {
-        extension: [
-          caseNumber(caseNumberSystem(rows.kommunekode, 'sagsafgoerelse'), d.sagsafgoerelses_id),
-          ...(encounter !== undefined ? [{ url: `${PROFILE}kl-reporting-ffb-follow-up-date-extension`, valueReference: ref(encounter) }] : [])
-        ],
-        status: isClosed(d) ? 'completed' : 'active',
-        intent: 'order',
-        subject,
-        period: { start: i.bevillingsdato, ...(isClosed(d) ? { end: d.closed_at } : {}) },
-        careTeam: [ref(careTeam)],
-        goal: goals.filter((g) => d.goal_ids.includes(g.id)).map((g) => ref(goal(g))),
-        addresses: [rank(targetGroup(d, d.primaer_maalgruppe), 1), ...d.oevrige_maalgrupper.map((code) => rank(targetGroup(d, code), 2))],
-        ...(support !== undefined ? { activity: [{ outcomeReference: [ref(careEvaluation(support))] }] } : {})
-      }))
-    for (const y of ydelser.filter((y) => y.intervention_id === i.id)) {
+    const lastFollowUp = followUpsOf.get(d.id)?.at(-1)
+    const careTeam = resource('CareTeam', 'servicePerformer', i.id, () => [i.tilbud_registered_at, { category: [ffb(i.tilbud)], subject }])
+    const plan = resource('CarePlan', 'carePlan', i.id, () => [latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at, lastFollowUp?.registered_at), {
+      extension: [
+        caseNumber(caseNumberSystem(rows.kommunekode, 'sagsafgoerelse'), d.sagsafgoerelses_id),
+        ...(encounter !== undefined ? [{ url: `${PROFILE}kl-reporting-ffb-follow-up-date-extension`, valueReference: ref(encounter) }] : [])
+      ],
+      status: isClosed(d) ? 'completed' : 'active',
+      intent: 'order',
+      subject,
+      period: { start: i.bevillingsdato, ...(isClosed(d) ? { end: d.closed_at } : {}) },
+      careTeam: [ref(careTeam)],
+      goal: goalsOf(d).map((g) => ref(goal(g))),
+      addresses: [rank(targetGroup(d, d.primaer_maalgruppe), 1), ...d.oevrige_maalgrupper.map((code) => rank(targetGroup(d, code), 2))],
+      ...(support !== undefined ? { activity: [{ outcomeReference: [ref(careEvaluation(support))] }] } : {})
+    }])
+    for (const y of ydelserOf.get(i.id) ?? []) {
       // An end date the closing follow-up set later is not known yet on an earlier day.
       const ended = y.slutdato !== null && !(d.closed_at !== null && d.closed_at > day && y.slutdato === d.closed_at) ? y.slutdato : null
       const done = ended !== null && ended <= day
-      add(resource('CarePlan', 'intervention', y.id, ended !== null && ended === d.closed_at && closedBy !== undefined ? latest(y.registered_at, closedBy.registered_at) : y.registered_at, {
+      resource('CarePlan', 'intervention', y.id, () => [ended !== null && ended === d.closed_at && closedBy !== undefined ? latest(y.registered_at, closedBy.registered_at) : y.registered_at, {
         basedOn: [ref(plan)],
         status: done ? 'completed' : 'active',
         intent: 'order',
@@ -231,7 +242,7 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
         period: { start: y.startdato, ...(ended !== null ? { end: ended } : {}) },
         created: iso(y.registered_at),
         activity: [{ detail: { code: ffb(y.code), status: done ? 'completed' : 'in-progress' } }]
-      }))
+      }])
     }
     return plan
   })
@@ -239,7 +250,8 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
   // What changed, and with it everything it references.
   for (const c of cases) {
     const caseRegistrations = registrations.filter((r) => r.case_id === c.id)
-    const caseSupport = stoettebehov.filter((s) => decisions.some((d) => d.id === s.decision_id && d.case_id === c.id))
+    const caseDecisions = decisions.filter((d) => d.case_id === c.id)
+    const caseSupport = caseDecisions.flatMap((d) => stoettebehovOf.get(d.id) ?? [])
     const gathered = [...caseRegistrations.filter((r) => changed(r.registered_at, r.created_at)), ...caseSupport.filter((s) => changed(s.registered_at, s.created_at))]
     if (changed(c.opened_at, c.created_at)) serviceRequest(c)
     for (const r of gathered) if ('undertema' in r) condition(c.id, r.undertema)
@@ -247,31 +259,30 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
     // The information gathering (udredning) of the day: every sub-theme of the case as it stands, and the current støttebehov.
     const effective = latest(...gathered.map((r) => r.registered_at))
     const findings = [...new Set(caseRegistrations.map((r) => r.undertema))].map((code) => ({ itemReference: ref(condition(c.id, code)!) }))
-    const items = decisions.filter((d) => d.case_id === c.id).flatMap((d) => {
+    const items = caseDecisions.flatMap((d) => {
       const support = currentStoettebehov(d.id)
       return support === undefined ? [] : [ref(careEvaluation(support))]
     })
-    add(resource('ClinicalImpression', 'informationGathering', `${c.id}/${dayInDenmark(effective)}`, effective, {
+    resource('ClinicalImpression', 'informationGathering', `${c.id}/${dayInDenmark(effective)}`, () => [effective, {
       extension: [{ url: `${CORE}BasedOnServiceRequest`, valueReference: ref(serviceRequest(c)) }],
       status: 'completed',
       subject,
       effectiveDateTime: iso(effective),
       ...(items.length > 0 ? { investigation: [{ code: coding(CSC, 'effe55c7-572c-4a99-8fb4-2a9dda2f6572'), item: items }] } : {}),
       finding: findings
-    }))
+    }])
   }
   for (const g of goals) if (changed(g.registered_at, g.created_at)) goal(g)
   for (const d of decisions) {
     const its = {
-      stoettebehov: stoettebehov.filter((s) => s.decision_id === d.id),
-      interventions: interventions.filter((i) => i.decision_id === d.id),
-      followUps: followUps.filter((f) => f.decision_id === d.id)
+      stoettebehov: stoettebehovOf.get(d.id) ?? [],
+      interventions: interventionsOf.get(d.id) ?? [],
+      followUps: followUpsOf.get(d.id) ?? []
     }
-    const mine = new Set(its.interventions.map((i) => i.id))
     const decisionChanged = changed(d.maalgrupper_registered_at, d.created_at, selection.kind === 'day' ? d.closed_at : null) ||
       its.stoettebehov.some((s) => changed(s.registered_at, s.created_at)) ||
-      its.interventions.some((i) => changed(i.tilbud_registered_at, i.created_at)) ||
-      ydelser.some((y) => mine.has(y.intervention_id) && changed(y.registered_at, y.created_at, y.startdato, y.slutdato)) ||
+      its.interventions.some((i) => changed(i.tilbud_registered_at, i.created_at) ||
+        (ydelserOf.get(i.id) ?? []).some((y) => changed(y.registered_at, y.created_at, y.startdato, y.slutdato))) ||
       its.followUps.some((f) => changed(f.registered_at, f.created_at, f.opfoelgningsdato))
     if (!decisionChanged) continue
     const plans = carePlans(d)
@@ -283,14 +294,14 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
     }
     for (const f of its.followUps) {
       if (!changed(f.registered_at, f.created_at, f.opfoelgningsdato)) continue
-      add(resource('Observation', 'followUp', f.id, f.registered_at, {
+      resource('Observation', 'followUp', f.id, () => [f.registered_at, {
         status: 'final',
         code: coding(SNOMED, '712744002'),
         subject,
         focus: plans.map(ref),
         effectiveDateTime: f.opfoelgningsdato,
         valueCodeableConcept: ffb(f.status_paa_indsats)
-      }))
+      }])
     }
   }
 

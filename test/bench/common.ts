@@ -66,6 +66,13 @@ export async function serveApi (databaseUrl: string): Promise<{ child: ChildProc
   const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '')
   const base = `http://127.0.0.1:${port}`
   const child = await serve([...flags, join(ROOT, 'dist', 'server.js')],
-    { DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000' }, `${base}/ready`)
+    {
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MAX: '1000000',
+      KOMBIT_ORGANISATIONS: '101=d4e3f4fb-6761-4d6c-9086-74c49231f11e'
+    }, `${base}/ready`)
   return { child, base }
 }

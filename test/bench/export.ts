@@ -1,5 +1,5 @@
 /**
- * npm run bench:export [-- --sizes 10000,100000]
+ * npm run bench:export [-- --sizes 10000,100000] [--format uddata|fhir]
  *
  * Seeds a throwaway database on a real PostgreSQL (DATABASE_URL, default the
  * local server) with decisions whose citizens have realistic block counts
@@ -8,7 +8,9 @@
  * GET /v1/exports/uddata from the API server (its own process) and, as the
  * baseline, `COPY (SELECT …) TO STDOUT` of the same decisions with their
  * joined rows from the same database. Prints decisions/s, MB/s, the
- * server's peak RSS, and the ratio ours/COPY.
+ * server's peak RSS, and the ratio ours/COPY. `--format fhir` streams KL's
+ * FHIR delivery instead (GET /v1/exports/fhir, every citizen as it stands:
+ * one citizen per decision here), against the same COPY with the follow-ups.
  */
 import { spawn } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
@@ -22,6 +24,11 @@ import { SERVER_URL, serveApi, stop, withThrowawayDatabase } from './common.js'
 
 const sizesArg = process.argv.indexOf('--sizes')
 const SIZES = (sizesArg > 0 ? process.argv[sizesArg + 1]! : '10000,100000').split(',').map(Number)
+const formatArg = process.argv.indexOf('--format')
+const FORMAT = formatArg > 0 ? process.argv[formatArg + 1]! : 'uddata'
+if (FORMAT !== 'uddata' && FORMAT !== 'fhir') throw new Error(`--format is uddata or fhir, not ${FORMAT}`)
+const EXPORT = FORMAT === 'fhir' ? '/v1/exports/fhir?kommunekode=101&changedSince=1970-01-01T00:00:00Z' : '/v1/exports/uddata'
+const UNIT = FORMAT === 'fhir' ? 'bundles' : 'decisions'
 
 const catalogs = await loadCatalogs()
 const codes = (list: string, keep: (e: { selectable: boolean, topLevel?: boolean }) => boolean = (e) => e.selectable): string[] =>
@@ -30,7 +37,8 @@ const codes = (list: string, keep: (e: { selectable: boolean, topLevel?: boolean
 // Every block of every citizen, made in SQL from the decision number g.
 const SEED = `
 INSERT INTO cases (id, kommunekode, cpr, opened_at)
-  SELECT md5('c'||g)::uuid, '101', '0101904321', timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series($1::int + 1, $2::int) g;
+  SELECT md5('c'||g)::uuid, '101', lpad((1 + g % 28)::text, 2, '0') || lpad((1 + g / 28 % 12)::text, 2, '0') || lpad((g / 336 % 100)::text, 2, '0') ||
+    lpad((g / 33600)::text, 4, '0'), timestamptz '2024-01-01' + g * interval '1 second' FROM generate_series($1::int + 1, $2::int) g;
 INSERT INTO theme_registrations (id, case_id, kommunekode, theme, undertema, funktionsevneniveau, registered_at, catalog_version)
   SELECT md5('ff'||g||'-'||k)::uuid, md5('c'||g)::uuid, '101', 'funktioner-og-forhold', ($3::text[])[1 + (g + k) % cardinality($3::text[])], NULL,
     timestamptz '2024-01-01' + g * interval '1 second', '20240530'
@@ -90,7 +98,9 @@ const COPY = `COPY (
     (SELECT json_agg(s ORDER BY s.registered_at, s.seq) FROM stoettebehov s WHERE s.decision_id = d.id) AS stoettebehov,
     (SELECT json_agg(json_build_object('intervention', i, 'ydelser',
       (SELECT json_agg(y ORDER BY y.seq) FROM intervention_ydelser y WHERE y.intervention_id = i.id)) ORDER BY i.seq)
-      FROM interventions i WHERE i.decision_id = d.id) AS interventions
+      FROM interventions i WHERE i.decision_id = d.id) AS interventions${FORMAT === 'fhir'
+    ? ',\n    (SELECT json_agg(f ORDER BY f.registered_at, f.seq) FROM follow_ups f WHERE f.decision_id = d.id) AS follow_ups'
+    : ''}
   FROM decisions d JOIN cases c ON c.id = d.case_id ORDER BY d.seq) TO STDOUT`
 
 async function peakRss (pid: number): Promise<number> {
@@ -105,7 +115,7 @@ async function measureExport (databaseUrl: string, token: string) {
     const idleRss = await peakRss(server.pid!)
     const started = process.hrtime.bigint()
     const { lines, bytes } = await new Promise<{ lines: number, bytes: number }>((resolve, reject) => {
-      request(`${base}/v1/exports/uddata`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      request(`${base}${EXPORT}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
         let lines = 0
         let bytes = 0
         res.on('data', (chunk: Buffer) => {
@@ -165,13 +175,13 @@ await withThrowawayDatabase(async (databaseUrl, name) => {
     console.log(`\n== ${size} decisions (seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s; ${counts} theme registrations)`)
     const ours = await measureExport(databaseUrl, token)
     const copy = await measureCopy(databaseUrl)
-    if (ours.decisions !== size) throw new Error(`the export sent ${ours.decisions} decisions, expected ${size}`)
+    if (ours.decisions !== size) throw new Error(`the export sent ${ours.decisions} ${UNIT}, expected ${size}`)
     const mb = (bytes: number) => bytes / 1024 / 1024
-    console.log(`ours  /v1/exports/uddata: ${(ours.decisions / ours.seconds).toFixed(0)} decisions/s, ${(mb(ours.bytes) / ours.seconds).toFixed(1)} MB/s ` +
+    console.log(`ours  ${EXPORT}: ${(ours.decisions / ours.seconds).toFixed(0)} ${UNIT}/s, ${(mb(ours.bytes) / ours.seconds).toFixed(1)} MB/s ` +
       `(${mb(ours.bytes).toFixed(1)} MB in ${ours.seconds.toFixed(2)} s); server peak RSS ${mb(ours.peakRss).toFixed(0)} MB (idle ${mb(ours.idleRss).toFixed(0)} MB)`)
-    console.log(`COPY  (SELECT …) TO STDOUT: ${(size / copy.seconds).toFixed(0)} decisions/s, ${(mb(copy.bytes) / copy.seconds).toFixed(1)} MB/s ` +
+    console.log(`COPY  (SELECT …) TO STDOUT: ${(size / copy.seconds).toFixed(0)} ${UNIT}/s, ${(mb(copy.bytes) / copy.seconds).toFixed(1)} MB/s ` +
       `(${mb(copy.bytes).toFixed(1)} MB in ${copy.seconds.toFixed(2)} s)`)
-    console.log(`ratio ours/COPY (decisions/s): ${(copy.seconds / ours.seconds).toFixed(2)}  (target ≥ 0.5)`)
+    console.log(`ratio ours/COPY (${UNIT}/s): ${(copy.seconds / ours.seconds).toFixed(2)}  (target ≥ 0.5)`)
     results.push({ size, peakRss: ours.peakRss })
   }
   await seeder.end()
