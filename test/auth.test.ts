@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { hashToken, revokeClient, rotateToken, type Client } from '../src/clients/clients.js'
+import { TOKEN_TTL_MS } from '../src/clients/token-cache.js'
 import { THEMES } from '../src/investigation/schemas.js'
 import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { buildTestApp, createTestClient } from './helper.js'
@@ -234,6 +236,15 @@ t.test('authentication', async (t) => {
     t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 401, 'old token revoked')
     t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${kept}` } })).statusCode, 401)
     t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: { authorization: `Bearer ${fresh}` } })).statusCode, 200)
+  })
+
+  t.test('a token revoked by another process (npm run clients) stops working within TOKEN_TTL_MS', async (t) => {
+    const { client, headers } = await createTestClient(app)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 200)
+    // What the command line does, on a connection this app does not know about.
+    await app.database.withSession(async (s) => await s.query('UPDATE api_tokens SET revoked_at = now() WHERE client_id = $1', [client.id]))
+    await sleep(TOKEN_TTL_MS + 100)
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers })).statusCode, 401)
   })
 
   t.test('tokens are stored only as hashes: the plain token is nowhere in the database', async (t) => {

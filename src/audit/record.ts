@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Kysely } from 'kysely'
+import { sql, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryCreator } from 'kysely'
 import type { DB } from '../db/schema.js'
 
 /**
@@ -37,9 +37,14 @@ export interface AuditDetails {
 const outcome = (status: number): string =>
   status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : status === 404 ? 'not-found' : status < 500 ? 'rejected' : 'failed'
 
-export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, details: AuditDetails = {}): Promise<void> {
+function declared (request: FastifyRequest): { action: AuditAction, resource: string } {
   const audit = request.routeOptions.config.audit
   if (audit === undefined) throw new Error(`${request.routeOptions.url ?? request.url} records audit but declares no config.audit`)
+  return audit
+}
+
+export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, details: AuditDetails = {}): Promise<void> {
+  const audit = declared(request)
   const status = details.status ?? 200
   await db.insertInto('audit_log').values({
     client_id: request.caller.id,
@@ -63,6 +68,22 @@ export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, deta
 export async function recordStreamAudit (db: Kysely<DB>, request: FastifyRequest, kommunekode: string | null, details: Record<string, unknown>): Promise<void> {
   await recordAudit(db, request, { kommunekode, details })
     .catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
+}
+
+/**
+ * The audit record of a write that is one statement (see `write`), as an
+ * INSERT … SELECT to put in that statement as a data-modifying CTE: one
+ * record per row of the CTE `from`, whose columns `resourceId` and
+ * `kommunekode` name the resource. The caller sets `auditRecorded` once the
+ * statement has run.
+ */
+export function auditInsert (qc: QueryCreator<DB>, request: FastifyRequest, from: { cte: string, resourceId: string, kommunekode: string }, status: number):
+InsertQueryBuilder<DB, 'audit_log', InsertResult> {
+  const audit = declared(request)
+  return qc.insertInto('audit_log')
+    .columns(['client_id', 'kommunekode', 'action', 'resource_type', 'resource_id', 'request_id', 'outcome', 'status'])
+    .expression(sql`SELECT ${request.caller.id}, ${sql.ref(from.kommunekode)}, ${audit.action}, ${audit.resource},
+      ${sql.ref(from.resourceId)}, ${request.id}, ${outcome(status)}, ${status} FROM ${sql.table(from.cte)}`)
 }
 
 /** Records what a handler did not: refused or failed requests, and any it forgot. */

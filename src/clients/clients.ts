@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { cachedClient, forgetTokens } from './token-cache.js'
 
 /**
  * API clients and their bearer tokens. A token is 32 random bytes, shown
@@ -68,6 +69,14 @@ export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>): 
   return { client, token }
 }
 
+/**
+ * The active client a token belongs to, as authentication sees it: taken
+ * from memory for up to TOKEN_TTL_MS (token-cache.ts).
+ */
+export async function authenticateToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
+  return await cachedClient(db, hashToken(token), async () => await findClientByToken(db, token))
+}
+
 /** The active client a token belongs to, or undefined for an unknown or revoked token. */
 export async function findClientByToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
   const row = await db.selectFrom('api_tokens')
@@ -113,7 +122,7 @@ export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<b
     await trx.updateTable('api_tokens').set({ revoked_at: new Date() })
       .where('client_id', '=', clientId).where('revoked_at', 'is', null).execute()
     return revoked.numUpdatedRows > 0n
-  })
+  }).finally(() => { forgetTokens(db) })
 }
 
 /**
@@ -132,7 +141,7 @@ export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld =
     }
     await trx.insertInto('api_tokens').values({ id: randomUUID(), client_id: clientId, token_hash: hash, prefix }).execute()
     return token
-  })
+  }).finally(() => { forgetTokens(db) })
 }
 
 /**

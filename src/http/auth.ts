@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { findClientByToken, type Client, type Scope } from '../clients/clients.js'
+import { authenticateToken, type Client, type Scope } from '../clients/clients.js'
 import { HttpProblem, problemResponses } from './problems.js'
 
 declare module 'fastify' {
@@ -64,7 +64,7 @@ async function authenticate (request: FastifyRequest): Promise<Client> {
     throw new HttpProblem('unauthorized', 'Send Authorization: Bearer <token>', { headers: { 'www-authenticate': CHALLENGE } })
   }
   const match = /^Bearer ([\w-]{1,200})$/i.exec(header)
-  const client = match?.[1] === undefined ? undefined : await findClientByToken(request.server.database.db, match[1])
+  const client = match?.[1] === undefined ? undefined : await authenticateToken(request.server.database.db, match[1])
   if (client === undefined) {
     throw new HttpProblem('unauthorized', 'The bearer token is unknown or revoked',
       { headers: { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` } })

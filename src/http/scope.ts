@@ -1,5 +1,5 @@
 import {
-  sql, type DeleteQueryBuilder, type DeleteResult, type Kysely, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult
+  sql, type DeleteQueryBuilder, type DeleteResult, type QueryCreator, type SelectQueryBuilder, type UpdateQueryBuilder, type UpdateResult
 } from 'kysely'
 import type { FastifyRequest } from 'fastify'
 import type { Client } from '../clients/clients.js'
@@ -20,8 +20,9 @@ export type ScopedTable = {
   [T in keyof DB]: DB[T] extends { kommunekode: infer K } ? (string extends K ? T : never) : never
 }[keyof DB]
 
-// A Transaction<DB> is a Kysely<DB>, so these work inside a request's transaction too.
-type Executor = Kysely<DB>
+// A Transaction<DB> is a Kysely<DB>, so these work inside a request's transaction
+// too; any QueryCreator, so also inside a WITH clause (a data-modifying CTE).
+type Executor = QueryCreator<DB>
 
 function served (caller: Client, table: ScopedTable) {
   const codes = caller.municipalities === 'all' ? null : [...caller.municipalities]

@@ -108,22 +108,31 @@ export async function purgeExpiredKeys (db: Executor): Promise<number> {
  * Runs `work` and everything around it in one transaction, then sends its
  * result: status, Location, ETag and the body. `work` must use only the
  * executor it is given (on PGlite the single connection is the transaction's).
+ *
+ * `oneStatement`: `work` is a single SQL statement that records its own
+ * audit (`auditInsert` as a data-modifying CTE). A statement is atomic by
+ * itself, so without an Idempotency-Key it runs without BEGIN/COMMIT — one
+ * database round trip for the whole write instead of five or more.
  */
-export async function write<T> (request: FastifyRequest, reply: FastifyReply, work: (trx: Executor) => Promise<Written<T>>): Promise<T> {
+export async function write<T> (request: FastifyRequest, reply: FastifyReply, work: (trx: Executor) => Promise<Written<T>>,
+  { oneStatement = false } = {}): Promise<T> {
   const key = idempotencyKey(request)
-  const done = await request.server.database.db.transaction().execute(async (trx) => {
-    if (key !== undefined) {
-      const prior = await claim(trx, request, key)
-      if (prior !== undefined) {
-        await recordAudit(trx, request, { resourceId: prior.resourceId, kommunekode: prior.kommunekode, status: prior.status })
-        return { ...prior, replayed: true }
+  const done = key === undefined && oneStatement
+    ? { ...await work(request.server.database.db), replayed: false }
+    : await request.server.database.db.transaction().execute(async (trx) => {
+      if (key !== undefined) {
+        const prior = await claim(trx, request, key)
+        if (prior !== undefined) {
+          await recordAudit(trx, request, { resourceId: prior.resourceId, kommunekode: prior.kommunekode, status: prior.status })
+          return { ...prior, replayed: true }
+        }
       }
-    }
-    const written = await work(trx)
-    await recordAudit(trx, request, { resourceId: written.resourceId, kommunekode: written.kommunekode, status: written.status })
-    if (key !== undefined) await remember(trx, request, key, written)
-    return { ...written, replayed: false }
-  })
+      const written = await work(trx)
+      if (!oneStatement) await recordAudit(trx, request, { resourceId: written.resourceId, kommunekode: written.kommunekode, status: written.status })
+      if (key !== undefined) await remember(trx, request, key, written)
+      return { ...written, replayed: false }
+    })
+  if (oneStatement && !done.replayed) request.auditRecorded = true
   reply.code(done.status)
   if (done.location !== undefined) reply.header('location', done.location)
   if (done.etag !== undefined) reply.header('etag', done.etag)

@@ -1,8 +1,9 @@
-import type { Insertable, Selectable } from 'kysely'
+import type { Insertable, InsertQueryBuilder, InsertResult, QueryCreator, Selectable } from 'kysely'
 import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
-import type { ThemeRegistrationsTable } from '../db/schema.js'
+import { touchedCase } from '../cases/queries.js'
+import type { DB, ThemeRegistrationsTable } from '../db/schema.js'
 import { afterInstantSeq } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
@@ -32,8 +33,25 @@ export function toRegistration (catalogs: Catalogs, row: RegistrationRow): Regis
   }
 }
 
-export async function insertRegistration (trx: Executor, values: Insertable<ThemeRegistrationsTable>): Promise<RegistrationRow> {
-  return await trx.insertInto('theme_registrations').values(values).returningAll().executeTakeFirstOrThrow()
+export type NewRegistration = Omit<Insertable<ThemeRegistrationsTable>, 'case_id' | 'kommunekode'>
+
+/**
+ * Registers a sub-theme on a case the caller may see, marks the case
+ * changed and inserts `audit` (given the CTE `registration`), in one
+ * statement; undefined when the caller may not see the case.
+ */
+export async function registerOnCase (db: Executor, caller: Client, caseId: string, values: NewRegistration,
+  audit: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, 'audit_log', InsertResult>): Promise<RegistrationRow | undefined> {
+  const columns = Object.keys(values) as Array<keyof NewRegistration>
+  return await db
+    .with('touched', (qc) => touchedCase(qc, caller, caseId))
+    .with('registration', (qc) => qc.insertInto('theme_registrations')
+      .columns([...columns, 'case_id', 'kommunekode'])
+      .expression(qc.selectFrom('touched').select((eb) => [...columns.map((column) => eb.val(values[column]).as(column)), 'touched.id', 'touched.kommunekode']))
+      .returningAll())
+    .with('audit', audit)
+    .selectFrom('registration').selectAll()
+    .executeTakeFirst()
 }
 
 export async function findRegistration (db: Executor, caller: Client, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { auditInsert, recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
-import { requireCase, touchCase } from '../cases/queries.js'
+import { requireCase } from '../cases/queries.js'
 import { CaseParams } from '../cases/schemas.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
-import { currentRegistrations, findRegistration, insertRegistration, registrationHistory, toRegistration } from './queries.js'
+import { currentRegistrations, findRegistration, registerOnCase, registrationHistory, toRegistration } from './queries.js'
 import {
   CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
   type RegistrationInput
@@ -67,12 +67,10 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const day = dayInDenmark(registeredAt)
       catalogs.check(theme.id, body.undertema, day, '/undertema')
       if (body.funktionsevneniveau !== undefined) catalogs.check('funktionsevneniveau', body.funktionsevneniveau, day, '/funktionsevneniveau')
-      return await write(request, reply, async (trx) => {
-        const found = await requireCase(trx, request.caller, request.params.id)
-        const row = await insertRegistration(trx, {
+      return await write(request, reply, async (db) => {
+        const { id: caseId } = request.params
+        const row = await registerOnCase(db, request.caller, caseId, {
           id: randomUUID(),
-          case_id: found.id,
-          kommunekode: found.kommunekode,
           theme: theme.id,
           undertema: body.undertema,
           funktionsevneniveau: body.funktionsevneniveau ?? null,
@@ -81,16 +79,16 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,
           registered_at: registeredAt,
           catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
-        })
-        await touchCase(trx, found.id)
+        }, (qc) => auditInsert(qc, request, { cte: 'registration', resourceId: 'case_id', kommunekode: 'kommunekode' }, 201))
+        if (row === undefined) throw new HttpProblem('not-found', `No case ${caseId} in the municipalities this client serves`)
         return {
           status: 201,
           body: toRegistration(catalogs, row),
-          location: `/v1/cases/${found.id}/investigation/${theme.id}/${row.id}`,
-          resourceId: found.id,
-          kommunekode: found.kommunekode
+          location: `/v1/cases/${row.case_id}/investigation/${theme.id}/${row.id}`,
+          resourceId: row.case_id,
+          kommunekode: row.kommunekode
         }
-      })
+      }, { oneStatement: true })
     })
 
     app.get(path, {
