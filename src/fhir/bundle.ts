@@ -286,12 +286,8 @@ export function buildBundle (rows: CitizenRows, kombitOrganisation: string, sele
       its.followUps.some((f) => changed(f.registered_at, f.created_at, f.opfoelgningsdato))
     if (!decisionChanged) continue
     const plans = carePlans(d)
-    if (plans.length === 0) {
-      // Without an intervention KL's model has no CarePlan to carry the decision; its støttebehov still goes out.
-      const support = currentStoettebehov(d.id)
-      if (support !== undefined && changed(support.registered_at, support.created_at)) careEvaluation(support)
-      continue
-    }
+    // Without an intervention KL's model has no CarePlan to carry the decision (a changed støttebehov went out with the udredning).
+    if (plans.length === 0) continue
     for (const f of its.followUps) {
       if (!changed(f.registered_at, f.created_at, f.opfoelgningsdato)) continue
       resource('Observation', 'followUp', f.id, () => [f.registered_at, {
