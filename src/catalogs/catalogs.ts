@@ -51,10 +51,18 @@ export function dayInDenmark (instant: Date): string {
 /** Today in Denmark, as YYYY-MM-DD. */
 export const today = (): string => dayInDenmark(new Date())
 
-export const dayBefore = (date: string): string => {
+const addDays = (date: string, days: number): string => {
   const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() - 1)
+  d.setUTCDate(d.getUTCDate() + days)
   return d.toISOString().slice(0, 10)
+}
+export const dayBefore = (date: string): string => addDays(date, -1)
+export const dayAfter = (date: string): string => addDays(date, 1)
+
+/** Midnight in Denmark (never inside a daylight-saving switch, which happens at 02:00 and 03:00). */
+export function startOfDanishDay (day: string): Date {
+  const summer = new Date(`${day}T00:00:00+02:00`)
+  return dayInDenmark(summer) === day ? summer : new Date(`${day}T00:00:00+01:00`)
 }
 
 export class Catalogs {

@@ -35,14 +35,12 @@ function touched (selection: Selection): RawBuilder<boolean> {
  * municipality's cases in order and stops at `limit` matches, so a batch
  * costs what it scans, never the whole municipality again.
  */
-export async function nextCitizens (db: Executor, caller: Client, kommunekode: string, selection: Selection, after: number, limit: number,
-  cpr?: string): Promise<CitizenKey[]> {
-  let query = scopedSelect(db, caller, 'cases').select(['seq as key', 'cpr'])
+export async function nextCitizens (db: Executor, caller: Client, kommunekode: string, selection: Selection, after: number, limit: number): Promise<CitizenKey[]> {
+  return await scopedSelect(db, caller, 'cases').select(['seq as key', 'cpr'])
     .where('kommunekode', '=', kommunekode).where('seq', '>', after)
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM cases p WHERE p.cpr = cases.cpr AND p.kommunekode = cases.kommunekode AND p.seq < cases.seq)`)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM cases m WHERE m.cpr = cases.cpr AND m.kommunekode = cases.kommunekode AND ${touched(selection)})`)
-  if (cpr !== undefined) query = query.where('cpr', '=', cpr)
-  return await query.orderBy('seq').limit(limit).execute()
+    .orderBy('seq').limit(limit).execute()
 }
 
 /** Every reportable row of a batch of citizens: eight queries whatever the batch size. */

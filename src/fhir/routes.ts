@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAudit, recordStreamAudit } from '../audit/record.js'
-import { dayBefore, dayInDenmark, today } from '../catalogs/catalogs.js'
+import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
@@ -134,16 +134,4 @@ function dayOf (day: string): Selection {
 function asItStands (since: Date): Selection {
   const day = today()
   return { kind: 'since', since, day, end: startOfDanishDay(dayAfter(day)) }
-}
-
-const dayAfter = (day: string): string => {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + 1)
-  return d.toISOString().slice(0, 10)
-}
-
-/** Midnight in Denmark (never inside a daylight-saving switch, which happens at 02:00 and 03:00). */
-function startOfDanishDay (day: string): Date {
-  const summer = new Date(`${day}T00:00:00+02:00`)
-  return dayInDenmark(summer) === day ? summer : new Date(`${day}T00:00:00+01:00`)
 }
