@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
+import { PreparingClient } from './statements.js'
 
 /**
  * The two engines behind one Kysely instance: a PostgreSQL server (pg pool)
@@ -53,6 +54,8 @@ function pgTypeParser (oid: number, format?: 'text' | 'binary'): unknown {
 
 function openPostgres (connectionString: string): Database {
   const pool = new pg.Pool({
+    // Prepares the statements it runs (statements.ts).
+    Client: PreparingClient,
     connectionString,
     max: 10,
     connectionTimeoutMillis: 5_000,
