@@ -30,6 +30,7 @@ import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
+import { sharedSerializers } from './http/serialization.js'
 import { validatorCompiler } from './http/validation.js'
 import { timelineRoutes } from './timeline/routes.js'
 import { writesPlugin } from './http/writes.js'
@@ -62,7 +63,8 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     bodyLimit: config.bodyLimit,
     requestIdHeader: false,
     genReqId: requestId,
-    frameworkErrors: sendError
+    frameworkErrors: sendError,
+    schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } }
   })
   app.setValidatorCompiler(validatorCompiler(app))
   app.decorate('database', database)
