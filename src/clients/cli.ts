@@ -3,7 +3,7 @@ import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
 import {
-  ClientInputError, createClient, listClients, revokeClient, rotateToken, SCOPES, type Scope
+  ClientInputError, createClient, listClients, revokeClient, rotateToken, SCOPES, validateClient, type Scope
 } from './clients.js'
 
 /**
@@ -41,17 +41,28 @@ const fail = (text: string): never => {
 if (command === undefined || !['create', 'list', 'revoke', 'rotate'].includes(command)) fail(USAGE)
 if ((command === 'revoke' || command === 'rotate') && id === undefined) fail(`${command} needs a CLIENT_ID\n\n${USAGE}`)
 
+const input = {
+  name: values.name ?? '',
+  municipalities: values['all-municipalities'] ? 'all' as const : list(values.municipalities),
+  scopes: (values['all-scopes'] ? [...SCOPES] : list(values.scopes)) as Scope[]
+}
+// Bad input is refused before the database is opened (or migrated).
+if (command === 'create') {
+  try {
+    validateClient(input)
+  } catch (error) {
+    if (!(error instanceof ClientInputError)) throw error
+    fail(`${error.message}\n\n${USAGE}`)
+  }
+}
+
 const config = loadConfig()
 const database = await openDatabase(config.databaseUrl === undefined ? { pgliteDir: config.pgliteDir } : { databaseUrl: config.databaseUrl })
 try {
   await migrate(database)
   const db = database.db
   if (command === 'create') {
-    const { client, token } = await createClient(db, {
-      name: values.name ?? '',
-      municipalities: values['all-municipalities'] ? 'all' : list(values.municipalities),
-      scopes: (values['all-scopes'] ? [...SCOPES] : list(values.scopes)) as Scope[]
-    })
+    const { client, token } = await createClient(db, input)
     out(`client ${client.id} "${client.name}" created`)
     out(`token (shown once, store it now): ${token}`)
   } else if (command === 'list') {
@@ -74,9 +85,6 @@ try {
     out(`new token for ${id} (shown once, store it now): ${token}`)
     out(values['keep-old'] ? 'older tokens stay valid until you revoke the client or rotate again' : 'older tokens are revoked')
   }
-} catch (error) {
-  if (!(error instanceof ClientInputError)) throw error
-  fail(`${error.message}\n\n${USAGE}`)
 } finally {
   await database.close()
 }
