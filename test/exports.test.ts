@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import t from 'tap'
@@ -237,5 +238,29 @@ t.test('the uddata stream', async (t) => {
     const details = JSON.parse(after.at(-1)!.details!) as { count: number, complete: boolean }
     t.equal(details.complete, false, 'the stream did not finish')
     t.ok(details.count < 6000, `it stopped early (${details.count} of 6007 sent)`)
+  })
+
+  t.test('other requests are answered while a stream runs (also on the embedded database)', async (t) => {
+    // The 6007 decisions of the test before, two per batch: a stream of several seconds.
+    const address = app.server.address() as AddressInfo
+    const base = `http://127.0.0.1:${address.port}`
+    let received = 0
+    let atHealth = -1
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${base}/v1/exports/uddata`, { headers }, (res) => {
+        res.on('data', (chunk: Buffer) => { received += chunk.toString().split('\n').length - 1 })
+        res.once('data', () => {
+          fetch(`${base}/health`).then((health) => {
+            t.equal(health.status, 200)
+            atHealth = received
+            req.destroy()
+            resolve()
+          }, reject)
+        })
+      })
+      req.on('error', () => {})
+      req.end()
+    })
+    t.ok(atHealth >= 0 && atHealth < 500, `/health answered after ${atHealth} of 6007 lines`)
   })
 })
