@@ -6,17 +6,20 @@ import pg from 'pg'
  * under a name, later runs only bind and execute it — PostgreSQL skips
  * parsing and planning, which is most of its work for our short writes.
  *
+ * Only statements that run on their own (autocommit) are prepared: those
+ * are the reads and the one-statement writes, where most of the time goes.
+ * Inside a transaction, and without parameters (BEGIN, COMMIT, scripts),
+ * statements run as before.
+ *
  * Each connection keeps its STATEMENT_CACHE_SIZE most recently used
  * statements and deallocates the rest, so statements whose text varies
- * (an IN list of any length) cannot pile up in the server. Statements
- * without parameters (BEGIN, COMMIT, scripts) run as before.
+ * (an IN list of any length) cannot pile up in the server.
  *
  * A prepared statement whose result columns changed under it (a migration
- * added a column to a table it selects `*` from) fails with "cached plan
- * must not change result type": it is deallocated and, when it ran on its
- * own rather than inside a transaction, run once more, freshly prepared.
- * Inside a transaction the error stands (the transaction is aborted) and
- * the request can be retried (`isStalePlan`).
+ * by another instance added a column to a table it selects `*` from) fails
+ * with "cached plan must not change result type" before doing anything: it
+ * is deallocated and run once more, freshly prepared. Were it prepared
+ * inside a transaction, the error would abort the transaction instead.
  */
 
 export const STATEMENT_CACHE_SIZE = 100
@@ -43,7 +46,7 @@ export class PreparingClient extends pg.Client {
      pg's query() has a dozen overloads (callbacks, config objects, cursors): only a (text, values)
      call with values is changed, every other call passes through untouched. */
   override query (config: any, values?: any, callback?: any): any {
-    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined) {
+    if (typeof config !== 'string' || !Array.isArray(values) || values.length === 0 || callback !== undefined || this.#status !== 'I') {
       return super.query(config, values, callback)
     }
     return this.#runPrepared(config, values)
@@ -51,13 +54,11 @@ export class PreparingClient extends pg.Client {
   /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-argument */
 
   async #runPrepared (text: string, values: unknown[]): Promise<pg.QueryResult> {
-    const standalone = this.#status === 'I'
     try {
       return await super.query({ name: await this.#nameOf(text), text, values })
     } catch (error) {
       if (!isStalePlan(error)) throw error
       await this.#forget(text)
-      if (!standalone) throw error
       return await super.query({ name: await this.#nameOf(text), text, values })
     }
   }
@@ -66,7 +67,7 @@ export class PreparingClient extends pg.Client {
     let name = this.#names.get(text)
     if (name === undefined) {
       // Names are never reused on a connection, so one that could not be
-      // deallocated (inside a failed transaction) cannot clash.
+      // deallocated (the connection broke) cannot clash.
       name = `ffb_${++this.#counter}`
       if (this.#names.size >= STATEMENT_CACHE_SIZE) await this.#forget(this.#names.keys().next().value as string)
     } else {
@@ -78,8 +79,8 @@ export class PreparingClient extends pg.Client {
 
   /**
    * Deallocates a statement. Awaited before the next query, since pg 9 will
-   * no longer queue queries. A failure (a broken connection, a failed
-   * transaction) leaves at most an unused statement in that session.
+   * no longer queue queries. A failure (a broken connection) leaves at
+   * most an unused statement in that session.
    */
   async #forget (text: string): Promise<void> {
     const name = this.#names.get(text)
@@ -93,7 +94,7 @@ export class PreparingClient extends pg.Client {
 }
 
 /** The error of a prepared statement whose result columns changed since it was prepared. */
-export function isStalePlan (error: unknown): boolean {
+function isStalePlan (error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '0A000' &&
     String((error as { message?: unknown }).message).includes('cached plan must not change result type')
 }

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isStalePlan } from '../db/statements.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { containsCpr, decodeUrlParts, maskCpr, maskUrl } from '../logger.js'
 import {
@@ -80,11 +79,6 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'database unavailable')
     return new HttpProblem('unavailable', 'The database is not reachable; retry shortly', { headers: { 'retry-after': '5' } })
-  }
-  // A migration changed a table under a prepared statement of a transaction (statements.ts); the retry prepares it afresh.
-  if (isStalePlan(error)) {
-    request.log.warn({ err: error }, 'prepared statement outdated by a schema change')
-    return new HttpProblem('unavailable', 'The database schema changed during this request; retry it', { headers: { 'retry-after': '0' } })
   }
   const known = (Object.keys(PROBLEMS) as ProblemCode[]).find((code) => PROBLEMS[code].status === status)
   if (status < 500 && known !== undefined) return new HttpProblem(known, error.message)
