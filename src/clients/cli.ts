@@ -40,6 +40,7 @@ const fail = (text: string): never => {
 
 if (command === undefined || !['create', 'list', 'revoke', 'rotate'].includes(command)) fail(USAGE)
 if ((command === 'revoke' || command === 'rotate') && id === undefined) fail(`${command} needs a CLIENT_ID\n\n${USAGE}`)
+if (id !== undefined && !/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(id)) fail(`${id} is not a CLIENT_ID (a UUID, as \`list\` shows)`)
 
 const input = {
   name: values.name ?? '',
