@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import t from 'tap'
 import { forgetTokens } from '../src/clients/token-cache.js'
@@ -398,5 +399,9 @@ t.test('listing and searching cases', async (t) => {
       { action: 'create', kommunekode: '101', outcome: 'success' },
       { action: 'read', kommunekode: '101', outcome: 'success' }
     ])
+    const unknown = randomUUID()
+    t.equal((await app.inject({ method: 'GET', url: `/v1/cases/${unknown}`, headers })).statusCode, 404)
+    t.same(await app.database.db.selectFrom('audit_log').select(['action', 'outcome']).where('resource_id', '=', unknown).execute(),
+      [{ action: 'read', outcome: 'not-found' }], 'a read of no case is recorded once, as not found')
   })
 })

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify'
 import type { QueryCreator, Selectable } from 'kysely'
+import { auditInsert } from '../audit/record.js'
 import type { Client } from '../clients/clients.js'
 import type { CasesTable, DB } from '../db/schema.js'
 import { HttpProblem } from '../http/problems.js'
@@ -32,12 +34,30 @@ export async function findCase (db: Executor, caller: Client, id: string, { forU
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 
+/**
+ * Reading a case as one statement: the case, if the caller may see it, and
+ * the audit record of the read (`auditInsert` as a data-modifying CTE).
+ * Without such a case nothing is recorded here: the 404 is, when sent.
+ */
+export async function readCase (db: Executor, request: FastifyRequest, id: string): Promise<CaseRow> {
+  const row = await db
+    .with('found', (qc) => scopedSelect(qc, request.caller, 'cases').selectAll().where('id', '=', id))
+    .with('audit', (qc) => auditInsert(qc, request, { cte: 'found', resourceId: 'id', kommunekode: 'kommunekode' }, 200))
+    .selectFrom('found').selectAll()
+    .executeTakeFirst()
+  if (row === undefined) throw noSuchCase(id)
+  request.auditRecorded = true
+  return row
+}
+
 /** The case, in the caller's municipalities; a 404 problem otherwise, as if it did not exist. */
 export async function requireCase (db: Executor, caller: Client, id: string, options: { forUpdate?: boolean } = {}): Promise<CaseRow> {
   const row = await findCase(db, caller, id, options)
-  if (row === undefined) throw new HttpProblem('not-found', `No case ${id} in the municipalities this client serves`)
+  if (row === undefined) throw noSuchCase(id)
   return row
 }
+
+export const noSuchCase = (id: string): HttpProblem => new HttpProblem('not-found', `No case ${id} in the municipalities this client serves`)
 
 export async function updateCase (trx: Executor, id: string, changes: { borgerens_oensker?: string | null, diagnoser?: string[] }): Promise<CaseRow> {
   const now = new Date()

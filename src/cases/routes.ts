@@ -8,7 +8,7 @@ import { problemResponses } from '../http/problems.js'
 import { assertServes } from '../http/scope.js'
 import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { normalizeCpr } from './cpr.js'
-import { casesOfCitizen, insertCase, listCases, requireCase, toCase, updateCase } from './queries.js'
+import { casesOfCitizen, insertCase, listCases, readCase, requireCase, toCase, updateCase } from './queries.js'
 import { CaseCreate, CaseParams, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
 
 /**
@@ -52,8 +52,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: withHeaders(Type.Ref('Case'), ['etag']), ...problemResponses(['not-found']) }
     }
   }, async (request, reply) => {
-    const row = await requireCase(app.database.db, request.caller, request.params.id)
-    await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    const row = await readCase(app.database.db, request, request.params.id)
     reply.header('etag', etagOf(row.id, row.version))
     return toCase(row)
   })

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { auditInsert, recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
-import { requireCase } from '../cases/queries.js'
+import { noSuchCase, requireCase } from '../cases/queries.js'
 import { CaseParams } from '../cases/schemas.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
@@ -80,7 +80,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           registered_at: registeredAt,
           catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
         }, (qc) => auditInsert(qc, request, { cte: 'registration', resourceId: 'case_id', kommunekode: 'kommunekode' }, 201))
-        if (row === undefined) throw new HttpProblem('not-found', `No case ${caseId} in the municipalities this client serves`)
+        if (row === undefined) throw noSuchCase(caseId)
         return {
           status: 201,
           body: toRegistration(catalogs, row),

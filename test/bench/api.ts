@@ -7,8 +7,10 @@
  * and the full VUM flow per citizen (case → investigation → goal → decision
  * → intervention → follow-up). The baseline is a bare Fastify route on the
  * same machine and database doing one plain INSERT. Prints req/s, p50, p99
- * and errors for each, and the ratio of our single writes to the bare INSERT.
+ * and errors for each, the CPU the serving process and PostgreSQL spent per
+ * request, and the ratio of our single writes to the bare INSERT.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
 import { createClient, SCOPES } from '../../src/clients/clients.js'
@@ -25,12 +27,47 @@ const arg = (name: string, fallback: number): number => {
 const DURATION = arg('duration', 10)
 const CONNECTIONS = arg('connections', 32)
 
-interface Result { name: string, rps: number, p50: number, p99: number, errors: number, requests: number }
+interface Result { name: string, rps: number, p50: number, p99: number, errors: number, nodeMs?: number, postgresMs?: number }
 
-async function load (name: string, options: autocannon.Options): Promise<Result> {
+/** CPU time (user + system, ms) the processes have used so far, from /proc; undefined without /proc. */
+function cpuMs (pids: number[]): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined
+  let ticks = 0
+  for (const pid of pids) {
+    try {
+      // After the command name in parentheses: state is field 3, utime and stime fields 14 and 15.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      ticks += Number(fields[11]) + Number(fields[12])
+    } catch {} // the process has ended: its time is lost, a small undercount
+  }
+  return ticks * 10 // USER_HZ is 100 on Linux
+}
+
+const postgresPids = (): number[] => readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number).filter((pid) => {
+  try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres' } catch { return false }
+})
+
+/**
+ * Drives one scenario; with the serving process's pid, also the CPU that it
+ * and PostgreSQL (every server process) spent per request: unlike req/s,
+ * that hardly moves with what else the machine is doing.
+ */
+async function load (name: string, options: autocannon.Options, pid?: number): Promise<Result> {
+  const before = { node: cpuMs(pid === undefined ? [] : [pid]), postgres: cpuMs(postgresPids()) }
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options })
+  const after = { node: cpuMs(pid === undefined ? [] : [pid]), postgres: cpuMs(postgresPids()) }
   const errors = result.errors + result.timeouts + result.non2xx
-  return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, requests: result.requests.total }
+  const perRequest = (a?: number, b?: number): number | undefined =>
+    pid === undefined || a === undefined || b === undefined ? undefined : (b - a) / result.requests.total
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors,
+    nodeMs: perRequest(before.node, after.node),
+    postgresMs: perRequest(before.postgres, after.postgres)
+  }
 }
 
 await withThrowawayDatabase(async (databaseUrl) => {
@@ -91,10 +128,10 @@ await withThrowawayDatabase(async (databaseUrl) => {
 
   const results: Result[] = []
   let i = 0
-  results.push(await load('catalog reads   GET /v1/catalogs/{list}', { url: `${base}/v1/catalogs/aktivitet-og-deltagelse`, headers }))
+  results.push(await load('catalog reads   GET /v1/catalogs/{list}', { url: `${base}/v1/catalogs/aktivitet-og-deltagelse`, headers }, api.pid))
   results.push(await load('case reads      GET /v1/cases/{id}', {
     url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/cases/${caseIds[i++ % caseIds.length]!}` }) }]
-  }))
+  }, api.pid))
   results.push(await load('single writes   POST …/aktivitet-og-deltagelse', {
     url: base,
     headers,
@@ -106,10 +143,10 @@ await withThrowawayDatabase(async (databaseUrl) => {
         body: JSON.stringify({ undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[i % 2 === 0 ? 1 : 2], oplysningerFraBorgeren: 'Bench' })
       })
     }]
-  }))
+  }, api.pid))
   results.push(await load('baseline        POST /bare (plain INSERT)', {
     url: `http://127.0.0.1:${barePort}/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ undertema: AD.varetageOekonomi })
-  }))
+  }, bare.pid))
 
   // The full flow: CONNECTIONS citizens at a time for DURATION seconds.
   const started = Date.now()
@@ -135,9 +172,11 @@ await withThrowawayDatabase(async (databaseUrl) => {
   await stop(bare)
 
   console.log(`\n${CONNECTIONS} connections, ${DURATION} s each, on PostgreSQL\n`)
-  console.log('scenario                                          req/s     p50 ms   p99 ms   errors')
+  console.log('scenario                                          req/s     p50 ms   p99 ms   errors   CPU ms/request: node  PostgreSQL')
+  const ms = (value?: number): string => (value === undefined ? '-' : value.toFixed(3)).padStart(6)
   for (const r of results) {
-    console.log(`${r.name.padEnd(48)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.errors).padStart(7)}`)
+    console.log(`${r.name.padEnd(48)} ${r.rps.toFixed(0).padStart(7)}  ${String(r.p50).padStart(7)}  ${String(r.p99).padStart(7)}  ${String(r.errors).padStart(7)}` +
+      `                  ${ms(r.nodeMs)}  ${ms(r.postgresMs)}`)
   }
   console.log(`${'full VUM flow (8 requests per citizen)'.padEnd(48)} ${(latencies.length / seconds).toFixed(1).padStart(7)}  ${at(0.5).toFixed(0).padStart(7)}  ${at(0.99).toFixed(0).padStart(7)}  ${String(flowErrors).padStart(7)}   (citizens/s; latency per citizen)`)
   const writes = results.find((r) => r.name.startsWith('single writes'))
