@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { auditPlugin } from './audit/record.js'
 import { assessmentRoutes } from './assessment/routes.js'
@@ -30,6 +29,7 @@ import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
+import { securityHeaders } from './http/security-headers.js'
 import { sharedSerializers } from './http/serialization.js'
 import { validatorCompiler } from './http/validation.js'
 import { timelineRoutes } from './timeline/routes.js'
@@ -75,10 +75,10 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     }
   })
   app.addHook('onClose', async () => { await database.close() })
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  const security = securityHeaders()
+  app.addHook('onRequest', async (request, reply) => { reply.headers(security).header('x-request-id', request.id) })
 
   await app.register(errorsPlugin)
-  await app.register(helmet)
   await app.register(openapiPlugin)
   await app.register(auditPlugin)
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
