@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import type { QueryCreator, Selectable } from 'kysely'
+import type { InsertQueryBuilder, InsertResult, QueryCreator, Selectable } from 'kysely'
 import { auditInsert } from '../audit/record.js'
 import type { Client } from '../clients/clients.js'
 import type { CasesTable, DB } from '../db/schema.js'
@@ -22,10 +22,15 @@ export const toCase = (row: CaseRow): Case => ({
   updatedAt: row.updated_at.toISOString()
 })
 
-export async function insertCase (trx: Executor, values: {
+/** Opens a case and inserts `audit` (given the CTE `created`), in one statement. */
+export async function insertCase (db: Executor, values: {
   id: string, kommunekode: string, cpr: string, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
-}): Promise<CaseRow> {
-  return await trx.insertInto('cases').values(values).returningAll().executeTakeFirstOrThrow()
+}, audit: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, 'audit_log', InsertResult>): Promise<CaseRow> {
+  return await db
+    .with('created', (qc) => qc.insertInto('cases').values(values).returningAll())
+    .with('audit', audit)
+    .selectFrom('created').selectAll()
+    .executeTakeFirstOrThrow()
 }
 
 /** A case the caller may see; with `forUpdate`, locked until the transaction ends. */
