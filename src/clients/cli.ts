@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util'
+import Type from 'typebox'
+import { Value } from 'typebox/value'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
@@ -18,6 +20,8 @@ const USAGE = `Usage: npm run clients -- <command>
   rotate CLIENT_ID [--keep-old] issue a new token; old tokens are revoked unless --keep-old
 Scopes: ${SCOPES.join(', ')}`
 
+// The same check as the API's path ids.
+const ClientId = Type.String({ format: 'uuid' })
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
 
 const { values, positionals } = parseArgs({
@@ -40,7 +44,7 @@ const fail = (text: string): never => {
 
 if (command === undefined || !['create', 'list', 'revoke', 'rotate'].includes(command)) fail(USAGE)
 if ((command === 'revoke' || command === 'rotate') && id === undefined) fail(`${command} needs a CLIENT_ID\n\n${USAGE}`)
-if (id !== undefined && !/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(id)) fail(`${id} is not a CLIENT_ID (a UUID, as \`list\` shows)`)
+if (id !== undefined && !Value.Check(ClientId, id)) fail(`${String(id)} is not a CLIENT_ID (a UUID, as \`list\` shows)`)
 
 const input = {
   name: values.name ?? '',

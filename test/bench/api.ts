@@ -10,6 +10,7 @@
  * and errors for each, the CPU the serving process and PostgreSQL spent per
  * request, and the ratio of our single writes to the bare INSERT.
  */
+import type { ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import autocannon from 'autocannon'
@@ -48,23 +49,22 @@ const postgresPids = (): number[] => readdirSync('/proc').filter((name) => /^\d+
 })
 
 /**
- * Drives one scenario; with the serving process's pid, also the CPU that it
- * and PostgreSQL (every server process) spent per request: unlike req/s,
- * that hardly moves with what else the machine is doing.
+ * Drives one scenario against the process `server` that serves it; also the
+ * CPU that process and PostgreSQL (every server process) spent per request:
+ * unlike req/s, that hardly moves with what else the machine is doing.
  */
-async function load (name: string, options: autocannon.Options, pid?: number): Promise<Result> {
-  const before = { node: cpuMs(pid === undefined ? [] : [pid]), postgres: cpuMs(postgresPids()) }
+async function load (name: string, options: autocannon.Options, server: ChildProcess): Promise<Result> {
+  const pids = server.pid === undefined ? [] : [server.pid]
+  const before = { node: cpuMs(pids), postgres: cpuMs(postgresPids()) }
   const result = await autocannon({ connections: CONNECTIONS, duration: DURATION, ...options })
-  const after = { node: cpuMs(pid === undefined ? [] : [pid]), postgres: cpuMs(postgresPids()) }
-  const errors = result.errors + result.timeouts + result.non2xx
-  const perRequest = (a?: number, b?: number): number | undefined =>
-    pid === undefined || a === undefined || b === undefined ? undefined : (b - a) / result.requests.total
+  const after = { node: cpuMs(pids), postgres: cpuMs(postgresPids()) }
+  const perRequest = (a?: number, b?: number): number | undefined => a === undefined || b === undefined ? undefined : (b - a) / result.requests.total
   return {
     name,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    errors,
+    errors: result.errors + result.timeouts + result.non2xx,
     nodeMs: perRequest(before.node, after.node),
     postgresMs: perRequest(before.postgres, after.postgres)
   }
@@ -128,10 +128,10 @@ await withThrowawayDatabase(async (databaseUrl) => {
 
   const results: Result[] = []
   let i = 0
-  results.push(await load('catalog reads   GET /v1/catalogs/{list}', { url: `${base}/v1/catalogs/aktivitet-og-deltagelse`, headers }, api.pid))
+  results.push(await load('catalog reads   GET /v1/catalogs/{list}', { url: `${base}/v1/catalogs/aktivitet-og-deltagelse`, headers }, api))
   results.push(await load('case reads      GET /v1/cases/{id}', {
     url: base, headers, requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/cases/${caseIds[i++ % caseIds.length]!}` }) }]
-  }, api.pid))
+  }, api))
   results.push(await load('single writes   POST …/aktivitet-og-deltagelse', {
     url: base,
     headers,
@@ -143,10 +143,10 @@ await withThrowawayDatabase(async (databaseUrl) => {
         body: JSON.stringify({ undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[i % 2 === 0 ? 1 : 2], oplysningerFraBorgeren: 'Bench' })
       })
     }]
-  }, api.pid))
+  }, api))
   results.push(await load('baseline        POST /bare (plain INSERT)', {
     url: `http://127.0.0.1:${barePort}/bare`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ undertema: AD.varetageOekonomi })
-  }, bare.pid))
+  }, bare))
 
   // The full flow: CONNECTIONS citizens at a time for DURATION seconds.
   const started = Date.now()
