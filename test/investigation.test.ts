@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import t from 'tap'
+import { registrationWriter, type RegistrationItem } from '../src/investigation/queries.js'
 import { AD, FF, LEVEL, OMG, STOETTEBEHOV } from './codes.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
@@ -13,7 +16,7 @@ interface Reg { id: string, undertema: { code: string, label: string }, register
 
 t.test('investigation', async (t) => {
   const app = await buildTestApp(t)
-  const { headers } = await createTestClient(app)
+  const { client, headers } = await createTestClient(app)
   const openCase = async (): Promise<string> => (await app.inject({
     method: 'POST', url: '/v1/cases', headers, payload: { kommunekode: '101', cpr: '010190-4321', openedAt: '2023-01-01T08:00:00+01:00' }
   })).headers.location!
@@ -201,5 +204,74 @@ t.test('investigation', async (t) => {
     const rows = await app.database.db.selectFrom('audit_log').select(['action', 'kommunekode']).where('resource_type', '=', 'investigation')
       .where('resource_id', '=', caseId).orderBy('id').execute()
     t.same(rows, [{ action: 'create', kommunekode: '101' }, { action: 'read', kommunekode: '101' }])
+  })
+
+  t.test('concurrent registrations: each answered with its own row, audited under its own request', async (t) => {
+    const caseUrl = await openCase()
+    const caseId = caseUrl.split('/').at(-1)!
+    const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) => i % 2 === 0
+      ? await register(caseUrl, 'funktioner-og-forhold', { undertema: OEKONOMISK_SITUATION, oplysningerFraBorgeren: `nr. ${i}` })
+      : await register(caseUrl, 'aktivitet-og-deltagelse', { undertema: VARETAGE_OEKONOMI, funktionsevneniveau: LEVEL[i % 4], oplysningerFraBorgeren: `nr. ${i}` })))
+    t.same(responses.map((res) => res.statusCode), Array(12).fill(201))
+    t.same(responses.map((res) => res.json().oplysningerFraBorgeren), Array.from({ length: 12 }, (_, i) => `nr. ${i}`))
+    for (const res of responses) {
+      t.same((await app.inject({ method: 'GET', url: res.headers.location!, headers })).json(), res.json(), 'stored as answered')
+    }
+    const audited = await app.database.db.selectFrom('audit_log').select(['request_id', 'outcome', 'status'])
+      .where('resource_type', '=', 'investigation').where('resource_id', '=', caseId).where('action', '=', 'create').orderBy('id').execute()
+    t.same(audited.map((row) => row.request_id).sort(), responses.map((res) => res.headers['x-request-id']).sort(), 'one record per request')
+    t.ok(audited.every((row) => row.outcome === 'success' && row.status === 201))
+  })
+
+  t.test('registrations made in the same moment share one statement, and each gets the outcome it would have alone', async (t) => {
+    const write = registrationWriter(app.database.db)
+    const [first, second] = [(await openCase()).split('/').at(-1)!, (await openCase()).split('/').at(-1)!]
+    const stranger = await createTestClient(app, { municipalities: ['102'] })
+    const hidden = (await app.inject({
+      method: 'POST', url: '/v1/cases', headers: stranger.headers, payload: { kommunekode: '102', cpr: '0101904321', openedAt: '2023-01-01T08:00:00Z' }
+    })).json().id as string
+    const item = (caseId: string, requestId: string, oplysninger: string | null = null): RegistrationItem => ({
+      caseId,
+      registration: {
+        id: randomUUID(),
+        theme: 'funktioner-og-forhold',
+        undertema: OEKONOMISK_SITUATION,
+        funktionsevneniveau: null,
+        oplysninger_fra_borgeren: oplysninger,
+        oplysninger_fra_andre: null,
+        sagsbehandlers_bemaerkninger: 'Bemærkning med "citationstegn", \\ og {klammer}',
+        registered_at: new Date('2023-01-01T09:00:00Z'),
+        catalog_version: '20240530'
+      },
+      audit: { clientId: client.id, action: 'create', resource: 'investigation', requestId, outcome: 'success', status: 201 }
+    })
+    const auditedRequests = async (prefix: string): Promise<Array<[string, string | null]>> =>
+      (await app.database.db.selectFrom('audit_log').select(['request_id', 'resource_id']).where('request_id', 'like', `${prefix}%`).orderBy('id').execute())
+        .map((row) => [row.request_id, row.resource_id])
+    const changedAt = async (id: string): Promise<number> =>
+      (await app.database.db.selectFrom('cases').select('changed_at').where('id', '=', id).executeTakeFirstOrThrow()).changed_at.getTime()
+    const before = [await changedAt(first), await changedAt(second), await changedAt(hidden)]
+
+    const rows = await Promise.all([write(app.database.db, client, item(first, 'shared-1')), write(app.database.db, client, item(hidden, 'shared-2')),
+      write(app.database.db, client, item(first, 'shared-3')), write(app.database.db, client, item(second, 'shared-4'))])
+    t.same(rows.map((row) => row?.case_id), [first, undefined, first, second], 'a case the caller may not see gets nothing')
+    t.equal(new Set(rows.map((row) => row?.created_at.getTime()).filter((at) => at !== undefined)).size, 1, 'one statement')
+    t.ok(rows[0]!.seq < rows[2]!.seq && rows[2]!.seq < rows[3]!.seq, 'stored in the order they came')
+    t.equal(rows[0]!.sagsbehandlers_bemaerkninger, 'Bemærkning med "citationstegn", \\ og {klammer}', 'text survives the array parameters')
+    t.same(await auditedRequests('shared-'), [['shared-1', first], ['shared-3', first], ['shared-4', second]], 'each stored registration audited under its request')
+    t.ok(await changedAt(first) > before[0]! && await changedAt(second) > before[1]!, 'both cases marked changed')
+    t.equal(await changedAt(hidden), before[2], 'the hidden case untouched')
+
+    await sql.raw(`CREATE FUNCTION fail_registration() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.oplysninger_fra_borgeren = 'fail' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$`).execute(app.database.db)
+    await sql.raw('CREATE TRIGGER fail_registration BEFORE INSERT ON theme_registrations FOR EACH ROW EXECUTE FUNCTION fail_registration()')
+      .execute(app.database.db)
+    t.teardown(async () => { await sql.raw('DROP TRIGGER fail_registration ON theme_registrations').execute(app.database.db) })
+    const outcomes = await Promise.allSettled([write(app.database.db, client, item(first, 'alone-1')),
+      write(app.database.db, client, item(first, 'alone-2', 'fail')), write(app.database.db, client, item(second, 'alone-3'))])
+    t.same(outcomes.map((outcome) => outcome.status), ['fulfilled', 'rejected', 'fulfilled'], 'only the failing registration fails')
+    t.match(outcomes[1], { reason: { message: /injected failure/ } })
+    t.same(await auditedRequests('alone-'), [['alone-1', first], ['alone-3', second]], 'the others are stored, with their audit records')
+    t.equal((await app.database.db.selectFrom('theme_registrations').select('id').where('oplysninger_fra_borgeren', '=', 'fail').execute()).length, 0)
   })
 })

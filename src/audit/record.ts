@@ -86,6 +86,21 @@ InsertQueryBuilder<DB, 'audit_log', InsertResult> {
       ${sql.ref(from.resourceId)}, ${request.id}, ${outcome(status)}, ${status} FROM ${sql.table(from.cte)}`)
 }
 
+/** What the audit record of a request says of the request, for a statement that inserts several requests' records at once. */
+export interface AuditOf {
+  clientId: string
+  action: AuditAction
+  resource: string
+  requestId: string
+  outcome: string
+  status: number
+}
+
+export function auditOf (request: FastifyRequest, status: number): AuditOf {
+  const audit = declared(request)
+  return { clientId: request.caller.id, action: audit.action, resource: audit.resource, requestId: request.id, outcome: outcome(status), status }
+}
+
 /** Records what a handler did not: refused or failed requests, and any it forgot. */
 export const auditPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('auditRecorded', false)

@@ -4,7 +4,7 @@ import { auditInsert } from '../audit/record.js'
 import type { Client } from '../clients/clients.js'
 import type { CasesTable, DB } from '../db/schema.js'
 import { HttpProblem } from '../http/problems.js'
-import { scopedSelect, scopedUpdate } from '../http/scope.js'
+import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { Case } from './schemas.js'
 
@@ -76,14 +76,6 @@ export async function updateCase (trx: Executor, id: string, changes: { borgeren
 /** Marks that something on the case changed (a registration, later goals and decisions). */
 export async function touchCase (trx: Executor, id: string): Promise<void> {
   await trx.updateTable('cases').set({ changed_at: new Date() }).where('id', '=', id).execute()
-}
-
-/**
- * For a write that is one statement: the case, if the caller may see it,
- * marked changed (as `touchCase`) and locked; for a WITH clause.
- */
-export function touchedCase (qc: QueryCreator<DB>, caller: Client, id: string) {
-  return scopedUpdate(qc, caller, 'cases').set({ changed_at: new Date() }).where('id', '=', id).returning(['id', 'kommunekode'])
 }
 
 export interface CaseFilters {

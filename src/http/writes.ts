@@ -112,7 +112,8 @@ export async function purgeExpiredKeys (db: Executor): Promise<number> {
  * `oneStatement`: `work` is a single SQL statement that records its own
  * audit (`auditInsert` as a data-modifying CTE). A statement is atomic by
  * itself, so without an Idempotency-Key it runs without BEGIN/COMMIT — one
- * database round trip for the whole write instead of five or more.
+ * database round trip for the whole write instead of five or more. Such a
+ * statement may carry other requests' writes too (`Batcher`, db/batch.ts).
  */
 export async function write<T> (request: FastifyRequest, reply: FastifyReply, work: (trx: Executor) => Promise<Written<T>>,
   { oneStatement = false } = {}): Promise<T> {

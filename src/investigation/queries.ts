@@ -1,11 +1,12 @@
-import type { Insertable, InsertQueryBuilder, InsertResult, QueryCreator, Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable } from 'kysely'
+import type { AuditOf } from '../audit/record.js'
 import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
-import { touchedCase } from '../cases/queries.js'
+import { Batcher } from '../db/batch.js'
 import type { DB, ThemeRegistrationsTable } from '../db/schema.js'
 import { afterInstantSeq } from '../http/paging.js'
-import { scopedSelect } from '../http/scope.js'
+import { scopedSelect, served } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 import type { Registration, Theme } from './schemas.js'
 
@@ -33,25 +34,77 @@ export function toRegistration (catalogs: Catalogs, row: RegistrationRow): Regis
   }
 }
 
-export type NewRegistration = Omit<Insertable<ThemeRegistrationsTable>, 'case_id' | 'kommunekode'>
+/** A registration to store: everything but its case, whose kommunekode it takes. */
+export type NewRegistration = Pick<RegistrationRow, 'id' | 'theme' | 'undertema' | 'funktionsevneniveau' | 'oplysninger_fra_borgeren' |
+'oplysninger_fra_andre' | 'sagsbehandlers_bemaerkninger' | 'registered_at' | 'catalog_version'>
+
+export interface RegistrationItem {
+  caseId: string
+  registration: NewRegistration
+  /** The audit record of the request that makes it. */
+  audit: AuditOf
+}
 
 /**
- * Registers a sub-theme on a case the caller may see, marks the case
- * changed and inserts `audit` (given the CTE `registration`), in one
- * statement; undefined when the caller may not see the case.
+ * Stores registrations on cases the caller may see, in one statement: each
+ * case is marked changed, each registration added (in the items' order, so
+ * `seq` follows it) with its request's audit record. One result per item:
+ * the stored row, or undefined when the caller may not see the case.
+ *
+ * The cases are locked in the order of their ids, so two such statements
+ * over the same cases never wait for each other in a cycle.
  */
-export async function registerOnCase (db: Executor, caller: Client, caseId: string, values: NewRegistration,
-  audit: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, 'audit_log', InsertResult>): Promise<RegistrationRow | undefined> {
-  const columns = Object.keys(values) as Array<keyof NewRegistration>
-  return await db
-    .with('touched', (qc) => touchedCase(qc, caller, caseId))
-    .with('registration', (qc) => qc.insertInto('theme_registrations')
-      .columns([...columns, 'case_id', 'kommunekode'])
-      .expression(qc.selectFrom('touched').select((eb) => [...columns.map((column) => eb.val(values[column]).as(column)), 'touched.id', 'touched.kommunekode']))
-      .returningAll())
-    .with('audit', audit)
-    .selectFrom('registration').selectAll()
-    .executeTakeFirst()
+export async function registerOnCases (db: Executor, caller: Client, items: RegistrationItem[]): Promise<Array<RegistrationRow | undefined>> {
+  const column = <T>(value: (item: RegistrationItem) => T): T[] => items.map(value)
+  const { rows } = await sql<RegistrationRow>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((i) => i.caseId)}::uuid[], ${column((i) => i.registration.id)}::uuid[], ${column((i) => i.registration.theme)}::text[],
+        ${column((i) => i.registration.undertema)}::text[], ${column((i) => i.registration.funktionsevneniveau)}::text[],
+        ${column((i) => i.registration.oplysninger_fra_borgeren)}::text[], ${column((i) => i.registration.oplysninger_fra_andre)}::text[],
+        ${column((i) => i.registration.sagsbehandlers_bemaerkninger)}::text[],
+        ${column((i) => i.registration.registered_at.toISOString())}::timestamptz[], ${column((i) => i.registration.catalog_version)}::text[],
+        ${column((i) => i.audit.clientId)}::uuid[], ${column((i) => i.audit.action)}::text[], ${column((i) => i.audit.resource)}::text[],
+        ${column((i) => i.audit.requestId)}::text[], ${column((i) => i.audit.outcome)}::text[], ${column((i) => i.audit.status)}::integer[]
+      ) WITH ORDINALITY AS item (case_id, id, theme, undertema, funktionsevneniveau, oplysninger_fra_borgeren, oplysninger_fra_andre,
+        sagsbehandlers_bemaerkninger, registered_at, catalog_version, client_id, action, resource_type, request_id, outcome, status, n)
+    ),
+    locked AS (
+      SELECT cases.id FROM cases WHERE cases.id IN (SELECT case_id FROM input) AND ${served(caller, 'cases')}
+      ORDER BY cases.id FOR NO KEY UPDATE
+    ),
+    touched AS (
+      UPDATE cases SET changed_at = ${new Date().toISOString()}::timestamptz FROM locked WHERE cases.id = locked.id
+      RETURNING cases.id, cases.kommunekode
+    ),
+    registration AS (
+      INSERT INTO theme_registrations (id, theme, undertema, funktionsevneniveau, oplysninger_fra_borgeren, oplysninger_fra_andre,
+        sagsbehandlers_bemaerkninger, registered_at, catalog_version, case_id, kommunekode)
+      SELECT input.id, input.theme, input.undertema, input.funktionsevneniveau, input.oplysninger_fra_borgeren, input.oplysninger_fra_andre,
+        input.sagsbehandlers_bemaerkninger, input.registered_at, input.catalog_version, touched.id, touched.kommunekode
+      FROM input JOIN touched ON touched.id = input.case_id ORDER BY input.n
+      RETURNING *
+    ),
+    audit AS (
+      INSERT INTO audit_log (client_id, kommunekode, action, resource_type, resource_id, request_id, outcome, status)
+      SELECT input.client_id, registration.kommunekode, input.action, input.resource_type, registration.case_id, input.request_id,
+        input.outcome, input.status
+      FROM registration JOIN input ON input.id = registration.id ORDER BY input.n
+    )
+    SELECT * FROM registration`.execute(db)
+  const stored = new Map(rows.map((row) => [row.id, row]))
+  return items.map((item) => stored.get(item.registration.id))
+}
+
+/**
+ * Stores one registration (`registerOnCases`). Outside a transaction, the
+ * registrations that one client's concurrent requests make share a
+ * statement (`Batcher`); inside one (a write with an Idempotency-Key) it
+ * runs in that transaction.
+ */
+export function registrationWriter (db: Kysely<DB>): (executor: Executor, caller: Client, item: RegistrationItem) => Promise<RegistrationRow | undefined> {
+  const batcher = new Batcher<Client, RegistrationItem, RegistrationRow | undefined>(async (caller, items) => await registerOnCases(db, caller, items))
+  return async (executor, caller, item) => executor.isTransaction ? (await registerOnCases(executor, caller, [item]))[0] : await batcher.add(caller, item)
 }
 
 export async function findRegistration (db: Executor, caller: Client, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { auditInsert, recordAudit } from '../audit/record.js'
+import { auditOf, recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { noSuchCase, requireCase } from '../cases/queries.js'
 import { CaseParams } from '../cases/schemas.js'
@@ -9,7 +9,7 @@ import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
-import { currentRegistrations, findRegistration, registerOnCase, registrationHistory, toRegistration } from './queries.js'
+import { currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration } from './queries.js'
 import {
   CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
   type RegistrationInput
@@ -23,6 +23,7 @@ import {
 
 export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
+  const register = registrationWriter(app.database.db)
 
   app.get('/cases/:id/investigation', {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
@@ -69,7 +70,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (body.funktionsevneniveau !== undefined) catalogs.check('funktionsevneniveau', body.funktionsevneniveau, day, '/funktionsevneniveau')
       return await write(request, reply, async (db) => {
         const { id: caseId } = request.params
-        const row = await registerOnCase(db, request.caller, caseId, {
+        const registration = {
           id: randomUUID(),
           theme: theme.id,
           undertema: body.undertema,
@@ -79,7 +80,8 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,
           registered_at: registeredAt,
           catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
-        }, (qc) => auditInsert(qc, request, { cte: 'registration', resourceId: 'case_id', kommunekode: 'kommunekode' }, 201))
+        }
+        const row = await register(db, request.caller, { caseId, registration, audit: auditOf(request, 201) })
         if (row === undefined) throw noSuchCase(caseId)
         return {
           status: 201,
