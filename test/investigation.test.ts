@@ -211,7 +211,7 @@ t.test('investigation', async (t) => {
     const caseId = caseUrl.split('/').at(-1)!
     const responses = await Promise.all(Array.from({ length: 12 }, async (_, i) => i % 2 === 0
       ? await register(caseUrl, 'funktioner-og-forhold', { undertema: OEKONOMISK_SITUATION, oplysningerFraBorgeren: `nr. ${i}` })
-      : await register(caseUrl, 'aktivitet-og-deltagelse', { undertema: VARETAGE_OEKONOMI, funktionsevneniveau: LEVEL[i % 4], oplysningerFraBorgeren: `nr. ${i}` })))
+      : await register(caseUrl, 'aktivitet-og-deltagelse', { undertema: VARETAGE_OEKONOMI, funktionsevneniveau: LEVEL[i % 4 === 1 ? 1 : 3], oplysningerFraBorgeren: `nr. ${i}` })))
     t.same(responses.map((res) => res.statusCode), Array(12).fill(201))
     t.same(responses.map((res) => res.json().oplysningerFraBorgeren), Array.from({ length: 12 }, (_, i) => `nr. ${i}`))
     for (const res of responses) {
