@@ -36,6 +36,15 @@ t.test('when a batch fails, each item runs alone: only the item that causes the 
   t.same(runs, [['a', [1, -1, 3]], ['a', [1]], ['a', [-1]], ['a', [3]]])
 })
 
+t.test('a failure every item would meet is not retried item by item', async (t) => {
+  let calls = 0
+  const batcher = new Batcher<string, number, number>(async () => { calls++; throw new Error('unreachable') },
+    { retryAlone: (error) => (error as Error).message !== 'unreachable' })
+  const results = await Promise.allSettled([batcher.add('a', 1), batcher.add('a', 2)])
+  t.same(results.map((r) => r.status === 'rejected' && (r.reason as Error).message), ['unreachable', 'unreachable'])
+  t.equal(calls, 1)
+})
+
 t.test('a batch holds at most MAX_BATCH items', async (t) => {
   const { batcher, runs } = doubler()
   const items = Array.from({ length: MAX_BATCH * 2 + 1 }, (_, i) => i)

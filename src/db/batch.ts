@@ -9,7 +9,8 @@
  * Every item gets the outcome it would have had alone. A statement is
  * atomic, so when a batch of several fails, none of it was written: each of
  * its items then runs again on its own, and only the one that causes the
- * failure fails. An item waits for others at most until the event loop has
+ * failure fails — unless `retryAlone` says the failure is one every item
+ * would meet (the database cannot be reached), which all of them get. An item waits for others at most until the event loop has
  * handled the I/O that was ready with it; a lone item runs at once after.
  */
 
@@ -23,11 +24,13 @@ interface Waiting<I, R> {
 
 export class Batcher<K, I, R> {
   readonly #run: (key: K, items: I[]) => Promise<R[]>
+  readonly #retryAlone: (error: unknown) => boolean
   readonly #queues = new Map<K, Array<Waiting<I, R>>>()
 
   /** `run` must return exactly one result per item, in the items' order. */
-  constructor (run: (key: K, items: I[]) => Promise<R[]>) {
+  constructor (run: (key: K, items: I[]) => Promise<R[]>, { retryAlone = () => true }: { retryAlone?: (error: unknown) => boolean } = {}) {
     this.#run = run
+    this.#retryAlone = retryAlone
   }
 
   async add (key: K, item: I): Promise<R> {
@@ -60,7 +63,7 @@ export class Batcher<K, I, R> {
       const miscount = results.length === batch.length ? undefined : new Error(`a batch of ${batch.length} items returned ${results.length} results`)
       batch.forEach((waiting, i) => { if (miscount === undefined) waiting.resolve(results[i]!); else waiting.reject(miscount) })
     }, (error: unknown) => {
-      if (batch.length === 1) batch[0]!.reject(error)
+      if (batch.length === 1 || !this.#retryAlone(error)) for (const waiting of batch) waiting.reject(error)
       else for (const waiting of batch) this.#flush(key, [waiting])
     })
   }

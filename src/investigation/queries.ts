@@ -4,6 +4,7 @@ import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import { Batcher } from '../db/batch.js'
+import { isDatabaseUnavailable } from '../db/unavailable.js'
 import type { DB, ThemeRegistrationsTable } from '../db/schema.js'
 import { afterInstantSeq } from '../http/paging.js'
 import { scopedSelect, served } from '../http/scope.js'
@@ -100,10 +101,13 @@ export async function registerOnCases (db: Executor, caller: Client, items: Regi
  * Stores one registration (`registerOnCases`). Outside a transaction, the
  * registrations that one client's concurrent requests make share a
  * statement (`Batcher`); inside one (a write with an Idempotency-Key) it
- * runs in that transaction.
+ * runs in that transaction. A batch that fails is run again item by item,
+ * except when the database cannot be reached: then every item fails at
+ * once, as it would alone.
  */
 export function registrationWriter (db: Kysely<DB>): (executor: Executor, caller: Client, item: RegistrationItem) => Promise<RegistrationRow | undefined> {
-  const batcher = new Batcher<Client, RegistrationItem, RegistrationRow | undefined>(async (caller, items) => await registerOnCases(db, caller, items))
+  const batcher = new Batcher<Client, RegistrationItem, RegistrationRow | undefined>(
+    async (caller, items) => await registerOnCases(db, caller, items), { retryAlone: (error) => !isDatabaseUnavailable(error) })
   return async (executor, caller, item) => executor.isTransaction ? (await registerOnCases(executor, caller, [item]))[0] : await batcher.add(caller, item)
 }
 
