@@ -2,16 +2,17 @@
  * Lets concurrent requests that make the same kind of write share one
  * statement. Each statement costs PostgreSQL an executor start-up, a commit
  * and its WAL flush, and costs node a query to build and a round trip;
- * under load these, more than the rows, are a short write's cost. `add` queues an item; the items queued under one key
- * during one turn of the event loop (at most MAX_BATCH) go to one call of
- * `run`, which returns one result per item, in order.
+ * under load these, more than the rows, are a short write's cost. `add`
+ * queues an item; the items queued under one key during one turn of the
+ * event loop (at most MAX_BATCH) go to one call of `run`, which returns one
+ * result per item, in order. An item waits for others at most until the
+ * event loop has handled the I/O that was ready with it.
  *
  * Every item gets the outcome it would have had alone. A statement is
  * atomic, so when a batch of several fails, none of it was written: each of
  * its items then runs again on its own, and only the one that causes the
  * failure fails — unless `retryAlone` says the failure is one every item
- * would meet (the database cannot be reached), which all of them get. An item waits for others at most until the event loop has
- * handled the I/O that was ready with it; a lone item runs at once after.
+ * would meet (the database cannot be reached); then all of them get it.
  */
 
 export const MAX_BATCH = 100
