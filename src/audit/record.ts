@@ -70,23 +70,7 @@ export async function recordStreamAudit (db: Kysely<DB>, request: FastifyRequest
     .catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
 }
 
-/**
- * The audit record of a write that is one statement (see `write`), as an
- * INSERT … SELECT to put in that statement as a data-modifying CTE: one
- * record per row of the CTE `from`, whose columns `resourceId` and
- * `kommunekode` name the resource. The caller sets `auditRecorded` once the
- * statement has run.
- */
-export function auditInsert (qc: QueryCreator<DB>, request: FastifyRequest, from: { cte: string, resourceId: string, kommunekode: string }, status: number):
-InsertQueryBuilder<DB, 'audit_log', InsertResult> {
-  const audit = declared(request)
-  return qc.insertInto('audit_log')
-    .columns(['client_id', 'kommunekode', 'action', 'resource_type', 'resource_id', 'request_id', 'outcome', 'status'])
-    .expression(sql`SELECT ${request.caller.id}, ${sql.ref(from.kommunekode)}, ${audit.action}, ${audit.resource},
-      ${sql.ref(from.resourceId)}, ${request.id}, ${outcome(status)}, ${status} FROM ${sql.table(from.cte)}`)
-}
-
-/** What the audit record of a request says of the request, for a statement that inserts several requests' records at once. */
+/** What the audit record of a request says of the request itself, for a statement that inserts the record. */
 export interface AuditOf {
   clientId: string
   action: AuditAction
@@ -99,6 +83,23 @@ export interface AuditOf {
 export function auditOf (request: FastifyRequest, status: number): AuditOf {
   const audit = declared(request)
   return { clientId: request.caller.id, action: audit.action, resource: audit.resource, requestId: request.id, outcome: outcome(status), status }
+}
+
+/**
+ * The audit record of a write that is one statement (see `write`), as an
+ * INSERT … SELECT to put in that statement as a data-modifying CTE: one
+ * record per row of the CTE `from`, whose columns `resourceId` and
+ * `kommunekode` name the resource. The caller sets `auditRecorded` once the
+ * statement has run. (A statement for several requests takes `auditOf`
+ * each, as registerOnCases does.)
+ */
+export function auditInsert (qc: QueryCreator<DB>, request: FastifyRequest, from: { cte: string, resourceId: string, kommunekode: string }, status: number):
+InsertQueryBuilder<DB, 'audit_log', InsertResult> {
+  const audit = auditOf(request, status)
+  return qc.insertInto('audit_log')
+    .columns(['client_id', 'kommunekode', 'action', 'resource_type', 'resource_id', 'request_id', 'outcome', 'status'])
+    .expression(sql`SELECT ${audit.clientId}, ${sql.ref(from.kommunekode)}, ${audit.action}, ${audit.resource},
+      ${sql.ref(from.resourceId)}, ${audit.requestId}, ${audit.outcome}, ${audit.status} FROM ${sql.table(from.cte)}`)
 }
 
 /** Records what a handler did not: refused or failed requests, and any it forgot. */
