@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
-import type { InsertQueryBuilder, InsertResult, QueryCreator, Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import { auditInsert } from '../audit/record.js'
 import type { Client } from '../clients/clients.js'
-import type { CasesTable, DB } from '../db/schema.js'
+import type { CasesTable } from '../db/schema.js'
 import { HttpProblem } from '../http/problems.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
@@ -22,13 +22,13 @@ export const toCase = (row: CaseRow): Case => ({
   updatedAt: row.updated_at.toISOString()
 })
 
-/** Opens a case and inserts `audit` (given the CTE `created`), in one statement. */
-export async function insertCase (db: Executor, values: {
+/** Opens a case and records it (`auditInsert` as a data-modifying CTE), in one statement. */
+export async function insertCase (db: Executor, request: FastifyRequest, values: {
   id: string, kommunekode: string, cpr: string, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
-}, audit: (qc: QueryCreator<DB>) => InsertQueryBuilder<DB, 'audit_log', InsertResult>): Promise<CaseRow> {
+}): Promise<CaseRow> {
   return await db
     .with('created', (qc) => qc.insertInto('cases').values(values).returningAll())
-    .with('audit', audit)
+    .with('audit', (qc) => auditInsert(qc, request, { cte: 'created', resourceId: 'id', kommunekode: 'kommunekode' }, 201))
     .selectFrom('created').selectAll()
     .executeTakeFirstOrThrow()
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { auditInsert, recordAudit } from '../audit/record.js'
+import { recordAudit } from '../audit/record.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
@@ -38,7 +38,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       opened_at: registrationInstant(openedAt, '/openedAt')
     }
     return await write(request, reply, async (db) => {
-      const row = await insertCase(db, values, (qc) => auditInsert(qc, request, { cte: 'created', resourceId: 'id', kommunekode: 'kommunekode' }, 201))
+      const row = await insertCase(db, request, values)
       return { status: 201, body: toCase(row), location: `/v1/cases/${row.id}`, etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode }
     }, { oneStatement: true })
   })
