@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { auditPlugin } from './audit/record.js'
 import { assessmentRoutes } from './assessment/routes.js'
 import { Assessment } from './assessment/schemas.js'
 import { AuditRecord, auditRoutes } from './audit/routes.js'
@@ -80,7 +79,6 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
 
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
-  await app.register(auditPlugin)
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).

@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import t from 'tap'
 import Type from 'typebox'
-import { recordAudit } from '../src/audit/record.js'
+import { requireServed } from '../src/db/scope.js'
 import { authenticated } from '../src/http/auth.js'
-import { assertServes } from '../src/http/scope.js'
+import { write } from '../src/http/writes.js'
 import { buildTestApp, createTestClient } from './helper.js'
 
 /**
  * A write route that exists only in this test, built like the domain's
- * write routes: one transaction holding the write and its audit record.
+ * write routes: the one write path, whose transaction holds the write and
+ * its audit record.
  */
 async function noteRoutes (app: FastifyInstance): Promise<void> {
   await app.register(authenticated(async (api) => {
@@ -18,15 +19,13 @@ async function noteRoutes (app: FastifyInstance): Promise<void> {
       schema: { body: Type.Object({ kommunekode: Type.String(), text: Type.String(), failAfterWrite: Type.Optional(Type.Boolean()) }) }
     }, async (request, reply) => {
       const body = request.body as { kommunekode: string, text: string, failAfterWrite?: boolean }
-      assertServes(request, body.kommunekode)
-      const id = await app.database.db.transaction().execute(async (trx) => {
+      requireServed(request.caller, body.kommunekode)
+      return await write(request, reply, async (trx) => {
         const row = await sql<{ id: number }>`INSERT INTO test_notes (kommunekode, text) VALUES (${body.kommunekode}, ${body.text}) RETURNING id`.execute(trx)
-        const noteId = String(row.rows[0]?.id)
-        await recordAudit(trx, request, { kommunekode: body.kommunekode, resourceId: noteId, status: 201 })
+        const id = String(row.rows[0]?.id)
         if (body.failAfterWrite === true) throw new Error('storage failed after the write')
-        return noteId
+        return { status: 201, body: { id }, resourceId: id, kommunekode: body.kommunekode }
       })
-      return await reply.code(201).send({ id })
     })
   }, { rateLimit: { max: 1000, timeWindowMs: 60_000 } }), { prefix: '/v1/test' })
 }

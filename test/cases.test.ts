@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { forgetTokens } from '../src/clients/token-cache.js'
 import { cprBirthDate } from '../src/cases/cpr.js'
-import { purgeExpiredKeys } from '../src/http/writes.js'
+import { purgeExpiredKeys } from '../src/db/unit-of-work.js'
 import { AD, LEVEL, MAALGRUPPE, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 import { buildTestApp, createTestClient, SERVER_URL } from './helper.js'
 

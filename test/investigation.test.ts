@@ -243,7 +243,7 @@ t.test('investigation', async (t) => {
         registered_at: new Date('2023-01-01T09:00:00Z'),
         catalog_version: '20240530'
       },
-      audit: { clientId: client.id, action: 'create', resource: 'investigation', requestId, outcome: 'success', status: 201 }
+      audit: { clientId: client.id, action: 'create', resourceType: 'investigation', requestId }
     })
     const auditedRequests = async (prefix: string): Promise<Array<[string, string | null]>> =>
       (await app.database.db.selectFrom('audit_log').select(['request_id', 'resource_id']).where('request_id', 'like', `${prefix}%`).orderBy('id').execute())
@@ -252,8 +252,8 @@ t.test('investigation', async (t) => {
       (await app.database.db.selectFrom('cases').select('changed_at').where('id', '=', id).executeTakeFirstOrThrow()).changed_at.getTime()
     const before = [await changedAt(first), await changedAt(second), await changedAt(hidden)]
 
-    const rows = await Promise.all([write(app.database.db, client, item(first, 'shared-1')), write(app.database.db, client, item(hidden, 'shared-2')),
-      write(app.database.db, client, item(first, 'shared-3')), write(app.database.db, client, item(second, 'shared-4'))])
+    const rows = (await Promise.all([write(app.database.db, client, item(first, 'shared-1')), write(app.database.db, client, item(hidden, 'shared-2')),
+      write(app.database.db, client, item(first, 'shared-3')), write(app.database.db, client, item(second, 'shared-4'))])).map((stored) => stored.row)
     t.same(rows.map((row) => row?.case_id), [first, undefined, first, second], 'a case the caller may not see gets nothing')
     t.equal(new Set(rows.map((row) => row?.created_at.getTime()).filter((at) => at !== undefined)).size, 1, 'one statement')
     t.ok(rows[0]!.seq < rows[2]!.seq && rows[2]!.seq < rows[3]!.seq, 'stored in the order they came')

@@ -1,8 +1,7 @@
 import type { Selectable } from 'kysely'
-import type { Client } from '../clients/clients.js'
 import type { AssessmentsTable } from '../db/schema.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Assessment } from './schemas.js'
 
 type AssessmentRow = Selectable<AssessmentsTable>
@@ -16,8 +15,8 @@ export const toAssessment = (row: AssessmentRow): Assessment => ({
   updatedAt: row.updated_at.toISOString()
 })
 
-export async function findAssessment (db: Executor, caller: Client, caseId: string, { forUpdate = false } = {}): Promise<AssessmentRow | undefined> {
-  const query = scopedSelect(db, caller, 'assessments').selectAll().where('case_id', '=', caseId)
+export async function findAssessment (db: Executor, scope: Scope, caseId: string, { forUpdate = false } = {}): Promise<AssessmentRow | undefined> {
+  const query = scopedSelect(db, scope, 'assessments').selectAll().where('case_id', '=', caseId)
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 

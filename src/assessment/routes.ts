@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
-import { assertIfMatch, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { etagOf } from '../db/unit-of-work.js'
+import { UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
 import { AssessmentPut } from './schemas.js'
@@ -27,7 +28,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const row = await findAssessment(app.database.db, request.caller, request.params.id)
     if (row === undefined) throw new HttpProblem('not-found', `Case ${request.params.id} has no assessment in the municipalities this client serves`)
-    await recordAudit(app.database.db, request, { resourceId: row.case_id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: row.case_id, kommunekode: row.kommunekode })
     reply.header('etag', etagOf(tag(row.case_id), row.version))
     return toAssessment(row)
   })
@@ -48,11 +49,11 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const values = { samlet_vurdering: request.body.samletVurdering, indsatsformaal: request.body.indsatsformaal }
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       const current = await findAssessment(trx, request.caller, found.id, { forUpdate: true })
       const location = `/v1/cases/${found.id}/assessment`
-      const created = current === undefined && request.headers['if-match'] === undefined
+      const created = current === undefined && !guard.hasIfMatch
         ? await createAssessment(trx, { case_id: found.id, kommunekode: found.kommunekode, ...values })
         : undefined
       if (created !== undefined) {
@@ -61,11 +62,11 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       // It exists (or the client expects it to): replacing it needs the ETag it read.
       if (current === undefined) {
-        throw request.headers['if-match'] === undefined
+        throw !guard.hasIfMatch
           ? new HttpProblem('conflict', 'Another request created the assessment meanwhile; read it and send If-Match with its ETag')
           : new HttpProblem('precondition-failed', 'If-Match names an assessment, but the case has none yet')
       }
-      assertIfMatch(request, tag(found.id), current.version)
+      guard.ifMatch(tag(found.id), current.version)
       const row = await replaceAssessment(trx, found.id, values)
       await touchCase(trx, found.id)
       return { status: 200, body: toAssessment(row), etag: etagOf(tag(found.id), row.version), resourceId: found.id, kommunekode: found.kommunekode }

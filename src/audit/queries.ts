@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Client } from '../clients/clients.js'
 import type { DB } from '../db/schema.js'
-import { scopedSelect } from '../http/scope.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
 
 export interface AuditFilters {
   from?: Date
@@ -13,8 +12,8 @@ export interface AuditFilters {
   limit: number
 }
 
-export async function listAudit (db: Kysely<DB>, caller: Client, filters: AuditFilters) {
-  let query = scopedSelect(db, caller, 'audit_log')
+export async function listAudit (db: Kysely<DB>, scope: Scope, filters: AuditFilters) {
+  let query = scopedSelect(db, scope, 'audit_log')
     .select(['id', 'at', 'client_id as clientId', 'kommunekode', 'action', 'resource_type as resourceType',
       'resource_id as resourceId', 'request_id as requestId', 'outcome', 'status', 'details'])
     .orderBy('id')

@@ -1,122 +1,85 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import fp from 'fastify-plugin'
-import { sql, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryCreator } from 'kysely'
+import { sql, type Expression, type InsertQueryBuilder, type InsertResult, type Kysely, type QueryCreator } from 'kysely'
 import type { DB } from '../db/schema.js'
 
 /**
- * The audit trail of access to citizen data. A route that touches citizen
- * data declares `config.audit` ({ action, resource }); its handler calls
- * `recordAudit` with the resource's id and kommunekode — inside the write's
- * own transaction for writes, so the record commits or rolls back with it.
- * Refused and failed attempts are recorded too, before their response is
- * sent, so a client that has its answer can already find the record.
+ * The audit trail of access to citizen data, written only here: one event
+ * per access (client, kommune, action, resource type and id, request,
+ * outcome, and for changes and exports what they touched — never a CPR
+ * number). The table is append-only (a trigger refuses UPDATE and DELETE).
+ *
+ * `recordAudit` stores events. A write that is a single statement records
+ * its event inside that statement instead (`auditInsert` as a
+ * data-modifying CTE), so the record commits with the change; the
+ * `AuditRecorded` it gets back is what the unit of work asks such a
+ * statement for (db/unit-of-work.ts).
  */
 
 export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'delete', 'export'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    audit?: { action: AuditAction, resource: string }
-  }
-  interface FastifyRequest {
-    auditRecorded: boolean
-    /** The kommunekode a request named (set by assertServes), for records the handler did not write. */
-    auditKommunekode: string | null
-  }
-}
-
-export interface AuditDetails {
-  kommunekode?: string | null
-  resourceId?: string | null
-  status?: number
-  /** For exports: the filters and the count, stored as JSON. */
-  details?: Record<string, unknown>
-}
-
-const outcome = (status: number): string =>
-  status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : status === 404 ? 'not-found' : status < 500 ? 'rejected' : 'failed'
-
-function declared (request: FastifyRequest): { action: AuditAction, resource: string } {
-  const audit = request.routeOptions.config.audit
-  if (audit === undefined) throw new Error(`${request.routeOptions.url ?? request.url} records audit but declares no config.audit`)
-  return audit
-}
-
-export async function recordAudit (db: Kysely<DB>, request: FastifyRequest, details: AuditDetails = {}): Promise<void> {
-  const audit = declared(request)
-  const status = details.status ?? 200
-  await db.insertInto('audit_log').values({
-    client_id: request.caller.id,
-    kommunekode: details.kommunekode ?? request.auditKommunekode,
-    action: audit.action,
-    resource_type: audit.resource,
-    resource_id: details.resourceId ?? null,
-    request_id: request.id,
-    outcome: outcome(status),
-    status,
-    details: details.details === undefined ? null : JSON.stringify(details.details)
-  }).execute()
-  request.auditRecorded = true
-}
-
-/**
- * The one record of an export stream, written when the stream ends — also
- * when the client went away. The answer is already on its way, so a failure
- * here can only be logged.
- */
-export async function recordStreamAudit (db: Kysely<DB>, request: FastifyRequest, kommunekode: string | null, details: Record<string, unknown>): Promise<void> {
-  await recordAudit(db, request, { kommunekode, details })
-    .catch((error: unknown) => { request.log.error({ err: error }, 'could not record the export\'s audit entry') })
-}
-
-/** What the audit record of a request says of the request itself, for a statement that inserts the record. */
-export interface AuditOf {
+/** Who accesses what, through which request: the same for every event of one request. */
+export interface AuditContext {
   clientId: string
   action: AuditAction
-  resource: string
+  resourceType: string
   requestId: string
-  outcome: string
-  status: number
 }
 
-export function auditOf (request: FastifyRequest, status: number): AuditOf {
-  const audit = declared(request)
-  return { clientId: request.caller.id, action: audit.action, resource: audit.resource, requestId: request.id, outcome: outcome(status), status }
+export interface AuditEvent extends AuditContext {
+  kommunekode: string | null
+  resourceId: string | null
+  /** The HTTP status answered; the outcome is derived from it. */
+  status: number
+  /** For changes, the fields changed (names only); for exports, the filters and the count. */
+  details?: Record<string, unknown> | null
+}
+
+export const outcomeOf = (status: number): string =>
+  status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : status === 404 ? 'not-found' : status < 500 ? 'rejected' : 'failed'
+
+declare const recorded: unique symbol
+/** Proof that a statement carries its own audit insert. */
+export interface AuditRecorded { readonly [recorded]: true }
+const RECORDED = Object.freeze({}) as AuditRecorded
+
+const COLUMNS = ['client_id', 'kommunekode', 'action', 'resource_type', 'resource_id', 'request_id', 'outcome', 'status', 'details'] as const
+
+/**
+ * The one insert into audit_log: the given events, or the rows of a SELECT
+ * with the audit columns in table order (client_id, kommunekode, action,
+ * resource_type, resource_id, request_id, outcome, status, details).
+ */
+export function auditInsert (qc: QueryCreator<DB>, source: AuditEvent[] | Expression<unknown>):
+{ query: InsertQueryBuilder<DB, 'audit_log', InsertResult>, recorded: AuditRecorded } {
+  const insert = qc.insertInto('audit_log')
+  const query = Array.isArray(source)
+    ? insert.values(source.map((event) => ({
+      client_id: event.clientId,
+      kommunekode: event.kommunekode,
+      action: event.action,
+      resource_type: event.resourceType,
+      resource_id: event.resourceId,
+      request_id: event.requestId,
+      outcome: outcomeOf(event.status),
+      status: event.status,
+      details: event.details == null ? null : JSON.stringify(event.details)
+    })))
+    : insert.columns(COLUMNS).expression(source)
+  return { query, recorded: RECORDED }
 }
 
 /**
- * The audit record of a write that is one statement (see `write`), as an
- * INSERT … SELECT to put in that statement as a data-modifying CTE: one
- * record per row of the CTE `from`, whose columns `resourceId` and
- * `kommunekode` name the resource. The caller sets `auditRecorded` once the
- * statement has run. (A statement for several requests takes `auditOf`
- * each, as registerOnCases does.)
+ * The SELECT for `auditInsert` that records one request's event for each
+ * row of the CTE `from`, whose columns `resourceId` and `kommunekode` name
+ * the resource.
  */
-export function auditInsert (qc: QueryCreator<DB>, request: FastifyRequest, from: { cte: string, resourceId: string, kommunekode: string }, status: number):
-InsertQueryBuilder<DB, 'audit_log', InsertResult> {
-  const audit = auditOf(request, status)
-  return qc.insertInto('audit_log')
-    .columns(['client_id', 'kommunekode', 'action', 'resource_type', 'resource_id', 'request_id', 'outcome', 'status'])
-    .expression(sql`SELECT ${audit.clientId}, ${sql.ref(from.kommunekode)}, ${audit.action}, ${audit.resource},
-      ${sql.ref(from.resourceId)}, ${audit.requestId}, ${audit.outcome}, ${audit.status} FROM ${sql.table(from.cte)}`)
+export function auditRowsOf (context: AuditContext, status: number, from: { cte: string, resourceId: string, kommunekode: string }): Expression<unknown> {
+  return sql`SELECT ${context.clientId}::uuid, ${sql.ref(from.kommunekode)}, ${context.action}, ${context.resourceType},
+    ${sql.ref(from.resourceId)}, ${context.requestId}, ${outcomeOf(status)}, ${status}::integer, NULL::text FROM ${sql.table(from.cte)}`
 }
 
-/** Records what a handler did not: refused or failed requests, and any it forgot. */
-export const auditPlugin = fp(async (app: FastifyInstance) => {
-  app.decorateRequest('auditRecorded', false)
-  app.decorateRequest('auditKommunekode', null)
-  app.addHook('onSend', async (request, reply, payload) => {
-    const audit = request.routeOptions.config.audit
-    // Without a caller (401) there is no client to attribute the attempt to; it is logged.
-    if (audit === undefined || (request.caller as unknown) == null) return payload
-    if (request.auditRecorded && reply.statusCode < 400) return payload
-    const params = request.params as Record<string, string | undefined> | undefined
-    try {
-      await recordAudit(app.database.db, request, { resourceId: params?.id ?? null, status: reply.statusCode })
-    } catch (error) {
-      request.log.error({ err: error }, 'could not record an audit entry')
-    }
-    return payload
-  })
-}, { name: 'audit' })
+/** Stores events; with several (a search that found several cases), in one statement. */
+export async function recordAudit (db: Kysely<DB>, events: AuditEvent | AuditEvent[]): Promise<void> {
+  const list = Array.isArray(events) ? events : [events]
+  if (list.length > 0) await auditInsert(db, list).query.execute()
+}

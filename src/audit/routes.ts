@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { decodeCursor, isSafeInteger, Page, PageQuery, toPage } from '../http/paging.js'
 import { parseInstant } from '../http/instants.js'
-import { recordAudit } from './record.js'
+import { recordAccess } from '../http/audit.js'
 import { listAudit } from './queries.js'
 
 export const AuditRecord = Type.Object({
@@ -47,7 +47,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await listAudit(app.database.db, request.caller, {
       ...filters, from: instant(from, 'from'), to: instant(to, 'to'), after, limit: limit + 1
     })
-    await recordAudit(app.database.db, request)
+    await recordAccess(request, {})
     return toPage(rows, limit, (row) => ({ ...row, at: row.at.toISOString(), details: row.details === null ? null : JSON.parse(row.details) as Record<string, unknown> }), (row) => row.id)
   })
 }

@@ -1,11 +1,9 @@
-import type { FastifyRequest } from 'fastify'
 import type { Selectable } from 'kysely'
-import { auditInsert } from '../audit/record.js'
-import type { Client } from '../clients/clients.js'
+import { auditInsert, auditRowsOf, type AuditContext, type AuditRecorded } from '../audit/record.js'
 import type { CasesTable } from '../db/schema.js'
 import { HttpProblem } from '../http/problems.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Case } from './schemas.js'
 
 export type CaseRow = Selectable<CasesTable>
@@ -22,42 +20,43 @@ export const toCase = (row: CaseRow): Case => ({
   updatedAt: row.updated_at.toISOString()
 })
 
-/** Opens a case and records it (`auditInsert` as a data-modifying CTE), in one statement. */
-export async function insertCase (db: Executor, request: FastifyRequest, values: {
+/** Opens a case and records its audit event, in one statement. */
+export async function insertCase (db: Executor, audit: AuditContext, values: {
   id: string, kommunekode: string, cpr: string, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
-}): Promise<CaseRow> {
-  return await db
+}): Promise<{ row: CaseRow, audited: AuditRecorded }> {
+  const recording = auditInsert(db, auditRowsOf(audit, 201, { cte: 'created', resourceId: 'id', kommunekode: 'kommunekode' }))
+  const row = await db
     .with('created', (qc) => qc.insertInto('cases').values(values).returningAll())
-    .with('audit', (qc) => auditInsert(qc, request, { cte: 'created', resourceId: 'id', kommunekode: 'kommunekode' }, 201))
+    .with('audit', () => recording.query)
     .selectFrom('created').selectAll()
     .executeTakeFirstOrThrow()
+  return { row, audited: recording.recorded }
 }
 
 /** A case the caller may see; with `forUpdate`, locked until the transaction ends. */
-export async function findCase (db: Executor, caller: Client, id: string, { forUpdate = false } = {}): Promise<CaseRow | undefined> {
-  const query = scopedSelect(db, caller, 'cases').selectAll().where('id', '=', id)
+export async function findCase (db: Executor, scope: Scope, id: string, { forUpdate = false } = {}): Promise<CaseRow | undefined> {
+  const query = scopedSelect(db, scope, 'cases').selectAll().where('id', '=', id)
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 
 /**
  * Reading a case as one statement: the case, if the caller may see it, and
- * the audit record of the read (`auditInsert` as a data-modifying CTE).
- * Without such a case nothing is recorded here: the 404 is, when sent.
+ * the audit event of the read. Without such a case nothing is recorded
+ * here: the 404 is, when sent.
  */
-export async function readCase (db: Executor, request: FastifyRequest, id: string): Promise<CaseRow> {
+export async function readCase (db: Executor, scope: Scope, audit: AuditContext, id: string): Promise<CaseRow> {
   const row = await db
-    .with('found', (qc) => scopedSelect(qc, request.caller, 'cases').selectAll().where('id', '=', id))
-    .with('audit', (qc) => auditInsert(qc, request, { cte: 'found', resourceId: 'id', kommunekode: 'kommunekode' }, 200))
+    .with('found', (qc) => scopedSelect(qc, scope, 'cases').selectAll().where('id', '=', id))
+    .with('audit', () => auditInsert(db, auditRowsOf(audit, 200, { cte: 'found', resourceId: 'id', kommunekode: 'kommunekode' })).query)
     .selectFrom('found').selectAll()
     .executeTakeFirst()
   if (row === undefined) throw noSuchCase(id)
-  request.auditRecorded = true
   return row
 }
 
 /** The case, in the caller's municipalities; a 404 problem otherwise, as if it did not exist. */
-export async function requireCase (db: Executor, caller: Client, id: string, options: { forUpdate?: boolean } = {}): Promise<CaseRow> {
-  const row = await findCase(db, caller, id, options)
+export async function requireCase (db: Executor, scope: Scope, id: string, options: { forUpdate?: boolean } = {}): Promise<CaseRow> {
+  const row = await findCase(db, scope, id, options)
   if (row === undefined) throw noSuchCase(id)
   return row
 }
@@ -86,8 +85,8 @@ export interface CaseFilters {
   limit: number
 }
 
-export async function listCases (db: Executor, caller: Client, filters: CaseFilters): Promise<CaseRow[]> {
-  let query = scopedSelect(db, caller, 'cases').selectAll().orderBy('seq').limit(filters.limit)
+export async function listCases (db: Executor, scope: Scope, filters: CaseFilters): Promise<CaseRow[]> {
+  let query = scopedSelect(db, scope, 'cases').selectAll().orderBy('seq').limit(filters.limit)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
   if (filters.openedSince !== undefined) query = query.where('opened_at', '>=', filters.openedSince)
   if (filters.changedSince !== undefined) query = query.where('changed_at', '>=', filters.changedSince)
@@ -96,8 +95,8 @@ export async function listCases (db: Executor, caller: Client, filters: CaseFilt
 }
 
 /** Every case of a citizen in the caller's municipalities, oldest first. */
-export async function casesOfCitizen (db: Executor, caller: Client, cpr: string, kommunekode?: string): Promise<CaseRow[]> {
-  let query = scopedSelect(db, caller, 'cases').selectAll().where('cpr', '=', cpr).orderBy('opened_at').orderBy('seq')
+export async function casesOfCitizen (db: Executor, scope: Scope, cpr: string, kommunekode?: string): Promise<CaseRow[]> {
+  let query = scopedSelect(db, scope, 'cases').selectAll().where('cpr', '=', cpr).orderBy('opened_at').orderBy('seq')
   if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
   return await query.execute()
 }

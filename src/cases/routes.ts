@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
-import { assertServes } from '../http/scope.js'
-import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { requireServed } from '../db/scope.js'
+import { etagOf } from '../db/unit-of-work.js'
+import { auditContext, recordAccess } from '../http/audit.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { normalizeCpr } from './cpr.js'
 import { casesOfCitizen, insertCase, listCases, readCase, requireCase, toCase, updateCase } from './queries.js'
 import { CaseCreate, CaseParams, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
@@ -28,7 +29,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { kommunekode, cpr, borgerensOensker, diagnoser, openedAt } = request.body
-    assertServes(request, kommunekode)
+    requireServed(request.caller, kommunekode)
     const values = {
       id: randomUUID(),
       kommunekode,
@@ -37,10 +38,12 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       diagnoser: diagnoser ?? [],
       opened_at: registrationInstant(openedAt, '/openedAt')
     }
-    return await write(request, reply, async (db) => {
-      const row = await insertCase(db, request, values)
-      return { status: 201, body: toCase(row), location: `/v1/cases/${row.id}`, etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode }
-    }, { oneStatement: true })
+    return await write(request, reply, {
+      statement: async (db, { audit }) => {
+        const { row, audited } = await insertCase(db, audit, values)
+        return { status: 201, body: toCase(row), location: `/v1/cases/${row.id}`, etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode, audited }
+      }
+    })
   })
 
   app.get('/cases/:id', {
@@ -52,7 +55,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: withHeaders(Type.Ref('Case'), ['etag']), ...problemResponses(['not-found']) }
     }
   }, async (request, reply) => {
-    const row = await readCase(app.database.db, request, request.params.id)
+    const row = await readCase(app.database.db, request.caller, auditContext(request), request.params.id)
     reply.header('etag', etagOf(row.id, row.version))
     return toCase(row)
   })
@@ -69,14 +72,14 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { borgerensOensker, diagnoser } = request.body
-    return await write(request, reply, async (trx) => {
-      const current = await requireCase(trx, request.caller, request.params.id, { forUpdate: true })
-      assertIfMatch(request, current.id, current.version)
+    return await write(request, reply, async (trx, guard) => {
+      const current = await requireCase(trx, guard.scope, request.params.id, { forUpdate: true })
+      guard.ifMatch(current.id, current.version)
       const row = await updateCase(trx, current.id, {
         ...(borgerensOensker === undefined ? {} : { borgerens_oensker: borgerensOensker }),
         ...(diagnoser === undefined ? {} : { diagnoser })
       })
-      return { status: 200, body: toCase(row), etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode: row.kommunekode }
+      return { status: 200, body: toCase(row), etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode: row.kommunekode, changed: Object.keys(request.body) }
     })
   })
 
@@ -97,7 +100,7 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger),
       limit: limit + 1
     })
-    await recordAudit(app.database.db, request, { kommunekode: kommunekode ?? null })
+    await recordAccess(request, { kommunekode: kommunekode ?? null })
     return toPage(rows, limit, toCase, (row) => row.seq)
   })
 
@@ -111,9 +114,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const rows = await casesOfCitizen(app.database.db, request.caller, normalizeCpr(request.body.cpr), request.body.kommunekode)
-    // One record per case found, so "who has looked at this case" finds searches too.
-    if (rows.length === 0) await recordAudit(app.database.db, request, { kommunekode: request.body.kommunekode ?? null })
-    for (const row of rows) await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    // One event per case found, so "who has looked at this case" finds searches too.
+    await recordAccess(request, rows.length === 0
+      ? { kommunekode: request.body.kommunekode ?? null }
+      : rows.map((row) => ({ resourceId: row.id, kommunekode: row.kommunekode })))
     return { items: rows.map(toCase) }
   })
 }

@@ -1,29 +1,28 @@
 import type { Insertable, Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
 import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
 import { groupBy } from '../http/paging.js'
 import { HttpProblem } from '../http/problems.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Decision, Intervention } from './schemas.js'
 
 export type DecisionRow = Selectable<DecisionsTable>
 type InterventionRow = Selectable<InterventionsTable>
 type YdelseRow = Selectable<InterventionYdelserTable>
 
-export const selectDecisions = (db: Executor, caller: Client) => scopedSelect(db, caller, 'decisions').selectAll()
+export const selectDecisions = (db: Executor, scope: Scope) => scopedSelect(db, scope, 'decisions').selectAll()
 
 /**
  * A decision the caller may see, else a 404 problem. For a write on it
  * (`open`), locked until the transaction ends and still open (409 once a
  * follow-up has closed it).
  */
-export async function requireDecision (db: Executor, caller: Client, id: string, { open = false } = {}): Promise<DecisionRow> {
-  const query = selectDecisions(db, caller).where('id', '=', id)
+export async function requireDecision (db: Executor, scope: Scope, id: string, { open = false } = {}): Promise<DecisionRow> {
+  const query = selectDecisions(db, scope).where('id', '=', id)
   const row = await (open ? query.forUpdate() : query).executeTakeFirst()
   if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
   if (open && row.closed_at !== null) throw new HttpProblem('conflict', `Decision ${id} was closed on ${row.closed_at}; make a new decision`)
@@ -35,20 +34,20 @@ export async function requireDecision (db: Executor, caller: Client, id: string,
  * queries whatever the page size: goals, støttebehov, interventions,
  * ydelser, follow-ups (and their goals' levels and støttebehov).
  */
-export async function loadDecisions (db: Executor, caller: Client, catalogs: Catalogs, rows: DecisionRow[]): Promise<Decision[]> {
+export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catalogs, rows: DecisionRow[]): Promise<Decision[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
   const [goals, stoettebehov, interventions, followUps] = await Promise.all([
-    selectGoals(db, caller).innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
+    selectGoals(db, scope).innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
       .select(['dg.decision_id']).where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
-    scopedSelect(db, caller, 'stoettebehov').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
-    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute(),
-    scopedSelect(db, caller, 'follow_ups').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute()
-      .then(async (rows) => await loadFollowUps(db, caller, catalogs, rows))
+    scopedSelect(db, scope, 'stoettebehov').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute(),
+    scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute()
+      .then(async (rows) => await loadFollowUps(db, scope, catalogs, rows))
   ])
   const ydelser = interventions.length === 0
     ? []
-    : await scopedSelect(db, caller, 'intervention_ydelser').selectAll()
+    : await scopedSelect(db, scope, 'intervention_ydelser').selectAll()
       .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
   const goalsOf = groupBy(goals, (g) => g.decision_id)
   const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)

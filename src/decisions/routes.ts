@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses, type ValidationIssue } from '../http/problems.js'
-import { scopedSelect } from '../http/scope.js'
+import { scopedSelect } from '../db/scope.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { insertDecision, insertIntervention, loadDecisions, requireDecision, selectDecisions, toIntervention } from './queries.js'
@@ -84,7 +84,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // UUIDs may come in either case; the database gives them in lower case.
     const goalIds = (body.goals ?? []).map((id) => id.toLowerCase())
 
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       for (const { pointer, entry } of maalgrupper) {
         const mismatch = maalgruppeMismatch(catalogs, entry, maalgrupperDay, found.diagnoser.length > 0)
@@ -142,7 +142,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const page = await decisionPage(request.caller, request.query, { caseId: found.id })
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return page
   })
 
@@ -156,7 +156,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const page = await decisionPage(request.caller, request.query, request.query)
-    await recordAudit(app.database.db, request, { kommunekode: request.query.kommunekode ?? null })
+    await recordAccess(request, { kommunekode: request.query.kommunekode ?? null })
     return page
   })
 
@@ -170,7 +170,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const row = await requireDecision(app.database.db, request.caller, request.params.id)
-    await recordAudit(app.database.db, request, { resourceId: row.id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: row.id, kommunekode: row.kommunekode })
     return (await loadDecisions(app.database.db, request.caller, catalogs, [row]))[0]!
   })
 
@@ -203,7 +203,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     })
     checkProvider(body.leverandoer)
 
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
       const id = randomUUID()
       const { pNummer, cvr, navn, adresse, postnummer } = body.leverandoer
@@ -256,7 +256,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (row === undefined) throw new HttpProblem('not-found', `No intervention ${interventionId} on decision ${id} in the municipalities this client serves`)
     const ydelser = await scopedSelect(app.database.db, request.caller, 'intervention_ydelser').selectAll()
       .where('intervention_id', '=', row.id).orderBy('seq').execute()
-    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     return toIntervention(catalogs, row, ydelser)
   })
 }

@@ -1,11 +1,10 @@
 import type { Selectable } from 'kysely'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
 import type { DelmaalTable, NotesTable } from '../db/schema.js'
 import { afterInstantSeq } from '../http/paging.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Delmaal, Note } from './schemas.js'
 
 export type DelmaalRow = Selectable<DelmaalTable>
@@ -44,22 +43,22 @@ export function toNote (catalogs: Catalogs, row: NoteRow): Note {
   }
 }
 
-export async function findDelmaal (db: Executor, caller: Client, caseId: string, id: string, { forUpdate = false } = {}): Promise<DelmaalRow | undefined> {
-  const query = scopedSelect(db, caller, 'delmaal').selectAll().where('case_id', '=', caseId).where('id', '=', id)
+export async function findDelmaal (db: Executor, scope: Scope, caseId: string, id: string, { forUpdate = false } = {}): Promise<DelmaalRow | undefined> {
+  const query = scopedSelect(db, scope, 'delmaal').selectAll().where('case_id', '=', caseId).where('id', '=', id)
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 
-export async function listDelmaal (db: Executor, caller: Client, caseId: string, filters: { goalId?: string, after?: number, limit: number }) {
-  let query = scopedSelect(db, caller, 'delmaal').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(filters.limit)
+export async function listDelmaal (db: Executor, scope: Scope, caseId: string, filters: { goalId?: string, after?: number, limit: number }) {
+  let query = scopedSelect(db, scope, 'delmaal').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(filters.limit)
   if (filters.goalId !== undefined) query = query.where('goal_id', '=', filters.goalId)
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
   return await query.execute()
 }
 
-export async function listNotes (db: Executor, caller: Client, caseId: string, filters: {
+export async function listNotes (db: Executor, scope: Scope, caseId: string, filters: {
   noteId?: string, tag?: string, delmaalId?: string, from?: Date, to?: Date, after?: [string, number], limit: number
 }): Promise<NoteRow[]> {
-  let query = scopedSelect(db, caller, 'notes').selectAll().where('case_id', '=', caseId)
+  let query = scopedSelect(db, scope, 'notes').selectAll().where('case_id', '=', caseId)
     .orderBy('tidspunkt').orderBy('seq').limit(filters.limit)
   if (filters.noteId !== undefined) query = query.where('id', '=', filters.noteId)
   if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = ANY(tags)`)

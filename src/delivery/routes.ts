@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
-import { assertIfMatch, CreateHeaders, etagOf, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { etagOf } from '../db/unit-of-work.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { findDelmaal, listDelmaal, listNotes, TAG_THEMES, toDelmaal, toNote } from './queries.js'
 import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, NoteParams, NoteQuery, type NoteInput } from './schemas.js'
@@ -38,7 +39,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.maaldato !== undefined && body.maaldato < body.startdato) {
       throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${body.startdato}`)
     }
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       const goal = await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', '=', body.goalId).executeTakeFirst()
       if (goal === undefined) throw fieldProblem('domain-rule', '/goalId', 'not-on-case', 'is not a goal of this case')
@@ -79,7 +80,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await listDelmaal(app.database.db, request.caller, found.id, {
       goalId, after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger), limit: limit + 1
     })
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, toDelmaal, (row) => row.seq)
   })
 
@@ -95,7 +96,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id, delmaalId } = request.params
     const row = await findDelmaal(app.database.db, request.caller, id, delmaalId)
     if (row === undefined) throw delmaalNotFound(id, delmaalId)
-    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     reply.header('etag', etagOf(row.id, row.version))
     return toDelmaal(row)
   })
@@ -112,10 +113,10 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { id, delmaalId } = request.params
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const current = await findDelmaal(trx, request.caller, id, delmaalId, { forUpdate: true })
       if (current === undefined) throw delmaalNotFound(id, delmaalId)
-      assertIfMatch(request, current.id, current.version)
+      guard.ifMatch(current.id, current.version)
       const maaldato = request.body.maaldato === undefined ? current.maaldato : request.body.maaldato
       if (maaldato !== null && maaldato < current.startdato) {
         throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${current.startdato}`)
@@ -147,7 +148,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const list = TAG_THEMES.find((theme) => catalogs.entry(theme, code) !== undefined) ?? TAG_THEMES[0]
       catalogs.check(list, code, day, `/tags/${i}`)
     })
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       if (body.delmaalId !== undefined && await findDelmaal(trx, request.caller, found.id, body.delmaalId) === undefined) {
         throw fieldProblem('domain-rule', '/delmaalId', 'not-on-case', 'is not a delmål of this case')
@@ -187,7 +188,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       after: cursor === undefined ? undefined : decodeCursor(cursor, isInstantSeq),
       limit: limit + 1
     })
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => toNote(catalogs, row), (row) => [row.tidspunkt.toISOString(), row.seq])
   })
 
@@ -203,7 +204,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id, noteId } = request.params
     const [row] = await listNotes(app.database.db, request.caller, id, { limit: 1, noteId })
     if (row === undefined) throw new HttpProblem('not-found', `No note ${noteId} on case ${id} in the municipalities this client serves`)
-    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     return toNote(catalogs, row)
   })
 }

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import Type from 'typebox'
-import { recordAudit, recordStreamAudit } from '../audit/record.js'
+import { recordAccess, recordStreamAudit } from '../http/audit.js'
 import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
 import { parseInstant } from '../http/instants.js'
 import { sendLines } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
-import { assertServes } from '../http/scope.js'
+import { requireServed } from '../db/scope.js'
 import { ExportQuery, UddataDocument } from './schemas.js'
 import { buildDocuments } from './uddata.js'
 
@@ -61,7 +61,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
     if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
     const [document] = await buildDocuments(app.database.db, request.caller, catalogs, rows)
-    await recordAudit(app.database.db, request, { resourceId: rows[0]!.id, kommunekode: rows[0]!.kommunekode })
+    await recordAccess(request, { resourceId: rows[0]!.id, kommunekode: rows[0]!.kommunekode })
     return document!
   })
 
@@ -82,7 +82,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     }
   }, async (request, reply) => {
     const { kommunekode, changedSince, indberetningsklar, cursor } = request.query
-    if (kommunekode !== undefined) assertServes(request, kommunekode)
+    if (kommunekode !== undefined) requireServed(request.caller, kommunekode)
     const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
     const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
     const db = app.database.db
@@ -123,13 +123,11 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
         complete = true
         yield JSON.stringify({ trailer: true, count, cursor: encodeCursor(after), complete }) + '\n'
       } finally {
-        await recordStreamAudit(db, request, kommunekode ?? null,
+        await recordStreamAudit(request, kommunekode ?? null,
           { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete })
       }
     }
 
-    // The record is written when the stream ends; the audit hook must not add one now.
-    request.auditRecorded = true
     // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
     return await sendLines(request, reply, NDJSON, lines())
   })

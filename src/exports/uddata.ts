@@ -4,8 +4,8 @@ import type { Client } from '../clients/clients.js'
 import type { DecisionRow } from '../decisions/queries.js'
 import { maalgruppeMismatch } from '../decisions/rules.js'
 import { groupBy } from '../http/paging.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { UddataDocument } from './schemas.js'
 
 /**

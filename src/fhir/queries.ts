@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Client } from '../clients/clients.js'
 import { groupBy } from '../http/paging.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { CitizenRows, Selection } from './bundle.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit, recordStreamAudit } from '../audit/record.js'
+import { recordAccess, recordStreamAudit } from '../http/audit.js'
 import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
@@ -8,7 +8,7 @@ import { parseInstant } from '../http/instants.js'
 import { sendLines } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
-import { assertServes } from '../http/scope.js'
+import { requireServed } from '../db/scope.js'
 import { buildBundle, type Selection } from './bundle.js'
 import { loadCitizens, nextCitizens } from './queries.js'
 import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, FhirTrailer, GAPS } from './schemas.js'
@@ -52,7 +52,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       const [rows] = await loadCitizens(app.database.db, request.caller, found.kommunekode, [{ key: found.seq, cpr: found.cpr }])
       const bundle = buildBundle(rows!, uuid, date === undefined ? asItStands(new Date(0)) : dayOf(date))
       if (bundle === undefined) throw new HttpProblem('not-found', `Nothing to report for the case's citizen on ${date ?? 'any day'}`)
-      await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+      await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
       // Sent as serialised here, the same bytes as the stream's line.
       return await reply.type(FHIR_JSON).send(JSON.stringify(bundle) as never)
     })
@@ -75,7 +75,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       }
     }, async (request, reply) => {
       const { kommunekode, date, changedSince, cursor } = request.query
-      assertServes(request, kommunekode)
+      requireServed(request.caller, kommunekode)
       const uuid = organisation(kommunekode)
       if (date !== undefined && changedSince !== undefined) {
         throw new HttpProblem('validation', 'Give date or changedSince, not both', {
@@ -115,12 +115,11 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
             parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
           }) + '\n'
         } finally {
-          await recordStreamAudit(db, request, kommunekode,
+          await recordStreamAudit(request, kommunekode,
             { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, count, complete })
         }
       }
 
-      request.auditRecorded = true
       return await sendLines(request, reply, FHIR_NDJSON, lines())
     })
   }

@@ -1,26 +1,25 @@
 import type { Selectable } from 'kysely'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
 import type { FollowUpsTable } from '../db/schema.js'
 import { groupBy } from '../http/paging.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { FollowUp } from './schemas.js'
 
 export type FollowUpRow = Selectable<FollowUpsTable>
 
 /** Follow-ups with their goals' new levels and their støttebehov, in two queries whatever their number. */
-export async function loadFollowUps (db: Executor, caller: Client, catalogs: Catalogs, rows: FollowUpRow[]): Promise<FollowUp[]> {
+export async function loadFollowUps (db: Executor, scope: Scope, catalogs: Catalogs, rows: FollowUpRow[]): Promise<FollowUp[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
   const [goals, stoettebehov] = await Promise.all([
-    scopedSelect(db, caller, 'follow_up_goals')
+    scopedSelect(db, scope, 'follow_up_goals')
       .innerJoin('theme_registrations as r', 'r.id', 'follow_up_goals.registration_id')
       .selectAll('follow_up_goals')
       .select((eb) => eb.fn.coalesce('r.funktionsevneniveau', eb.val('')).as('niveau'))
       .where('follow_up_goals.follow_up_id', 'in', ids).orderBy('follow_up_goals.position').execute(),
-    scopedSelect(db, caller, 'stoettebehov').selectAll().where('follow_up_id', 'in', ids).execute()
+    scopedSelect(db, scope, 'stoettebehov').selectAll().where('follow_up_id', 'in', ids).execute()
   ])
   const goalsOf = groupBy(goals, (g) => g.follow_up_id)
   const needOf = new Map(stoettebehov.map((s) => [s.follow_up_id, s]))
@@ -55,11 +54,11 @@ export async function loadFollowUps (db: Executor, caller: Client, catalogs: Cat
  * follow-up date, or last followed up with "fortsættelse" and past the next
  * date it set — unless every decision covering them is closed. Oldest first.
  */
-export async function dueGoals (db: Executor, caller: Client, filters: {
+export async function dueGoals (db: Executor, scope: Scope, filters: {
   date: string, kommunekode?: string, after?: [string, number], limit: number
 }) {
   const due = sql<string>`coalesce(last.naeste, CASE WHEN last.follow_up_id IS NULL THEN goals.opfoelgningsdato END)`
-  let query = scopedSelect(db, caller, 'goals')
+  let query = scopedSelect(db, scope, 'goals')
     .leftJoinLateral((eb) => eb.selectFrom('follow_up_goals as fg').innerJoin('follow_ups as f', 'f.id', 'fg.follow_up_id')
       .select(['f.id as follow_up_id', 'f.naeste_opfoelgningsdato as naeste'])
       .whereRef('fg.goal_id', '=', 'goals.id').orderBy('f.registered_at', 'desc').orderBy('f.seq', 'desc').limit(1).as('last'),
@@ -76,7 +75,7 @@ export async function dueGoals (db: Executor, caller: Client, filters: {
   const goals = await query.execute()
   const decisions = goals.length === 0
     ? []
-    : await scopedSelect(db, caller, 'decisions').innerJoin('decision_goals as dg', 'dg.decision_id', 'decisions.id')
+    : await scopedSelect(db, scope, 'decisions').innerJoin('decision_goals as dg', 'dg.decision_id', 'decisions.id')
       .select(['dg.goal_id', 'decisions.id', 'decisions.sagsafgoerelses_id'])
       .where('dg.goal_id', 'in', goals.map((g) => g.id)).where('decisions.closed_at', 'is', null)
       .orderBy('decisions.seq').execute()

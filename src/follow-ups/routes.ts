@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { dayInDenmark, today } from '../catalogs/catalogs.js'
 import { touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
-import { scopedSelect } from '../http/scope.js'
+import { scopedSelect } from '../db/scope.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
@@ -68,7 +68,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw fieldProblem('validation', '/naesteOpfoelgningsdato', 'not-after', `must be after the opfølgningsdato ${day}`)
     }
 
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
       // A follow-up comes after the decision and after the follow-ups before it: it writes the newest levels.
       const { latest } = await trx.selectFrom('follow_ups').select((eb) => eb.fn.max('registered_at').as('latest'))
@@ -187,7 +187,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const row = await scopedSelect(app.database.db, request.caller, 'follow_ups').selectAll()
       .where('decision_id', '=', id).where('id', '=', followUpId).executeTakeFirst()
     if (row === undefined) throw new HttpProblem('not-found', `No follow-up ${followUpId} on decision ${id} in the municipalities this client serves`)
-    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     return (await loadFollowUps(app.database.db, request.caller, catalogs, [row]))[0]!
   })
 
@@ -204,7 +204,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await dueGoals(app.database.db, request.caller, {
       date, kommunekode, after: cursor === undefined ? undefined : decodeCursor(cursor, isDueKey), limit: limit + 1
     })
-    await recordAudit(app.database.db, request, { kommunekode: kommunekode ?? null })
+    await recordAccess(request, { kommunekode: kommunekode ?? null })
     return toPage(rows, limit, (row) => ({
       goalId: row.id,
       caseId: row.case_id,

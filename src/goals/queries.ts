@@ -1,16 +1,15 @@
 import type { Insertable, Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
 import type { GoalsTable } from '../db/schema.js'
-import { scopedSelect } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Goal } from './schemas.js'
 
 export type GoalRow = Selectable<GoalsTable> & { aktuelt_niveau: string, aktuelt_registered_at: Date }
 
 /** Goals of the caller's municipalities, with the level their registration carries. */
-export function selectGoals (db: Executor, caller: Client) {
-  return scopedSelect(db, caller, 'goals')
+export function selectGoals (db: Executor, scope: Scope) {
+  return scopedSelect(db, scope, 'goals')
     .innerJoin('theme_registrations as r', 'r.id', 'goals.aktuel_registration_id')
     .selectAll('goals')
     .select(['r.registered_at as aktuelt_registered_at'])

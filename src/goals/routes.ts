@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
@@ -48,7 +48,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     related.forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
 
-    return await write(request, reply, async (trx) => {
+    return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       const investigated = await latestAdRegistration(trx, found.id, body.primaertUndertema, registeredAt)
       if (investigated === undefined) {
@@ -99,7 +99,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     let query = selectGoals(app.database.db, request.caller).where('goals.case_id', '=', found.id).orderBy('goals.seq').limit(limit + 1)
     if (cursor !== undefined) query = query.where('goals.seq', '>', decodeCursor(cursor, isSafeInteger))
     const rows = await query.execute()
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => toGoal(catalogs, row), (row) => row.seq)
   })
 
@@ -115,7 +115,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { id, goalId } = request.params
     const row = await selectGoals(app.database.db, request.caller).where('goals.case_id', '=', id).where('goals.id', '=', goalId).executeTakeFirst()
     if (row === undefined) throw new HttpProblem('not-found', `No goal ${goalId} on case ${id} in the municipalities this client serves`)
-    await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     return toGoal(catalogs, row)
   })
 }

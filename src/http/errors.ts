@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
+import { recordRefusal } from './audit.js'
 import { containsCpr, decodeUrlParts, maskCpr, maskUrl } from '../logger.js'
 import {
   HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
@@ -31,7 +32,11 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
       throw new HttpProblem('cpr-in-url', 'The URL contains what looks like a CPR number; send it in the request body')
     }
   })
-  app.setErrorHandler(sendError)
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request)
+    await recordRefusal(request, problem.status)
+    sendProblem(request, reply, problem)
+  })
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?', 1)[0] ?? '/'
     const allowed = METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
@@ -48,7 +53,7 @@ const PART: Record<string, ValidationIssue['in']> = {
   body: 'body', querystring: 'query', params: 'path', headers: 'header'
 }
 
-/** Error handler, also used for fastify's framework errors (bad URLs). */
+/** For fastify's framework errors (bad URLs), which reach no route. */
 export function sendError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   sendProblem(request, reply, toProblem(error, request))
 }

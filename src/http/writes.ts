@@ -1,41 +1,17 @@
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { sql, type Kysely } from 'kysely'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
-import type { DB } from '../db/schema.js'
-import { HttpProblem, problemResponses, type ProblemCode } from './problems.js'
-import { serves } from './scope.js'
+import { purgeExpiredKeys, runChange, type Change } from '../db/unit-of-work.js'
+import { auditContext } from './audit.js'
+import { problemResponses, type ProblemCode } from './problems.js'
 
 /**
- * Safe writes, the one way every write endpoint stores data:
- *
- * - `write` runs the whole request in one transaction — the change, its
- *   audit record and its idempotency record commit together or not at all;
- * - an `Idempotency-Key` (IETF draft-ietf-httpapi-idempotency-key-header)
- *   makes a retry return the original response without writing again; the
- *   same key with another request is a 422, a retry while the first is still
- *   running a 409; keys are remembered for IDEMPOTENCY_TTL_SECONDS;
- * - versioned resources carry a strong ETag; an update must send it back in
- *   `If-Match` (428 without, 412 when stale), checked under a row lock.
- *
- * A route opts in by declaring the headers (`CreateHeaders`,
- * `UpdateHeaders`); the plugin documents the problems they can cause.
+ * The HTTP side of the one write path (db/unit-of-work.ts): the write
+ * headers a route declares (`CreateHeaders`, `UpdateHeaders`) and the
+ * problems they can cause, and `write`, which hands a request's change to
+ * the unit of work with the request's plain values and sends the result.
  */
-
-export type Executor = Kysely<DB>
-
-export interface Written<T> {
-  status: 200 | 201
-  body: T
-  /** 201: where the created resource lives. */
-  location?: string
-  etag?: string
-  /** What the audit record names. */
-  resourceId: string
-  kommunekode: string
-}
 
 // An sf-string (RFC 8941) as the draft specifies, or the same characters
 // unquoted, as many clients send them: 1–255 visible ASCII characters.
@@ -99,47 +75,25 @@ export const writesPlugin = fp<{ idempotencyTtlSeconds: number }>(async (app: Fa
   app.addHook('onClose', async () => { clearInterval(timer) })
 }, { name: 'writes' })
 
-export async function purgeExpiredKeys (db: Executor): Promise<number> {
-  const result = await db.deleteFrom('idempotency_keys').where('expires_at', '<', new Date()).executeTakeFirst()
-  return Number(result.numDeletedRows)
-}
-
 /**
- * Runs `work` and everything around it in one transaction, then sends its
- * result: status, Location, ETag and the body. `work` must use only the
- * executor it is given (on PGlite the single connection is the transaction's).
- *
- * `oneStatement`: `work` is a single SQL statement that records its own
- * audit (`auditInsert` as a data-modifying CTE). A statement is atomic by
- * itself, so without an Idempotency-Key it runs without BEGIN/COMMIT — one
- * database round trip for the whole write instead of five or more. Such a
- * statement may carry other requests' writes too (`Batcher`, db/batch.ts).
+ * Runs `change` as the request's unit of work and sends its result:
+ * status, Location, ETag and the body.
  */
-export async function write<T> (request: FastifyRequest, reply: FastifyReply, work: (trx: Executor) => Promise<Written<T>>,
-  { oneStatement = false } = {}): Promise<T> {
+export async function write<T> (request: FastifyRequest, reply: FastifyReply, change: Change<T>): Promise<T> {
   const key = idempotencyKey(request)
-  const done = key === undefined && oneStatement
-    ? { ...await work(request.server.database.db), replayed: false }
-    : await request.server.database.db.transaction().execute(async (trx) => {
-      if (key !== undefined) {
-        const prior = await claim(trx, request, key)
-        if (prior !== undefined) {
-          await recordAudit(trx, request, { resourceId: prior.resourceId, kommunekode: prior.kommunekode, status: prior.status })
-          return { ...prior, replayed: true }
-        }
-      }
-      const written = await work(trx)
-      if (!oneStatement) await recordAudit(trx, request, { resourceId: written.resourceId, kommunekode: written.kommunekode, status: written.status })
-      if (key !== undefined) await remember(trx, request, key, written)
-      return { ...written, replayed: false }
-    })
-  if (oneStatement && !done.replayed) request.auditRecorded = true
+  const ifMatch = request.headers['if-match']
+  const done = await runChange(request.server.database.db, {
+    scope: request.caller,
+    audit: auditContext(request),
+    ...(key === undefined ? {} : { idempotency: { key, fingerprint: fingerprint(request), ttlSeconds: request.server.idempotencyTtlSeconds } }),
+    ...(ifMatch === undefined ? {} : { ifMatch })
+  }, change)
   reply.code(done.status)
   if (done.location !== undefined) reply.header('location', done.location)
   if (done.etag !== undefined) reply.header('etag', done.etag)
   if (done.replayed) reply.header('idempotent-replayed', 'true')
   // A replayed body is the JSON of a T this route returned before.
-  return done.body as T
+  return done.body
 }
 
 function idempotencyKey (request: FastifyRequest): string | undefined {
@@ -157,81 +111,4 @@ function canonical (value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical)
   if (value === null || typeof value !== 'object') return value
   return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]))
-}
-
-/**
- * Takes the key for this transaction. Returns the stored response when the
- * key was used before for the same request; refuses it for another request,
- * or while another transaction holds it (the first attempt still running).
- */
-async function claim (trx: Executor, request: FastifyRequest, key: string): Promise<Written<unknown> | undefined> {
-  const clientId = request.caller.id
-  const { rows: [lock] } = await sql<{ locked: boolean }>`
-    SELECT pg_try_advisory_xact_lock(hashtext(${clientId}), hashtext(${key})) AS locked`.execute(trx)
-  if (lock?.locked !== true) {
-    throw new HttpProblem('idempotency-in-progress', 'A request with this Idempotency-Key is still being processed; retry it shortly',
-      { headers: { 'retry-after': '1' } })
-  }
-  const prior = await trx.selectFrom('idempotency_keys').selectAll()
-    .where('client_id', '=', clientId).where('key', '=', key).where('expires_at', '>', new Date())
-    .executeTakeFirst()
-  if (prior === undefined) return undefined
-  // The stored answer may hold citizen data: only for a client that still serves its municipality.
-  if (prior.kommunekode !== null && prior.kommunekode !== '' && !serves(request.caller, prior.kommunekode)) {
-    throw new HttpProblem('forbidden', `This client no longer serves kommunekode ${prior.kommunekode}`)
-  }
-  if (prior.fingerprint !== fingerprint(request)) {
-    throw new HttpProblem('idempotency-key-reused',
-      'This Idempotency-Key was used for a different request (method, URL or body); use a new key for a new request', {
-        errors: [{ in: 'header', pointer: '/idempotency-key', code: 'idempotency-key-reused', message: 'was used for a different request' }]
-      })
-  }
-  const headers = JSON.parse(prior.headers) as { location?: string, etag?: string }
-  return {
-    status: prior.status as 200 | 201,
-    body: JSON.parse(prior.body) as unknown,
-    ...headers,
-    resourceId: prior.resource_id ?? '',
-    kommunekode: prior.kommunekode ?? ''
-  }
-}
-
-async function remember (trx: Executor, request: FastifyRequest, key: string, written: Written<unknown>): Promise<void> {
-  const now = new Date()
-  const row = {
-    fingerprint: fingerprint(request),
-    status: written.status,
-    headers: JSON.stringify({ location: written.location, etag: written.etag }),
-    body: JSON.stringify(written.body),
-    resource_id: written.resourceId,
-    kommunekode: written.kommunekode,
-    created_at: now,
-    expires_at: new Date(now.getTime() + request.server.idempotencyTtlSeconds * 1000)
-  }
-  // An expired row with this key may still be there until the purge runs: replace it.
-  await trx.insertInto('idempotency_keys').values({ client_id: request.caller.id, key, ...row })
-    .onConflict((oc) => oc.columns(['client_id', 'key']).doUpdateSet(row))
-    .execute()
-}
-
-/** A strong ETag for one version of one resource: opaque, and never equal across resources. */
-export const etagOf = (id: string, version: number): string =>
-  `"${createHash('sha256').update(`${id}/${version}`).digest('base64url').slice(0, 22)}"`
-
-/**
- * The If-Match check of an update, after the handler has read (and locked)
- * the current version: 428 without If-Match, 412 unless it names the
- * current ETag (strong comparison: a weak W/ tag never matches).
- */
-export function assertIfMatch (request: FastifyRequest, id: string, version: number): void {
-  const header = request.headers['if-match']
-  if (header === undefined || header.trim() === '' || header.trim() === '*') {
-    throw new HttpProblem('precondition-required',
-      'Send If-Match with the ETag from your last read of this resource, so a concurrent change is not overwritten')
-  }
-  const current = etagOf(id, version)
-  if (!header.split(',').some((tag) => tag.trim() === current)) {
-    throw new HttpProblem('precondition-failed', `The resource has changed (now version ${version}); read it again and reapply your change`,
-      { headers: { etag: current } })
-  }
 }

@@ -1,14 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
-import type { AuditOf } from '../audit/record.js'
+import { auditInsert, outcomeOf, type AuditContext, type AuditRecorded } from '../audit/record.js'
 import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
 import { Batcher } from '../db/batch.js'
 import { isDatabaseUnavailable } from '../db/unavailable.js'
 import type { DB, ThemeRegistrationsTable } from '../db/schema.js'
 import { afterInstantSeq } from '../http/paging.js'
-import { scopedSelect, served } from '../http/scope.js'
-import type { Executor } from '../http/writes.js'
+import { scopedSelect, served, type Scope } from '../db/scope.js'
+import type { Executor } from '../db/unit-of-work.js'
 import type { Registration, Theme } from './schemas.js'
 
 export type RegistrationRow = Selectable<ThemeRegistrationsTable>
@@ -42,8 +41,8 @@ export type NewRegistration = Pick<RegistrationRow, 'id' | 'theme' | 'undertema'
 export interface RegistrationItem {
   caseId: string
   registration: NewRegistration
-  /** The audit record of the request that makes it. */
-  audit: AuditOf
+  /** The audit context of the request that makes it. */
+  audit: AuditContext
 }
 
 /**
@@ -55,8 +54,12 @@ export interface RegistrationItem {
  * The cases are locked in the order of their ids, so two such statements
  * over the same cases never wait for each other in a cycle.
  */
-export async function registerOnCases (db: Executor, caller: Client, items: RegistrationItem[]): Promise<Array<RegistrationRow | undefined>> {
+export async function registerOnCases (db: Executor, scope: Scope, items: RegistrationItem[]): Promise<Registered[]> {
   const column = <T>(value: (item: RegistrationItem) => T): T[] => items.map(value)
+  const recording = auditInsert(db, sql`
+      SELECT input.client_id, registration.kommunekode, input.action, input.resource_type, registration.case_id, input.request_id,
+        ${outcomeOf(201)}, 201, NULL::text
+      FROM registration JOIN input ON input.id = registration.id ORDER BY input.n`)
   const { rows } = await sql<RegistrationRow>`
     WITH input AS (
       SELECT * FROM unnest(
@@ -65,13 +68,13 @@ export async function registerOnCases (db: Executor, caller: Client, items: Regi
         ${column((i) => i.registration.oplysninger_fra_borgeren)}::text[], ${column((i) => i.registration.oplysninger_fra_andre)}::text[],
         ${column((i) => i.registration.sagsbehandlers_bemaerkninger)}::text[],
         ${column((i) => i.registration.registered_at.toISOString())}::timestamptz[], ${column((i) => i.registration.catalog_version)}::text[],
-        ${column((i) => i.audit.clientId)}::uuid[], ${column((i) => i.audit.action)}::text[], ${column((i) => i.audit.resource)}::text[],
-        ${column((i) => i.audit.requestId)}::text[], ${column((i) => i.audit.outcome)}::text[], ${column((i) => i.audit.status)}::integer[]
+        ${column((i) => i.audit.clientId)}::uuid[], ${column((i) => i.audit.action)}::text[], ${column((i) => i.audit.resourceType)}::text[],
+        ${column((i) => i.audit.requestId)}::text[]
       ) WITH ORDINALITY AS item (case_id, id, theme, undertema, funktionsevneniveau, oplysninger_fra_borgeren, oplysninger_fra_andre,
-        sagsbehandlers_bemaerkninger, registered_at, catalog_version, client_id, action, resource_type, request_id, outcome, status, n)
+        sagsbehandlers_bemaerkninger, registered_at, catalog_version, client_id, action, resource_type, request_id, n)
     ),
     locked AS (
-      SELECT cases.id FROM cases WHERE cases.id IN (SELECT case_id FROM input) AND ${served(caller, 'cases')}
+      SELECT cases.id FROM cases WHERE cases.id IN (SELECT case_id FROM input) AND ${served(scope, 'cases')}
       ORDER BY cases.id FOR NO KEY UPDATE
     ),
     touched AS (
@@ -86,16 +89,14 @@ export async function registerOnCases (db: Executor, caller: Client, items: Regi
       FROM input JOIN touched ON touched.id = input.case_id ORDER BY input.n
       RETURNING *
     ),
-    audit AS (
-      INSERT INTO audit_log (client_id, kommunekode, action, resource_type, resource_id, request_id, outcome, status)
-      SELECT input.client_id, registration.kommunekode, input.action, input.resource_type, registration.case_id, input.request_id,
-        input.outcome, input.status
-      FROM registration JOIN input ON input.id = registration.id ORDER BY input.n
-    )
+    audit AS (${recording.query})
     SELECT * FROM registration`.execute(db)
   const stored = new Map(rows.map((row) => [row.id, row]))
-  return items.map((item) => stored.get(item.registration.id))
+  return items.map((item) => ({ row: stored.get(item.registration.id), audited: recording.recorded }))
 }
+
+/** A stored registration with its audit event, or no row when the caller may not see the case (nothing stored). */
+export interface Registered { row: RegistrationRow | undefined, audited: AuditRecorded }
 
 /**
  * Stores one registration (`registerOnCases`). Outside a transaction, the
@@ -105,23 +106,23 @@ export async function registerOnCases (db: Executor, caller: Client, items: Regi
  * except when the database cannot be reached: then every item fails at
  * once, as it would alone.
  */
-export function registrationWriter (db: Kysely<DB>): (executor: Executor, caller: Client, item: RegistrationItem) => Promise<RegistrationRow | undefined> {
-  const batcher = new Batcher<Client, RegistrationItem, RegistrationRow | undefined>(
-    async (caller, items) => await registerOnCases(db, caller, items), { retryAlone: (error) => !isDatabaseUnavailable(error) })
-  return async (executor, caller, item) => executor.isTransaction ? (await registerOnCases(executor, caller, [item]))[0] : await batcher.add(caller, item)
+export function registrationWriter (db: Kysely<DB>): (executor: Executor, scope: Scope, item: RegistrationItem) => Promise<Registered> {
+  const batcher = new Batcher<Scope, RegistrationItem, Registered>(
+    async (scope, items) => await registerOnCases(db, scope, items), { retryAlone: (error) => !isDatabaseUnavailable(error) })
+  return async (executor, scope, item) => executor.isTransaction ? (await registerOnCases(executor, scope, [item]))[0]! : await batcher.add(scope, item)
 }
 
-export async function findRegistration (db: Executor, caller: Client, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {
-  return await scopedSelect(db, caller, 'theme_registrations').selectAll()
+export async function findRegistration (db: Executor, scope: Scope, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {
+  return await scopedSelect(db, scope, 'theme_registrations').selectAll()
     .where('case_id', '=', caseId).where('theme', '=', theme).where('id', '=', id)
     .executeTakeFirst()
 }
 
 /** A theme's registrations on a case, oldest first, after the (registeredAt, seq) key. */
-export async function registrationHistory (db: Executor, caller: Client, caseId: string, theme: string, filters: {
+export async function registrationHistory (db: Executor, scope: Scope, caseId: string, theme: string, filters: {
   undertema?: string, after?: [string, number], limit: number
 }): Promise<RegistrationRow[]> {
-  let query = scopedSelect(db, caller, 'theme_registrations').selectAll()
+  let query = scopedSelect(db, scope, 'theme_registrations').selectAll()
     .where('case_id', '=', caseId).where('theme', '=', theme)
     .orderBy('registered_at').orderBy('seq').limit(filters.limit)
   if (filters.undertema !== undefined) query = query.where('undertema', '=', filters.undertema)
@@ -130,8 +131,8 @@ export async function registrationHistory (db: Executor, caller: Client, caseId:
 }
 
 /** The latest registration of every sub-theme on a case as of an instant; oldest first. */
-export async function currentRegistrations (db: Executor, caller: Client, caseId: string, at: Date): Promise<RegistrationRow[]> {
-  const rows = await scopedSelect(db, caller, 'theme_registrations').selectAll()
+export async function currentRegistrations (db: Executor, scope: Scope, caseId: string, at: Date): Promise<RegistrationRow[]> {
+  const rows = await scopedSelect(db, scope, 'theme_registrations').selectAll()
     .where('case_id', '=', caseId).where('registered_at', '<=', at)
     .distinctOn(['theme', 'undertema'])
     .orderBy('theme').orderBy('undertema').orderBy('registered_at', 'desc').orderBy('seq', 'desc')

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
-import { auditOf, recordAudit } from '../audit/record.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { noSuchCase, requireCase } from '../cases/queries.js'
 import { CaseParams } from '../cases/schemas.js'
 import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
+import { recordAccess } from '../http/audit.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration } from './queries.js'
 import {
@@ -38,7 +38,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const at = request.query.at === undefined ? new Date() : parseInstant(request.query.at, 'query', '/at')
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const rows = await currentRegistrations(app.database.db, request.caller, found.id, at)
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     const registrations = rows.map((row) => toRegistration(catalogs, row))
     return {
       caseId: found.id,
@@ -68,29 +68,32 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const day = dayInDenmark(registeredAt)
       catalogs.check(theme.id, body.undertema, day, '/undertema')
       if (body.funktionsevneniveau !== undefined) catalogs.check('funktionsevneniveau', body.funktionsevneniveau, day, '/funktionsevneniveau')
-      return await write(request, reply, async (db) => {
-        const { id: caseId } = request.params
-        const registration = {
-          id: randomUUID(),
-          theme: theme.id,
-          undertema: body.undertema,
-          funktionsevneniveau: body.funktionsevneniveau ?? null,
-          oplysninger_fra_borgeren: body.oplysningerFraBorgeren ?? null,
-          oplysninger_fra_andre: body.oplysningerFraAndre ?? null,
-          sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,
-          registered_at: registeredAt,
-          catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
+      return await write(request, reply, {
+        statement: async (db, guard) => {
+          const { id: caseId } = request.params
+          const registration = {
+            id: randomUUID(),
+            theme: theme.id,
+            undertema: body.undertema,
+            funktionsevneniveau: body.funktionsevneniveau ?? null,
+            oplysninger_fra_borgeren: body.oplysningerFraBorgeren ?? null,
+            oplysninger_fra_andre: body.oplysningerFraAndre ?? null,
+            sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,
+            registered_at: registeredAt,
+            catalog_version: catalogs.versionAt(theme.id, day)?.version ?? ''
+          }
+          const { row, audited } = await register(db, guard.scope, { caseId, registration, audit: guard.audit })
+          if (row === undefined) throw noSuchCase(caseId)
+          return {
+            status: 201,
+            body: toRegistration(catalogs, row),
+            location: `/v1/cases/${row.case_id}/investigation/${theme.id}/${row.id}`,
+            resourceId: row.case_id,
+            kommunekode: row.kommunekode,
+            audited
+          }
         }
-        const row = await register(db, request.caller, { caseId, registration, audit: auditOf(request, 201) })
-        if (row === undefined) throw noSuchCase(caseId)
-        return {
-          status: 201,
-          body: toRegistration(catalogs, row),
-          location: `/v1/cases/${row.case_id}/investigation/${theme.id}/${row.id}`,
-          resourceId: row.case_id,
-          kommunekode: row.kommunekode
-        }
-      }, { oneStatement: true })
+      })
     })
 
     app.get(path, {
@@ -107,7 +110,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const after = cursor === undefined ? undefined : decodeCursor(cursor, isInstantSeq)
       const found = await requireCase(app.database.db, request.caller, request.params.id)
       const rows = await registrationHistory(app.database.db, request.caller, found.id, theme.id, { undertema, after, limit: limit + 1 })
-      await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+      await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
       return toPage(rows, limit, (row) => toRegistration(catalogs, row), (row) => [row.registered_at.toISOString(), row.seq])
     })
 
@@ -123,7 +126,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { id, registrationId } = request.params
       const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId)
       if (row === undefined) throw new HttpProblem('not-found', `No ${theme.title} registration ${registrationId} on case ${id} in the municipalities this client serves`)
-      await recordAudit(app.database.db, request, { resourceId: id, kommunekode: row.kommunekode })
+      await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
       return toRegistration(catalogs, row)
     })
   }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { sql } from 'kysely'
 import Type from 'typebox'
-import { recordAudit } from '../audit/record.js'
+import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
@@ -87,7 +87,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       WHERE ${after === null ? sql`true` : sql`(at, type, id) > (${new Date(after[0])}::timestamptz, ${after[1]}::text, ${after[2]}::text)`}
       ORDER BY at, type, id
       LIMIT ${limit + 1}`.execute(app.database.db)
-    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => ({ at: row.at.toISOString(), type: row.type, id: row.id, ...describe(found.id, row) }),
       (row) => [row.at.toISOString(), row.type, row.id])
   })
