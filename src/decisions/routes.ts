@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type from 'typebox'
+import Type, { type Static } from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Client } from '../clients/clients.js'
@@ -14,8 +14,7 @@ import { CaseParams } from '../cases/schemas.js'
 import { insertDecision, insertIntervention, loadDecisions, requireDecision, selectDecisions, toIntervention } from './queries.js'
 import { maalgruppeMismatch } from './rules.js'
 import {
-  AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams,
-  type DecisionInput, type InterventionInput
+  AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
 } from './schemas.js'
 
 /**
@@ -28,7 +27,7 @@ import {
 export const validCvr = (cvr: string): boolean =>
   /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0
 
-function checkProvider (provider: InterventionInput['leverandoer']): void {
+function checkProvider (provider: Static<typeof InterventionCreate>['leverandoer']): void {
   if (provider.pNummer !== undefined) return
   const missing = (['cvr', 'navn', 'adresse', 'postnummer'] as const).filter((field) => provider[field] === undefined)
   if (missing.length > 0) {
@@ -69,7 +68,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const body = request.body as DecisionInput
+    const body = request.body
     const stoettebehovAt = registrationInstant(body.stoettebehov.registeredAt, '/stoettebehov/registeredAt')
     const maalgrupperAt = registrationInstant(body.maalgrupper.registeredAt, '/maalgrupper/registeredAt')
     const maalgrupperDay = dayInDenmark(maalgrupperAt)
@@ -190,7 +189,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const body = request.body as InterventionInput
+    const body = request.body
     const tilbudAt = registrationInstant(body.tilbud.registeredAt, '/tilbud/registeredAt')
     catalogs.check('tilbud', body.tilbud.code, dayInDenmark(tilbudAt), '/tilbud/code')
     const ydelser = body.ydelser.map((ydelse, i) => {

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Day, Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { CodeRef, Day, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -35,13 +35,13 @@ export const DecisionCreate = Type.Object({
   afgoerelsesdato: Day('The decision date'),
   goals: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100, description: 'Ids of the case\'s goals the decision covers' })),
   stoettebehov: Type.Object({
-    code: Type.Ref('StoettebehovCode'),
+    code: CodeRef('StoettebehovCode'),
     begrundelse: Type.String({ minLength: 1, maxLength: 10_000, description: 'Why this støttebehov' }),
     registeredAt: RegisteredAt('støttebehovsvurdering')
   }, { additionalProperties: false, description: 'The one støttebehov of the decision (follow-ups add new ones)' }),
   maalgrupper: Type.Object({
-    primaer: Type.Ref('MaalgrupperCode', { description: 'Exactly one primary målgruppe' }),
-    oevrige: Type.Optional(Type.Array(Type.Ref('MaalgrupperCode'), {
+    primaer: CodeRef('MaalgrupperCode', { description: 'Exactly one primary målgruppe' }),
+    oevrige: Type.Optional(Type.Array(CodeRef('MaalgrupperCode'), {
       uniqueItems: true, maxItems: 57, description: 'Other målgrupper: distinct, not the primary one'
     })),
     registeredAt: RegisteredAt('registrering af målgrupper')
@@ -52,23 +52,15 @@ export const DecisionCreate = Type.Object({
   })
 }, { additionalProperties: false, examples: [example] })
 
-export interface DecisionInput {
-  sagsafgoerelsesId?: string
-  afgoerelsesdato: string
-  goals?: string[]
-  stoettebehov: { code: string, begrundelse: string, registeredAt?: string }
-  maalgrupper: { primaer: string, oevrige?: string[], registeredAt?: string }
-}
-
 const P_NUMMER = '^[0-9]{10}$'
 
 export const InterventionCreate = Type.Object({
   tilbud: Type.Object({
-    code: Type.Ref('TilbudCode', { description: 'The one udførende tilbud type of the intervention' }),
+    code: CodeRef('TilbudCode', { description: 'The one udførende tilbud type of the intervention' }),
     registeredAt: RegisteredAt('registrering af udførende tilbud')
   }, { additionalProperties: false }),
   ydelser: Type.Array(Type.Object({
-    code: Type.Ref('YdelserCode'),
+    code: CodeRef('YdelserCode'),
     startdato: Day('Expected start (not the invoicing or move-in date)'),
     slutdato: Type.Optional(Day('Expected end; not before startdato')),
     registeredAt: RegisteredAt('registrering af ydelsen')
@@ -90,13 +82,6 @@ export const InterventionCreate = Type.Object({
     bevillingsdato: '2023-01-15'
   }]
 })
-
-export interface InterventionInput {
-  tilbud: { code: string, registeredAt?: string }
-  ydelser: Array<{ code: string, startdato: string, slutdato?: string, registeredAt?: string }>
-  leverandoer: { pNummer?: string, cvr?: string, navn?: string, adresse?: string, postnummer?: string }
-  bevillingsdato: string
-}
 
 const Described = Type.Object({
   code: Type.String(),

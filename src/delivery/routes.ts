@@ -11,7 +11,7 @@ import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { findDelmaal, listDelmaal, listNotes, TAG_THEMES, toDelmaal, toNote } from './queries.js'
-import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, NoteParams, NoteQuery, type NoteInput } from './schemas.js'
+import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, NoteParams, NoteQuery } from './schemas.js'
 
 /**
  * /v1/cases/{id}/delmaal and /v1/cases/{id}/notes: the provider's delivery
@@ -140,7 +140,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: withHeaders(Type.Ref('Note'), ['location', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code', 'domain-rule']) }
     }
   }, async (request, reply) => {
-    const body = request.body as NoteInput
+    const body = request.body
     const tidspunkt = registrationInstant(body.tidspunkt, '/tidspunkt')
     const day = dayInDenmark(tidspunkt)
     const tags = body.tags ?? []

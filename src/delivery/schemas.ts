@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Day, FreeText, Instant, Uuid } from '../http/fields.js'
+import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -49,7 +49,7 @@ export const NoteCreate = Type.Object({
   tidspunkt: Type.Optional(Type.String({ format: 'date-time', description: 'When it was observed; default now, never in the future' })),
   forfatterrolle: Type.Union(FORFATTERROLLER.map((r) => Type.Literal(r)), { description: 'Who wrote it' }),
   delmaalId: Type.Optional(Type.String({ format: 'uuid', description: 'The delmål (of this case) it documents' })),
-  tags: Type.Optional(Type.Array(Type.Union([Type.Ref('FunktionerOgForholdCode'), Type.Ref('AktivitetOgDeltagelseCode')]), {
+  tags: Type.Optional(Type.Array(Type.Union([CodeRef('FunktionerOgForholdCode'), CodeRef('AktivitetOgDeltagelseCode')]), {
     uniqueItems: true,
     maxItems: 64,
     description: 'F&F or A&D sub-themes the note concerns, e.g. an observation on another theme than the goals\''
@@ -62,14 +62,6 @@ export const NoteCreate = Type.Object({
     tags: ['70443014-3faf-402d-abcf-396bfad32eb9']
   }]
 })
-
-export interface NoteInput {
-  tekst: string
-  tidspunkt?: string
-  forfatterrolle: (typeof FORFATTERROLLER)[number]
-  delmaalId?: string
-  tags?: string[]
-}
 
 export const Note = Type.Object({
   id: Uuid,

@@ -13,7 +13,7 @@ import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
 import { dueGoals, loadFollowUps } from './queries.js'
-import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams, type FollowUpInput } from './schemas.js'
+import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams } from './schemas.js'
 
 /**
  * /v1/decisions/{id}/follow-ups: the authority's follow-up (VUM phase 7);
@@ -49,7 +49,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const input = request.body as FollowUpInput
+    const input = request.body
     // UUIDs may come in either case; the database gives them in lower case.
     const body = { ...input, maal: input.maal.map((m) => ({ ...m, goalId: m.goalId.toLowerCase() })) }
     const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')

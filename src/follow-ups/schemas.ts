@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { CodeRef, Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -18,18 +18,18 @@ export const FollowUpCreate = Type.Object({
   })),
   maal: Type.Array(Type.Object({
     goalId: Type.String({ format: 'uuid' }),
-    funktionsevneniveau: Type.Ref('FunktionsevneniveauCode', { description: 'The new level on the goal\'s primary sub-theme' }),
+    funktionsevneniveau: CodeRef('FunktionsevneniveauCode', { description: 'The new level on the goal\'s primary sub-theme' }),
     borgerensVurdering: Vurdering('Borgerens'),
     udfoerersVurdering: Vurdering('Udførers'),
     sagsbehandlersVurdering: Vurdering('Sagsbehandlers'),
     maalOpnaaet: Type.Boolean({ description: 'Whether the goal was achieved' })
   }, { additionalProperties: false }), { maxItems: 100, description: 'Exactly one entry for each goal of the decision' }),
   stoettebehov: Type.Object({
-    code: Type.Ref('StoettebehovCode'),
+    code: CodeRef('StoettebehovCode'),
     begrundelse: Type.String({ minLength: 1, maxLength: 10_000 })
   }, { additionalProperties: false, description: 'The new støttebehov: required even when unchanged' }),
   naesteOpfoelgningsdato: Type.Optional(Day('With "fortsættelse" (required then, refused otherwise): when the goals are next due for a follow-up; after the opfølgningsdato')),
-  statusPaaIndsats: Type.Ref('StatusPaaIndsatsCode', {
+  statusPaaIndsats: CodeRef('StatusPaaIndsatsCode', {
     description: 'Afslutning ends the decision\'s interventions (open ydelser end on the opfølgningsdato) and closes it; ' +
       'afslutning og visitér til ny does the same and marks that a new decision is expected; fortsættelse keeps it open'
   })
@@ -49,21 +49,6 @@ export const FollowUpCreate = Type.Object({
     statusPaaIndsats: 'd7d03656-4c87-4e67-9146-aa5990460f16'
   }]
 })
-
-export interface FollowUpInput {
-  registeredAt?: string
-  maal: Array<{
-    goalId: string
-    funktionsevneniveau: string
-    borgerensVurdering?: string
-    udfoerersVurdering?: string
-    sagsbehandlersVurdering?: string
-    maalOpnaaet: boolean
-  }>
-  stoettebehov: { code: string, begrundelse: string }
-  naesteOpfoelgningsdato?: string
-  statusPaaIndsats: string
-}
 
 const Text = Type.Union([Type.String(), Type.Null()])
 

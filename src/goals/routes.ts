@@ -10,7 +10,7 @@ import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { insertGoal, latestAdRegistration, selectGoals, toGoal } from './queries.js'
-import { GoalCreate, GoalListQuery, GoalParams, type GoalInput } from './schemas.js'
+import { GoalCreate, GoalListQuery, GoalParams } from './schemas.js'
 
 /** /v1/cases/{id}/goals: indsatsmål (VUM phase 3). */
 export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -32,7 +32,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
     }
   }, async (request, reply) => {
-    const body = request.body as GoalInput
+    const body = request.body
     const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')
     const day = dayInDenmark(registeredAt)
     const related = body.relateredeUndertemaer ?? []

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { Day, Instant, Uuid } from '../http/fields.js'
+import { CodeRef, Day, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -8,7 +8,7 @@ import { PageQuery } from '../http/paging.js'
  * sub-theme in the case's investigation.
  */
 
-const AdCode = Type.Ref('AktivitetOgDeltagelseCode')
+const AdCode = CodeRef('AktivitetOgDeltagelseCode')
 
 // The brief's example goal: Udvikle funktionsevne on Indgå i samspil og
 // kontakt (current level 2, expected 1), related: Varetage relationer til netværk.
@@ -25,11 +25,11 @@ const example = {
 
 export const GoalCreate = Type.Object({
   maalformulering: Type.String({ minLength: 1, maxLength: 10_000, description: 'Målformulering, ideally in the citizen\'s own words' }),
-  maaltype: Type.Ref('MaaltypeCode'),
-  primaertUndertema: Type.Ref('AktivitetOgDeltagelseCode', {
+  maaltype: CodeRef('MaaltypeCode'),
+  primaertUndertema: CodeRef('AktivitetOgDeltagelseCode', {
     description: 'The one primary A&D sub-theme; it must have been investigated on this case (its latest level becomes the current level)'
   }),
-  forventetFunktionsevneniveau: Type.Ref('FunktionsevneniveauCode'),
+  forventetFunktionsevneniveau: CodeRef('FunktionsevneniveauCode'),
   opfoelgningsdato: Day('Follow-up date; not before the registration day'),
   ansvarligForOpfoelgning: Type.String({ minLength: 1, maxLength: 500, description: 'Who follows up' }),
   relateredeUndertemaer: Type.Optional(Type.Array(AdCode, {
@@ -43,16 +43,6 @@ export const GoalCreate = Type.Object({
   }))
 }, { additionalProperties: false, examples: [example] })
 /** The body's static type: catalog codes are references, which TypeBox types as unknown. */
-export interface GoalInput {
-  maalformulering: string
-  maaltype: string
-  primaertUndertema: string
-  forventetFunktionsevneniveau: string
-  opfoelgningsdato: string
-  ansvarligForOpfoelgning: string
-  relateredeUndertemaer?: string[]
-  registeredAt?: string
-}
 
 const Level = Type.Object({
   code: Type.String(),

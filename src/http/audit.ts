@@ -62,6 +62,7 @@ export async function recordStreamAudit (request: FastifyRequest, kommunekode: s
  * auditors see the attempt. Without a caller (401) there is no client to
  * attribute the attempt to; it is logged.
  */
+// Any route's request: its parts' types are unknown here, so they are read as plain records.
 export async function recordRefusal (request: FastifyRequest, status: number): Promise<void> {
   if (request.routeOptions.config.audit === undefined || (request.caller as unknown) == null) return
   const params = request.params as Record<string, unknown> | undefined

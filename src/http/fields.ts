@@ -15,3 +15,9 @@ export const Day = (description?: string) => Type.String({
 
 /** Free text written by people: long, but bounded. */
 export const FreeText = (description: string) => Type.String({ maxLength: 10_000, description })
+
+/**
+ * A code of one FFB list, by the id of the list's generated schema (e.g.
+ * 'MaaltypeCode'): a $ref in the document, a string to the handler.
+ */
+export const CodeRef = (schemaId: string, options: { description?: string } = {}) => Type.Unsafe<string>(Type.Ref(schemaId, options))

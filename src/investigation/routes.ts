@@ -11,8 +11,7 @@ import { recordAccess } from '../http/audit.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration } from './queries.js'
 import {
-  CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES,
-  type RegistrationInput
+  CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES
 } from './schemas.js'
 
 /**
@@ -63,11 +62,12 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 201: withHeaders(Type.Ref('Registration'), ['location', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code']) }
       }
     }, async (request, reply) => {
-      const body = request.body as RegistrationInput
+      const body = request.body
+      const level = 'funktionsevneniveau' in body && typeof body.funktionsevneniveau === 'string' ? body.funktionsevneniveau : undefined
       const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')
       const day = dayInDenmark(registeredAt)
       catalogs.check(theme.id, body.undertema, day, '/undertema')
-      if (body.funktionsevneniveau !== undefined) catalogs.check('funktionsevneniveau', body.funktionsevneniveau, day, '/funktionsevneniveau')
+      if (level !== undefined) catalogs.check('funktionsevneniveau', level, day, '/funktionsevneniveau')
       return await write(request, reply, {
         statement: async (db, guard) => {
           const { id: caseId } = request.params
@@ -75,7 +75,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
             id: randomUUID(),
             theme: theme.id,
             undertema: body.undertema,
-            funktionsevneniveau: body.funktionsevneniveau ?? null,
+            funktionsevneniveau: level ?? null,
             oplysninger_fra_borgeren: body.oplysningerFraBorgeren ?? null,
             oplysninger_fra_andre: body.oplysningerFraAndre ?? null,
             sagsbehandlers_bemaerkninger: body.sagsbehandlersBemaerkninger ?? null,

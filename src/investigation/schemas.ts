@@ -1,6 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox'
 import { codeSchemaId } from '../catalogs/catalogs.js'
-import { FreeText, Instant, Uuid } from '../http/fields.js'
+import { CodeRef, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -75,32 +75,24 @@ const RegisteredAt = Type.String({
     'on this day (Danish time).'
 })
 
-export function registrationBody (theme: Theme): TSchema {
-  return Type.Object({
-    undertema: Type.Ref(codeSchemaId(theme.id), { description: `A sub-theme (undertema) of ${theme.title}` }),
-    ...(theme.withLevel
-      ? { funktionsevneniveau: Type.Ref(codeSchemaId('funktionsevneniveau'), { description: 'The level, 0–4 or "Ikke vurderet"' }) }
-      : {}),
-    oplysningerFraBorgeren: Type.Optional(texts.oplysningerFraBorgeren),
-    oplysningerFraAndre: Type.Optional(texts.oplysningerFraAndre),
-    sagsbehandlersBemaerkninger: Type.Optional(texts.sagsbehandlersBemaerkninger),
-    registeredAt: Type.Optional(RegisteredAt)
-  }, {
-    additionalProperties: false,
-    description: theme.withLevel
-      ? `Registers a ${theme.title} sub-theme with its funktionsevneniveau`
-      : `Registers a ${theme.title} sub-theme; these carry no level (sending one is a 400)`,
-    examples: [theme.example]
-  })
+const undertemaOf = (theme: Theme) => CodeRef(codeSchemaId(theme.id), { description: `A sub-theme (undertema) of ${theme.title}` })
+const registrationFields = {
+  oplysningerFraBorgeren: Type.Optional(texts.oplysningerFraBorgeren),
+  oplysningerFraAndre: Type.Optional(texts.oplysningerFraAndre),
+  sagsbehandlersBemaerkninger: Type.Optional(texts.sagsbehandlersBemaerkninger),
+  registeredAt: Type.Optional(RegisteredAt)
 }
 
-export interface RegistrationInput {
-  undertema: string
-  funktionsevneniveau?: string
-  oplysningerFraBorgeren?: string
-  oplysningerFraAndre?: string
-  sagsbehandlersBemaerkninger?: string
-  registeredAt?: string
+/** The body of a registration: A&D sub-themes carry a funktionsevneniveau, the other themes none (sending one is a 400). */
+export function registrationBody (theme: Theme) {
+  const options = { additionalProperties: false, examples: [theme.example] }
+  return theme.withLevel
+    ? Type.Object({
+      undertema: undertemaOf(theme),
+      funktionsevneniveau: CodeRef(codeSchemaId('funktionsevneniveau'), { description: 'The level, 0–4 or "Ikke vurderet"' }),
+      ...registrationFields
+    }, { ...options, description: `Registers a ${theme.title} sub-theme with its funktionsevneniveau` })
+    : Type.Object({ undertema: undertemaOf(theme), ...registrationFields }, { ...options, description: `Registers a ${theme.title} sub-theme; these carry no level (sending one is a 400)` })
 }
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
