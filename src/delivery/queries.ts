@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { Insertable, Selectable, Updateable } from 'kysely'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { DelmaalTable, NotesTable } from '../db/schema.js'
@@ -67,4 +67,23 @@ export async function listNotes (db: Executor, scope: Scope, caseId: string, fil
   if (filters.to !== undefined) query = query.where('tidspunkt', '<', filters.to)
   if (filters.after !== undefined) query = query.where(afterInstantSeq('tidspunkt', filters.after))
   return await query.execute()
+}
+
+/** Whether a goal belongs to the case. */
+export async function isGoalOfCase (db: Executor, caseId: string, goalId: string): Promise<boolean> {
+  return await db.selectFrom('goals').select('id').where('case_id', '=', caseId).where('id', '=', goalId).executeTakeFirst() !== undefined
+}
+
+export async function insertDelmaal (trx: Executor, values: Insertable<DelmaalTable>): Promise<DelmaalRow> {
+  return await trx.insertInto('delmaal').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function updateDelmaal (trx: Executor, id: string, changes: Updateable<DelmaalTable>): Promise<DelmaalRow> {
+  return await trx.updateTable('delmaal')
+    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function insertNote (trx: Executor, values: Insertable<NotesTable>): Promise<NoteRow> {
+  return await trx.insertInto('notes').values(values).returningAll().executeTakeFirstOrThrow()
 }

@@ -10,7 +10,7 @@ import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js
 import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
-import { findDelmaal, listDelmaal, listNotes, TAG_THEMES, toDelmaal, toNote } from './queries.js'
+import { findDelmaal, insertDelmaal, insertNote, isGoalOfCase, listDelmaal, listNotes, TAG_THEMES, toDelmaal, toNote, updateDelmaal } from './queries.js'
 import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, NoteParams, NoteQuery } from './schemas.js'
 
 /**
@@ -41,18 +41,17 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
-      const goal = await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', '=', body.goalId).executeTakeFirst()
-      if (goal === undefined) throw fieldProblem('domain-rule', '/goalId', 'not-on-case', 'is not a goal of this case')
-      const row = await trx.insertInto('delmaal').values({
+      if (!await isGoalOfCase(trx, found.id, body.goalId)) throw fieldProblem('domain-rule', '/goalId', 'not-on-case', 'is not a goal of this case')
+      const row = await insertDelmaal(trx, {
         id: randomUUID(),
         case_id: found.id,
-        goal_id: goal.id,
+        goal_id: body.goalId.toLowerCase(),
         kommunekode: found.kommunekode,
         tekst: body.tekst,
         startdato: body.startdato,
         maaldato: body.maaldato ?? null,
         status: body.status ?? 'aktiv'
-      }).returningAll().executeTakeFirstOrThrow()
+      })
       await touchCase(trx, found.id)
       return {
         status: 201,
@@ -121,9 +120,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (maaldato !== null && maaldato < current.startdato) {
         throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${current.startdato}`)
       }
-      const row = await trx.updateTable('delmaal')
-        .set((eb) => ({ ...request.body, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', current.id).returningAll().executeTakeFirstOrThrow()
+      const row = await updateDelmaal(trx, current.id, request.body)
       await touchCase(trx, current.case_id)
       return { status: 200, body: toDelmaal(row), etag: etagOf(row.id, row.version), resourceId: id, kommunekode: row.kommunekode }
     })
@@ -153,7 +150,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (body.delmaalId !== undefined && await findDelmaal(trx, request.caller, found.id, body.delmaalId) === undefined) {
         throw fieldProblem('domain-rule', '/delmaalId', 'not-on-case', 'is not a delmål of this case')
       }
-      const row = await trx.insertInto('notes').values({
+      const row = await insertNote(trx, {
         id: randomUUID(),
         case_id: found.id,
         kommunekode: found.kommunekode,
@@ -162,7 +159,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         forfatterrolle: body.forfatterrolle,
         delmaal_id: body.delmaalId ?? null,
         tags
-      }).returningAll().executeTakeFirstOrThrow()
+      })
       await touchCase(trx, found.id)
       return { status: 201, body: toNote(catalogs, row), location: `/v1/cases/${found.id}/notes/${row.id}`, resourceId: found.id, kommunekode: found.kommunekode }
     })

@@ -85,3 +85,7 @@ export async function dueGoals (db: Executor, scope: Scope, filters: {
     decisions: (decisionsOf.get(goal.id) ?? []).map((d) => ({ id: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id }))
   }))
 }
+
+export async function findFollowUp (db: Executor, scope: Scope, decisionId: string, id: string): Promise<FollowUpRow | undefined> {
+  return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
+}

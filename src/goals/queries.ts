@@ -51,3 +51,14 @@ export async function latestAdRegistration (db: Executor, caseId: string, undert
 export async function insertGoal (trx: Executor, values: Insertable<GoalsTable>): Promise<void> {
   await trx.insertInto('goals').values(values).execute()
 }
+
+/** A case's goals, oldest first, after a seq. */
+export async function listGoals (db: Executor, scope: Scope, caseId: string, { after, limit }: { after?: number, limit: number }): Promise<GoalRow[]> {
+  let query = selectGoals(db, scope).where('goals.case_id', '=', caseId).orderBy('goals.seq').limit(limit)
+  if (after !== undefined) query = query.where('goals.seq', '>', after)
+  return await query.execute()
+}
+
+export async function findGoal (db: Executor, scope: Scope, caseId: string, id: string): Promise<GoalRow | undefined> {
+  return await selectGoals(db, scope).where('goals.case_id', '=', caseId).where('goals.id', '=', id).executeTakeFirst()
+}

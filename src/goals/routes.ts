@@ -9,7 +9,7 @@ import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
-import { insertGoal, latestAdRegistration, selectGoals, toGoal } from './queries.js'
+import { findGoal, insertGoal, latestAdRegistration, listGoals, toGoal } from './queries.js'
 import { GoalCreate, GoalListQuery, GoalParams } from './schemas.js'
 
 /** /v1/cases/{id}/goals: indsatsmål (VUM phase 3). */
@@ -73,7 +73,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         catalog_version: catalogs.versionAt('maaltype', day)?.version ?? ''
       })
       await touchCase(trx, found.id)
-      const row = await selectGoals(trx, request.caller).where('goals.id', '=', id).executeTakeFirstOrThrow()
+      const row = (await findGoal(trx, request.caller, found.id, id))!
       return {
         status: 201,
         body: toGoal(catalogs, row),
@@ -96,9 +96,8 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { limit = 100, cursor } = request.query
     const found = await requireCase(app.database.db, request.caller, request.params.id)
-    let query = selectGoals(app.database.db, request.caller).where('goals.case_id', '=', found.id).orderBy('goals.seq').limit(limit + 1)
-    if (cursor !== undefined) query = query.where('goals.seq', '>', decodeCursor(cursor, isSafeInteger))
-    const rows = await query.execute()
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
+    const rows = await listGoals(app.database.db, request.caller, found.id, { after, limit: limit + 1 })
     await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => toGoal(catalogs, row), (row) => row.seq)
   })
@@ -113,7 +112,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id, goalId } = request.params
-    const row = await selectGoals(app.database.db, request.caller).where('goals.case_id', '=', id).where('goals.id', '=', goalId).executeTakeFirst()
+    const row = await findGoal(app.database.db, request.caller, id, goalId)
     if (row === undefined) throw new HttpProblem('not-found', `No goal ${goalId} on case ${id} in the municipalities this client serves`)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     return toGoal(catalogs, row)

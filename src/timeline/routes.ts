@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
@@ -8,14 +7,12 @@ import { Uuid } from '../http/fields.js'
 import { decodeCursor, isInstant, Page, PageQuery, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { CaseParams } from '../cases/schemas.js'
+import { EVENT_TYPES, timelineEvents, type EventRow } from './queries.js'
 
 /**
  * GET /v1/cases/{id}/timeline: every event of a case in time order — the
  * circular VUM course in one paged list, each event linking to its resource.
  */
-
-export const EVENT_TYPES = ['case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up'] as const
-type EventType = (typeof EVENT_TYPES)[number]
 
 const TimelineEvent = Type.Object({
   at: Type.String({ format: 'date-time', description: 'When it happened in the citizen\'s course (its registration time)' }),
@@ -26,8 +23,6 @@ const TimelineEvent = Type.Object({
 }, { description: 'One event of a case' })
 
 const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
-
-interface EventRow { at: Date, type: EventType, id: string, parent: string | null, code: string | null, detail: string | null }
 
 const isKey = (value: unknown): value is [string, string, string] =>
   Array.isArray(value) && value.length === 3 && isInstant(value[0]) && typeof value[1] === 'string' && typeof value[2] === 'string'
@@ -70,23 +65,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // The case is in the caller's municipalities, and so is everything on it.
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const after = cursor === undefined ? null : decodeCursor(cursor, isKey)
-    const { rows } = await sql<EventRow>`
-      SELECT at, type, id, parent, code, detail FROM (
-        SELECT opened_at AS at, 'case-opened' AS type, id::text AS id, NULL::text AS parent, NULL::text AS code, NULL::text AS detail
-          FROM cases WHERE id = ${found.id}
-        UNION ALL SELECT registered_at, 'registration', id::text, theme, undertema, funktionsevneniveau FROM theme_registrations WHERE case_id = ${found.id}
-        UNION ALL SELECT updated_at, 'assessment', case_id::text, NULL, NULL, NULL FROM assessments WHERE case_id = ${found.id}
-        UNION ALL SELECT registered_at, 'goal', id::text, NULL, primaert_undertema, NULL FROM goals WHERE case_id = ${found.id}
-        UNION ALL SELECT maalgrupper_registered_at, 'decision', id::text, NULL, primaer_maalgruppe, sagsafgoerelses_id FROM decisions WHERE case_id = ${found.id}
-        UNION ALL SELECT i.tilbud_registered_at, 'intervention', i.id::text, i.decision_id::text, i.tilbud, NULL
-          FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${found.id}
-        UNION ALL SELECT created_at, 'delmaal', id::text, goal_id::text, NULL, tekst FROM delmaal WHERE case_id = ${found.id}
-        UNION ALL SELECT tidspunkt, 'note', id::text, delmaal_id::text, NULL, tekst FROM notes WHERE case_id = ${found.id}
-        UNION ALL SELECT registered_at, 'follow-up', id::text, decision_id::text, status_paa_indsats, NULL FROM follow_ups WHERE case_id = ${found.id}
-      ) events
-      WHERE ${after === null ? sql`true` : sql`(at, type, id) > (${new Date(after[0])}::timestamptz, ${after[1]}::text, ${after[2]}::text)`}
-      ORDER BY at, type, id
-      LIMIT ${limit + 1}`.execute(app.database.db)
+    const rows = await timelineEvents(app.database.db, found.id, after, limit + 1)
     await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => ({ at: row.at.toISOString(), type: row.type, id: row.id, ...describe(found.id, row) }),
       (row) => [row.at.toISOString(), row.type, row.id])

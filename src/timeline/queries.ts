@@ -1,0 +1,33 @@
+import { sql } from 'kysely'
+import type { Executor } from '../db/unit-of-work.js'
+
+export const EVENT_TYPES = ['case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up'] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+export interface EventRow { at: Date, type: EventType, id: string, parent: string | null, code: string | null, detail: string | null }
+
+/**
+ * Every event of a case in time order, after an (at, type, id) key. The
+ * case must be one the caller may see: everything on it is then in its
+ * municipality too.
+ */
+export async function timelineEvents (db: Executor, caseId: string, after: [string, string, string] | null, limit: number): Promise<EventRow[]> {
+  const { rows } = await sql<EventRow>`
+    SELECT at, type, id, parent, code, detail FROM (
+      SELECT opened_at AS at, 'case-opened' AS type, id::text AS id, NULL::text AS parent, NULL::text AS code, NULL::text AS detail
+        FROM cases WHERE id = ${caseId}
+      UNION ALL SELECT registered_at, 'registration', id::text, theme, undertema, funktionsevneniveau FROM theme_registrations WHERE case_id = ${caseId}
+      UNION ALL SELECT updated_at, 'assessment', case_id::text, NULL, NULL, NULL FROM assessments WHERE case_id = ${caseId}
+      UNION ALL SELECT registered_at, 'goal', id::text, NULL, primaert_undertema, NULL FROM goals WHERE case_id = ${caseId}
+      UNION ALL SELECT maalgrupper_registered_at, 'decision', id::text, NULL, primaer_maalgruppe, sagsafgoerelses_id FROM decisions WHERE case_id = ${caseId}
+      UNION ALL SELECT i.tilbud_registered_at, 'intervention', i.id::text, i.decision_id::text, i.tilbud, NULL
+        FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId}
+      UNION ALL SELECT created_at, 'delmaal', id::text, goal_id::text, NULL, tekst FROM delmaal WHERE case_id = ${caseId}
+      UNION ALL SELECT tidspunkt, 'note', id::text, delmaal_id::text, NULL, tekst FROM notes WHERE case_id = ${caseId}
+      UNION ALL SELECT registered_at, 'follow-up', id::text, decision_id::text, status_paa_indsats, NULL FROM follow_ups WHERE case_id = ${caseId}
+    ) events
+    WHERE ${after === null ? sql`true` : sql`(at, type, id) > (${new Date(after[0])}::timestamptz, ${after[1]}::text, ${after[2]}::text)`}
+    ORDER BY at, type, id
+    LIMIT ${limit}`.execute(db)
+  return rows
+}
