@@ -1,11 +1,13 @@
+import { randomUUID } from 'node:crypto'
 import type { Insertable, Selectable } from 'kysely'
+import { touchCase } from '../cases/queries.js'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
 import { groupBy } from '../http/paging.js'
-import { HttpProblem } from '../http/problems.js'
+import { fieldProblem, HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import type { Decision, Intervention } from './schemas.js'
@@ -130,8 +132,87 @@ export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelse
   }
 }
 
-export async function insertDecision (trx: Executor, values: Insertable<DecisionsTable>): Promise<void> {
-  await trx.insertInto('decisions').values(values).execute()
+export interface NewDecision {
+  sagsafgoerelsesId?: string
+  afgoerelsesdato: string
+  /** Goal ids in lower case, in the order the decision lists them. */
+  goalIds: string[]
+  maalgrupper: { primaer: string, oevrige: string[], registeredAt: Date }
+  catalogVersion: string
+  stoettebehov: { code: string, begrundelse: string, registeredAt: Date }
+}
+
+/**
+ * Stores a decision on a case with its goals and its first støttebehov;
+ * returns its id. Its goals must be the case's, and its sagsafgoerelsesId
+ * (ours when the vendor gives none) unique in the municipality.
+ */
+export async function insertDecision (trx: Executor, found: { id: string, kommunekode: string }, decision: NewDecision): Promise<string> {
+  const { goalIds } = decision
+  const own = new Set(goalIds.length === 0
+    ? []
+    : (await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', 'in', goalIds).execute()).map((g) => g.id))
+  const foreign = goalIds.findIndex((id) => !own.has(id))
+  if (foreign >= 0) throw fieldProblem('domain-rule', `/goals/${foreign}`, 'not-on-case', 'is not a goal of this case')
+  const id = randomUUID()
+  const sagsafgoerelsesId = decision.sagsafgoerelsesId ?? id
+  const taken = await trx.selectFrom('decisions').select('id')
+    .where('kommunekode', '=', found.kommunekode).where('sagsafgoerelses_id', '=', sagsafgoerelsesId).executeTakeFirst()
+  if (taken !== undefined) {
+    throw fieldProblem('conflict', '/sagsafgoerelsesId', 'unique', `is already used by another decision in municipality ${found.kommunekode}`)
+  }
+  await trx.insertInto('decisions').values({
+    id,
+    case_id: found.id,
+    kommunekode: found.kommunekode,
+    sagsafgoerelses_id: sagsafgoerelsesId,
+    afgoerelsesdato: decision.afgoerelsesdato,
+    primaer_maalgruppe: decision.maalgrupper.primaer,
+    oevrige_maalgrupper: decision.maalgrupper.oevrige,
+    maalgrupper_registered_at: decision.maalgrupper.registeredAt,
+    catalog_version: decision.catalogVersion
+  }).execute()
+  if (goalIds.length > 0) {
+    await trx.insertInto('decision_goals').values(goalIds.map((goalId, position) => ({ decision_id: id, goal_id: goalId, position }))).execute()
+  }
+  await trx.insertInto('stoettebehov').values({
+    id: randomUUID(),
+    decision_id: id,
+    kommunekode: found.kommunekode,
+    code: decision.stoettebehov.code,
+    begrundelse: decision.stoettebehov.begrundelse,
+    registered_at: decision.stoettebehov.registeredAt
+  }).execute()
+  await touchCase(trx, found.id)
+  return id
+}
+
+/** Marks that something on a decision (and so on its case) changed. */
+export async function markDecisionChanged (trx: Executor, decision: { id: string, case_id: string }): Promise<void> {
+  await trx.updateTable('decisions').set({ changed_at: new Date() }).where('id', '=', decision.id).execute()
+  await touchCase(trx, decision.case_id)
+}
+
+export interface DecisionFilters { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, after?: number, limit: number }
+
+/** Decisions the caller may see, oldest first. */
+export async function listDecisions (db: Executor, scope: Scope, filters: DecisionFilters): Promise<DecisionRow[]> {
+  let query = selectDecisions(db, scope).orderBy('seq').limit(filters.limit)
+  if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
+  if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
+  if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
+  if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
+  return await query.execute()
+}
+
+/** One intervention of a decision, with its ydelser. */
+export async function findIntervention (db: Executor, scope: Scope, decisionId: string, id: string):
+Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] } | undefined> {
+  const intervention = await scopedSelect(db, scope, 'interventions').selectAll()
+    .where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
+  if (intervention === undefined) return undefined
+  const ydelser = await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', '=', intervention.id).orderBy('seq').execute()
+  return { intervention, ydelser }
 }
 
 export async function insertIntervention (

@@ -3,15 +3,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type, { type Static } from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
-import type { Client } from '../clients/clients.js'
-import { requireCase, touchCase } from '../cases/queries.js'
+import type { Scope } from '../db/scope.js'
+import { requireCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses, type ValidationIssue } from '../http/problems.js'
-import { scopedSelect } from '../db/scope.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
-import { insertDecision, insertIntervention, loadDecisions, requireDecision, selectDecisions, toIntervention } from './queries.js'
+import { findIntervention, insertDecision, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
 import { maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
@@ -43,14 +42,11 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 
   /** A page of whole decisions, oldest first. */
-  const decisionPage = async (caller: Client, { limit = 100, cursor }: { limit?: number, cursor?: string },
+  const decisionPage = async (caller: Scope, { limit = 100, cursor }: { limit?: number, cursor?: string },
     filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string }) => {
-    let query = selectDecisions(app.database.db, caller).orderBy('seq').limit(limit + 1)
-    if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
-    if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
-    if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
-    if (cursor !== undefined) query = query.where('seq', '>', decodeCursor(cursor, isSafeInteger))
-    const page = toPage(await query.execute(), limit, (row) => row, (row) => row.seq)
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
+    const rows = await listDecisions(app.database.db, caller, { ...filters, after, limit: limit + 1 })
+    const page = toPage(rows, limit, (row) => row, (row) => row.seq)
     return { items: await loadDecisions(app.database.db, caller, catalogs, page.items), nextCursor: page.nextCursor }
   }
 
@@ -83,47 +79,20 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // UUIDs may come in either case; the database gives them in lower case.
     const goalIds = (body.goals ?? []).map((id) => id.toLowerCase())
 
-    return await write(request, reply, async (trx, guard) => {
+    return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       for (const { pointer, entry } of maalgrupper) {
         const mismatch = maalgruppeMismatch(catalogs, entry, maalgrupperDay, found.diagnoser.length > 0)
         if (mismatch !== undefined) throw fieldProblem('domain-rule', pointer, 'maalgruppe-level', mismatch)
       }
-      const own = new Set(goalIds.length === 0
-        ? []
-        : (await trx.selectFrom('goals').select('id').where('case_id', '=', found.id).where('id', 'in', goalIds).execute()).map((g) => g.id))
-      const foreign = goalIds.findIndex((id) => !own.has(id))
-      if (foreign >= 0) throw fieldProblem('domain-rule', `/goals/${foreign}`, 'not-on-case', 'is not a goal of this case')
-      const id = randomUUID()
-      const sagsafgoerelsesId = body.sagsafgoerelsesId ?? id
-      const taken = await trx.selectFrom('decisions').select('id')
-        .where('kommunekode', '=', found.kommunekode).where('sagsafgoerelses_id', '=', sagsafgoerelsesId).executeTakeFirst()
-      if (taken !== undefined) {
-        throw fieldProblem('conflict', '/sagsafgoerelsesId', 'unique', `is already used by another decision in municipality ${found.kommunekode}`)
-      }
-      await insertDecision(trx, {
-        id,
-        case_id: found.id,
-        kommunekode: found.kommunekode,
-        sagsafgoerelses_id: sagsafgoerelsesId,
+      const id = await insertDecision(trx, found, {
+        sagsafgoerelsesId: body.sagsafgoerelsesId,
         afgoerelsesdato: body.afgoerelsesdato,
-        primaer_maalgruppe: body.maalgrupper.primaer,
-        oevrige_maalgrupper: oevrige,
-        maalgrupper_registered_at: maalgrupperAt,
-        catalog_version: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? ''
+        goalIds,
+        maalgrupper: { primaer: body.maalgrupper.primaer, oevrige, registeredAt: maalgrupperAt },
+        catalogVersion: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? '',
+        stoettebehov: { ...body.stoettebehov, registeredAt: stoettebehovAt }
       })
-      if (goalIds.length > 0) {
-        await trx.insertInto('decision_goals').values(goalIds.map((goalId, position) => ({ decision_id: id, goal_id: goalId, position }))).execute()
-      }
-      await trx.insertInto('stoettebehov').values({
-        id: randomUUID(),
-        decision_id: id,
-        kommunekode: found.kommunekode,
-        code: body.stoettebehov.code,
-        begrundelse: body.stoettebehov.begrundelse,
-        registered_at: stoettebehovAt
-      }).execute()
-      await touchCase(trx, found.id)
       const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)])
       return { status: 201, body: decision!, location: `/v1/decisions/${id}`, resourceId: id, kommunekode: found.kommunekode }
     })
@@ -202,7 +171,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     })
     checkProvider(body.leverandoer)
 
-    return await write(request, reply, async (trx, guard) => {
+    return await write(request, reply, async (trx) => {
       const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
       const id = randomUUID()
       const { pNummer, cvr, navn, adresse, postnummer } = body.leverandoer
@@ -228,8 +197,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         slutdato: y.slutdato ?? null,
         registered_at: y.registeredAt
       })))
-      await trx.updateTable('decisions').set({ changed_at: new Date() }).where('id', '=', decision.id).execute()
-      await touchCase(trx, decision.case_id)
+      await markDecisionChanged(trx, decision)
       return {
         status: 201,
         body: toIntervention(catalogs, inserted.intervention, inserted.ydelser),
@@ -250,12 +218,9 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const { id, interventionId } = request.params
-    const row = await scopedSelect(app.database.db, request.caller, 'interventions').selectAll()
-      .where('decision_id', '=', id).where('id', '=', interventionId).executeTakeFirst()
-    if (row === undefined) throw new HttpProblem('not-found', `No intervention ${interventionId} on decision ${id} in the municipalities this client serves`)
-    const ydelser = await scopedSelect(app.database.db, request.caller, 'intervention_ydelser').selectAll()
-      .where('intervention_id', '=', row.id).orderBy('seq').execute()
-    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
-    return toIntervention(catalogs, row, ydelser)
+    const found = await findIntervention(app.database.db, request.caller, id, interventionId)
+    if (found === undefined) throw new HttpProblem('not-found', `No intervention ${interventionId} on decision ${id} in the municipalities this client serves`)
+    await recordAccess(request, { resourceId: id, kommunekode: found.intervention.kommunekode })
+    return toIntervention(catalogs, found.intervention, found.ydelser)
   })
 }

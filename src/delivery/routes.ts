@@ -39,7 +39,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (body.maaldato !== undefined && body.maaldato < body.startdato) {
       throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${body.startdato}`)
     }
-    return await write(request, reply, async (trx, guard) => {
+    return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       if (!await isGoalOfCase(trx, found.id, body.goalId)) throw fieldProblem('domain-rule', '/goalId', 'not-on-case', 'is not a goal of this case')
       const row = await insertDelmaal(trx, {
@@ -145,7 +145,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const list = TAG_THEMES.find((theme) => catalogs.entry(theme, code) !== undefined) ?? TAG_THEMES[0]
       catalogs.check(list, code, day, `/tags/${i}`)
     })
-    return await write(request, reply, async (trx, guard) => {
+    return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       if (body.delmaalId !== undefined && await findDelmaal(trx, request.caller, found.id, body.delmaalId) === undefined) {
         throw fieldProblem('domain-rule', '/delmaalId', 'not-on-case', 'is not a delmål of this case')

@@ -48,7 +48,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     related.forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
 
-    return await write(request, reply, async (trx, guard) => {
+    return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       const investigated = await latestAdRegistration(trx, found.id, body.primaertUndertema, registeredAt)
       if (investigated === undefined) {
