@@ -6,7 +6,7 @@ import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, Stoe
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
-import { groupBy } from '../http/paging.js'
+import { groupBy } from '../db/rows.js'
 import { fieldProblem, HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'

@@ -3,7 +3,7 @@ import { dayInDenmark } from '../catalogs/catalogs.js'
 import type {
   CasesTable, DecisionsTable, FollowUpsTable, GoalsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable, ThemeRegistrationsTable
 } from '../db/schema.js'
-import { groupBy } from '../http/paging.js'
+import { groupBy } from '../db/rows.js'
 import { stableId } from './ids.js'
 
 /**

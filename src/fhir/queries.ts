@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import type { Client } from '../clients/clients.js'
-import { groupBy } from '../http/paging.js'
+import { groupBy } from '../db/rows.js'
 import { scopedSelect } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import type { CitizenRows, Selection } from './bundle.js'

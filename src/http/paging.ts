@@ -1,4 +1,3 @@
-import { sql, type RawBuilder } from 'kysely'
 import Type, { type TSchema } from 'typebox'
 import { storableInstant } from './instants.js'
 import { HttpProblem } from './problems.js'
@@ -38,10 +37,6 @@ export const isDay = (value: unknown): value is string =>
   typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isInstant(`${value}T00:00:00Z`) &&
   new Date(`${value}T00:00:00Z`).toISOString().startsWith(value)
 
-/** Rows after an (instant, seq) key, for a list ordered by that instant column, then seq. */
-export const afterInstantSeq = (column: string, [at, seq]: [string, number]): RawBuilder<boolean> =>
-  sql<boolean>`(${sql.ref(column)}, ${sql.ref('seq')}) > (${new Date(at)}::timestamptz, ${seq}::bigint)`
-
 /** Decodes a cursor this API issued; anything else is a 400 pointing at ?cursor. */
 export function decodeCursor<K> (cursor: string, isKey: (value: unknown) => value is K): K {
   let value: unknown
@@ -64,15 +59,4 @@ export function toPage<R, I> (rows: R[], limit: number, toItem: (row: R) => I, k
   const page = more ? rows.slice(0, limit) : rows
   const last = page.at(-1)
   return { items: page.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(key(last)) : null }
-}
-
-/** Rows of a batch by a key (e.g. the parent they belong to), in their order. */
-export function groupBy<R, K> (rows: R[], key: (row: R) => K): Map<K, R[]> {
-  const groups = new Map<K, R[]>()
-  for (const row of rows) {
-    const group = groups.get(key(row))
-    if (group === undefined) groups.set(key(row), [row])
-    else group.push(row)
-  }
-  return groups
 }
