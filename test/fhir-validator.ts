@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { FFB_SOURCES } from './helper.js'
+import { VALUE_SETS, valueSetCodes } from './value-sets.js'
 
 /**
  * A test-only validator for KL's "FFB uddatasæt" delivery bundles
@@ -73,17 +71,16 @@ const hl7 = (codeSystem: string, codes: readonly string[]): Binding =>
   ({ system: `http://terminology.hl7.org/CodeSystem/${codeSystem}`, codes: new Set(codes), name: codeSystem })
 
 /**
- * KL's expansions, read where they live (never copied into the project).
+ * KL's expansions (the committed codes of test/value-sets.ts).
  * KLConditionCodesFFB is the union of the F&F, A&D and Omgivelser sets.
  */
 let expansions: Map<string, ReadonlySet<string>> | undefined
 function loadValueSets (): Map<string, ReadonlySet<string>> {
   if (expansions !== undefined) return expansions
-  const raw = JSON.parse(readFileSync(join(FFB_SOURCES, 'ffb-valuesets.expanded.json'), 'utf8')) as Record<string, Array<{ code: string }>>
-  const sets = new Map(Object.entries(raw).map(([name, concepts]): [string, ReadonlySet<string>] => [name, new Set(concepts.map((c) => c.code))]))
-  const union = (names: string[]): Set<string> => new Set(names.flatMap((name) => [...(sets.get(name) ?? [])]))
+  const sets = new Map([...VALUE_SETS].map(([name, codes]): [string, ReadonlySet<string>] => [name, new Set(codes)]))
+  const union = (names: string[]): Set<string> => new Set(names.flatMap((name) => [...valueSetCodes(name)]))
   sets.set('KLConditionCodesFFB', union(['KLConditionFFCodesFFB', 'KLConditionADCodesFFB', 'KLConditionOCodesFFB']))
-  sets.set(ALL_FFB, union([...sets.keys()]))
+  sets.set(ALL_FFB, union([...VALUE_SETS.keys()]))
   expansions = sets
   return sets
 }
@@ -91,7 +88,7 @@ const ALL_FFB = 'any FFB value set'
 
 function valueSet (name: string): Binding {
   const codes = loadValueSets().get(name)
-  if (codes === undefined) throw new Error(`value set ${name} is not in ${FFB_SOURCES}`)
+  if (codes === undefined) throw new Error(`value set ${name} is not in the committed fixture`)
   return { system: FFB_SYSTEM, codes, name }
 }
 

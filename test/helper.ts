@@ -4,7 +4,7 @@ import { connect } from 'node:net'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import pg from 'pg'
@@ -24,11 +24,23 @@ export const SERVER_URL = process.env.DATABASE_URL
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'ffb-api')
 
-/** KL's official files, read where they live (never copied into the project). */
-export const FFB_SOURCES = process.env.FFB_SOURCES_DIR ??
-  [join(ROOT, '..', 'shared', 'ffb-sources'), '/work/shared/ffb-sources'].find((dir) => existsSync(dir)) ??
-  join(ROOT, '..', 'shared', 'ffb-sources')
-export const FFB_CODESYSTEM = join(FFB_SOURCES, 'CodeSystem-FFB.kl-term-c32a6c2.json')
+/**
+ * KL's published files (the CodeSystem, the expanded value sets), found only
+ * through FFB_SOURCES — a relative path is taken from the repository root.
+ * They are never copied into the project: the tests that compare with them
+ * are skipped without it, so a clone with nothing beside it passes.
+ */
+const ffbSourcesEnv = process.env.FFB_SOURCES
+export const FFB_SOURCES = ffbSourcesEnv === undefined || ffbSourcesEnv === '' ? undefined : resolve(ROOT, ffbSourcesEnv)
+/** tap's `skip` for a test that reads KL's files: false when FFB_SOURCES is set. */
+export const NEEDS_FFB_SOURCES: string | false = FFB_SOURCES === undefined &&
+  'FFB_SOURCES not set: the comparison with KL\'s published files needs them (see README, "Run it and test it")'
+
+/** One of KL's files, in a test skipped with NEEDS_FFB_SOURCES. */
+export function ffbSource (file: 'ffb-valuesets.expanded.json' | 'CodeSystem-FFB.kl-term-c32a6c2.json'): string {
+  if (FFB_SOURCES === undefined) throw new Error(`${file} is one of KL's files: set FFB_SOURCES, or skip the test with NEEDS_FFB_SOURCES`)
+  return join(FFB_SOURCES, file)
+}
 
 export async function createTestDatabase (
   t: Test, { migrated = true, migrationsDir = MIGRATIONS_DIR } = {}
