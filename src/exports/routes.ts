@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import Type from 'typebox'
 import { recordAudit, recordStreamAudit } from '../audit/record.js'
-import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
 import { parseInstant } from '../http/instants.js'
 import { sendLines } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
-import { HttpProblem, problemResponses } from '../http/problems.js'
+import { problemResponses } from '../http/problems.js'
 import { assertServes } from '../http/scope.js'
+import { nextDecisions, requireUddataDecision } from './queries.js'
 import { ExportQuery, UddataDocument } from './schemas.js'
 import { buildDocuments } from './uddata.js'
 
@@ -53,15 +52,9 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       response: { 200: Type.Ref('UddataDocument'), ...problemResponses(['not-found', 'conflict']) }
     }
   }, async (request) => {
-    const { id } = request.params
-    let query = selectDecisions(app.database.db, request.caller)
-      .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id.toLowerCase()), eb('sagsafgoerelses_id', '=', id)]))
-    if (request.query.kommunekode !== undefined) query = query.where('kommunekode', '=', request.query.kommunekode)
-    const rows = await query.limit(2).execute()
-    if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
-    if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
-    const [document] = await buildDocuments(app.database.db, request.caller, catalogs, rows)
-    await recordAudit(app.database.db, request, { resourceId: rows[0]!.id, kommunekode: rows[0]!.kommunekode })
+    const found = await requireUddataDecision(app.database.db, request.caller, request.params.id, request.query.kommunekode)
+    const [document] = await buildDocuments(app.database.db, request.caller, catalogs, [found])
+    await recordAudit(app.database.db, request, { resourceId: found.id, kommunekode: found.kommunekode })
     return document!
   })
 
@@ -87,17 +80,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
     const db = app.database.db
 
-    const batch = async (after: number): Promise<DecisionRow[]> => {
-      let query = selectDecisions(db, request.caller).where('seq', '>', after).orderBy('seq').limit(batchSize)
-      if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
-      if (since !== undefined) {
-        query = query.where((eb) => eb.or([
-          eb('changed_at', '>=', since),
-          eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
-        ]))
-      }
-      return await query.execute()
-    }
+    const batch = async (after: number) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize)
     // The first batch is read before answering, so a failing database is a 503, not a broken stream.
     const first = await batch(start)
     let count = 0
