@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAudit, recordStreamAudit } from '../audit/record.js'
 import { parseInstant } from '../http/instants.js'
-import { sendLines } from '../http/ndjson.js'
+import { streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { assertServes } from '../http/scope.js'
@@ -77,43 +77,23 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     const { kommunekode, changedSince, indberetningsklar, cursor } = request.query
     if (kommunekode !== undefined) assertServes(request, kommunekode)
     const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
     const db = app.database.db
-
-    const batch = async (after: number) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize)
-    // The first batch is read before answering, so a failing database is a 503, not a broken stream.
-    const first = await batch(start)
-    let count = 0
-    let complete = false
-
-    async function * lines (): AsyncGenerator<string> {
-      // One batch at a time, the next read only when the client has taken this one: memory stays flat.
-      let rows = first
-      let after = start
-      try {
-        while (rows.length > 0) {
-          const documents = await buildDocuments(db, request.caller, catalogs, rows)
-          let chunk = ''
-          documents.forEach((document, i) => {
-            if (indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar) return
-            chunk += JSON.stringify({ ...document, cursor: encodeCursor(rows[i]!.seq) }) + '\n'
-            count++
-          })
-          after = rows.at(-1)!.seq
-          if (chunk !== '') yield chunk
-          rows = rows.length < batchSize ? [] : await batch(after)
-        }
-        complete = true
-        yield JSON.stringify({ trailer: true, count, cursor: encodeCursor(after), complete }) + '\n'
-      } finally {
-        await recordStreamAudit(db, request, kommunekode ?? null,
-          { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete })
-      }
-    }
-
     // The record is written when the stream ends; the audit hook must not add one now.
     request.auditRecorded = true
     // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
-    return await sendLines(request, reply, NDJSON, lines())
+    return await streamNdjson(request, reply, {
+      mediaType: NDJSON,
+      start: cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger),
+      batch: async (after) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize),
+      batchSize,
+      positionOf: (row) => row.seq,
+      lines: async (rows) => (await buildDocuments(db, request.caller, catalogs, rows)).flatMap((document, i) =>
+        indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar ? [] : [{ ...document, cursor: encodeCursor(rows[i]!.seq) }]),
+      trailer: ({ count, after }) => ({ trailer: true, count, cursor: encodeCursor(after), complete: true }),
+      onEnd: async ({ count, complete }) => {
+        await recordStreamAudit(db, request, kommunekode ?? null,
+          { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete })
+      }
+    })
   })
 }

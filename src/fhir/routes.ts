@@ -5,7 +5,7 @@ import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalo
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
-import { sendLines } from '../http/ndjson.js'
+import { streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { assertServes } from '../http/scope.js'
@@ -85,43 +85,26 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       const selection = changedSince !== undefined
         ? asItStands(parseInstant(changedSince, 'query', '/changedSince'))
         : dayOf(date ?? dayBefore(today()))
-      const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
       const db = app.database.db
-      const batch = async (after: number) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize)
-      // The first batch is read before answering, so a failing database is a 503, not a broken stream.
-      const first = await batch(start)
-      let count = 0
-      let complete = false
-
-      async function * lines (): AsyncGenerator<string> {
-        let citizens = first
-        let after = start
-        try {
-          while (citizens.length > 0) {
-            let chunk = ''
-            for (const rows of await loadCitizens(db, request.caller, kommunekode, citizens)) {
-              const bundle = buildBundle(rows, uuid, selection)
-              if (bundle === undefined) continue
-              chunk += JSON.stringify(bundle) + '\n'
-              count++
-            }
-            after = citizens.at(-1)!.key
-            if (chunk !== '') yield chunk
-            citizens = citizens.length < batchSize ? [] : await batch(after)
-          }
-          complete = true
-          yield JSON.stringify({
-            resourceType: 'Parameters',
-            parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
-          }) + '\n'
-        } finally {
+      // The record is written when the stream ends; the audit hook must not add one now.
+      request.auditRecorded = true
+      return await streamNdjson(request, reply, {
+        mediaType: FHIR_NDJSON,
+        start: cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger),
+        batch: async (after) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize),
+        batchSize,
+        positionOf: (citizen) => citizen.key,
+        lines: async (citizens) => (await loadCitizens(db, request.caller, kommunekode, citizens)).flatMap((rows) => buildBundle(rows, uuid, selection) ?? []),
+        // A Parameters resource, so that every line stays a valid FHIR resource.
+        trailer: ({ count, after }) => ({
+          resourceType: 'Parameters',
+          parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
+        }),
+        onEnd: async ({ count, complete }) => {
           await recordStreamAudit(db, request, kommunekode,
             { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, count, complete })
         }
-      }
-
-      request.auditRecorded = true
-      return await sendLines(request, reply, FHIR_NDJSON, lines())
+      })
     })
   }
 
