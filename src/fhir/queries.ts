@@ -3,7 +3,7 @@ import type { Client } from '../clients/clients.js'
 import { groupBy } from '../http/paging.js'
 import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
-import type { CitizenRows, Selection } from './bundle.js'
+import type { CitizenRows, Selection } from './citizen.js'
 
 /**
  * The rows behind the FHIR delivery: which citizens of a municipality have
