@@ -1,7 +1,9 @@
 import { sql } from 'kysely'
 import type { Client } from '../clients/clients.js'
 import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
+import { groupBy } from '../http/paging.js'
 import { HttpProblem } from '../http/problems.js'
+import { scopedSelect } from '../http/scope.js'
 import type { Executor } from '../http/writes.js'
 
 /** The decisions of the uddata export. */
@@ -36,3 +38,41 @@ export async function nextDecisions (db: Executor, caller: Client, { kommunekode
   }
   return await query.execute()
 }
+
+/**
+ * Every row the uddata documents of a batch of decisions report, in six
+ * queries whatever the batch size — cases, registrations, goals,
+ * støttebehov, interventions and ydelser — grouped by owner, each group in
+ * registration order.
+ */
+export async function loadUddataRows (db: Executor, caller: Client, decisions: DecisionRow[]) {
+  const ids = decisions.map((d) => d.id)
+  const caseIds = [...new Set(decisions.map((d) => d.case_id))]
+  const [cases, registrations, goals, stoettebehov, interventions] = await Promise.all([
+    scopedSelect(db, caller, 'cases').select(['id', 'cpr', 'diagnoser', 'changed_at']).where('id', 'in', caseIds).execute(),
+    scopedSelect(db, caller, 'theme_registrations').select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at'])
+      .where('case_id', 'in', caseIds).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, caller, 'goals').innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
+      .select(['dg.decision_id', 'goals.primaert_undertema', 'goals.maaltype', 'goals.forventet_funktionsevneniveau', 'goals.registered_at',
+        'goals.relaterede_undertemaer'])
+      .where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
+    scopedSelect(db, caller, 'stoettebehov').select(['decision_id', 'code', 'registered_at'])
+      .where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
+    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute()
+  ])
+  const ydelser = interventions.length === 0
+    ? []
+    : await scopedSelect(db, caller, 'intervention_ydelser').select(['intervention_id', 'code', 'startdato', 'slutdato', 'registered_at'])
+      .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
+  return {
+    caseOf: new Map(cases.map((c) => [c.id, c])),
+    /** By `<case id> <theme>`. */
+    registrationsOf: groupBy(registrations, (r) => `${r.case_id} ${r.theme}`),
+    goalsOf: groupBy(goals, (g) => g.decision_id),
+    stoettebehovOf: groupBy(stoettebehov, (s) => s.decision_id),
+    interventionsOf: groupBy(interventions, (i) => i.decision_id),
+    ydelserOf: groupBy(ydelser, (y) => y.intervention_id)
+  }
+}
+
+export type UddataRows = Awaited<ReturnType<typeof loadUddataRows>>
