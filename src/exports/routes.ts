@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { sql } from 'kysely'
 import Type from 'typebox'
 import { recordAccess, recordStreamAudit } from '../http/audit.js'
-import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
 import { parseInstant } from '../http/instants.js'
-import { sendLines } from '../http/ndjson.js'
+import { streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
-import { HttpProblem, problemResponses } from '../http/problems.js'
+import { problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
+import { nextDecisions, requireUddataDecision } from './queries.js'
 import { ExportQuery, UddataDocument } from './schemas.js'
 import { buildDocuments } from './uddata.js'
 
@@ -53,15 +52,9 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       response: { 200: Type.Ref('UddataDocument'), ...problemResponses(['not-found', 'conflict']) }
     }
   }, async (request) => {
-    const { id } = request.params
-    let query = selectDecisions(app.database.db, request.caller)
-      .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id.toLowerCase()), eb('sagsafgoerelses_id', '=', id)]))
-    if (request.query.kommunekode !== undefined) query = query.where('kommunekode', '=', request.query.kommunekode)
-    const rows = await query.limit(2).execute()
-    if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
-    if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
-    const [document] = await buildDocuments(app.database.db, request.caller, catalogs, rows)
-    await recordAccess(request, { resourceId: rows[0]!.id, kommunekode: rows[0]!.kommunekode })
+    const found = await requireUddataDecision(app.database.db, request.caller, request.params.id, request.query.kommunekode)
+    const [document] = await buildDocuments(app.database.db, request.caller, catalogs, [found])
+    await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return document!
   })
 
@@ -84,51 +77,21 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     const { kommunekode, changedSince, indberetningsklar, cursor } = request.query
     if (kommunekode !== undefined) requireServed(request.caller, kommunekode)
     const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
-    const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
     const db = app.database.db
-
-    const batch = async (after: number): Promise<DecisionRow[]> => {
-      let query = selectDecisions(db, request.caller).where('seq', '>', after).orderBy('seq').limit(batchSize)
-      if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
-      if (since !== undefined) {
-        query = query.where((eb) => eb.or([
-          eb('changed_at', '>=', since),
-          eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
-        ]))
-      }
-      return await query.execute()
-    }
-    // The first batch is read before answering, so a failing database is a 503, not a broken stream.
-    const first = await batch(start)
-    let count = 0
-    let complete = false
-
-    async function * lines (): AsyncGenerator<string> {
-      // One batch at a time, the next read only when the client has taken this one: memory stays flat.
-      let rows = first
-      let after = start
-      try {
-        while (rows.length > 0) {
-          const documents = await buildDocuments(db, request.caller, catalogs, rows)
-          let chunk = ''
-          documents.forEach((document, i) => {
-            if (indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar) return
-            chunk += JSON.stringify({ ...document, cursor: encodeCursor(rows[i]!.seq) }) + '\n'
-            count++
-          })
-          after = rows.at(-1)!.seq
-          if (chunk !== '') yield chunk
-          rows = rows.length < batchSize ? [] : await batch(after)
-        }
-        complete = true
-        yield JSON.stringify({ trailer: true, count, cursor: encodeCursor(after), complete }) + '\n'
-      } finally {
+    // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
+    return await streamNdjson(request, reply, {
+      mediaType: NDJSON,
+      start: cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger),
+      batch: async (after) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize),
+      batchSize,
+      positionOf: (row) => row.seq,
+      lines: async (rows) => (await buildDocuments(db, request.caller, catalogs, rows)).flatMap((document, i) =>
+        indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar ? [] : [{ ...document, cursor: encodeCursor(rows[i]!.seq) }]),
+      trailer: ({ count, after }) => ({ trailer: true, count, cursor: encodeCursor(after), complete: true }),
+      onEnd: async ({ count, complete }) => {
         await recordStreamAudit(request, kommunekode ?? null,
           { kommunekode: kommunekode ?? null, changedSince: changedSince ?? null, indberetningsklar: indberetningsklar ?? null, cursor: cursor ?? null, count, complete })
       }
-    }
-
-    // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
-    return await sendLines(request, reply, NDJSON, lines())
+    })
   })
 }

@@ -1,120 +1,105 @@
+import type { Scope } from '../db/scope.js'
+import type { Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { cprBirthDate } from '../cases/cpr.js'
-import type { Client } from '../clients/clients.js'
 import type { DecisionRow } from '../decisions/queries.js'
 import { maalgruppeMismatch } from '../decisions/rules.js'
-import { groupBy } from '../db/rows.js'
-import { scopedSelect } from '../db/scope.js'
+import type { InterventionsTable, InterventionYdelserTable } from '../db/schema.js'
 import type { Executor } from '../db/unit-of-work.js'
+import { loadUddataRows, type UddataRows } from './queries.js'
 import type { UddataDocument } from './schemas.js'
 
 /**
  * Builds the uddata documents of a batch of decisions in six queries,
- * whatever the batch size: cases, registrations, goals, støttebehov,
- * interventions and ydelser. The theme blocks are the case's, with their
- * full history; the rest is the decision's own.
+ * whatever the batch size (see loadUddataRows). The theme blocks are the
+ * case's, with their full history; the rest is the decision's own.
  */
-export async function buildDocuments (db: Executor, caller: Client, catalogs: Catalogs, decisions: DecisionRow[]): Promise<UddataDocument[]> {
+export async function buildDocuments (db: Executor, scope: Scope, catalogs: Catalogs, decisions: DecisionRow[]): Promise<UddataDocument[]> {
   if (decisions.length === 0) return []
-  const ids = decisions.map((d) => d.id)
-  const caseIds = [...new Set(decisions.map((d) => d.case_id))]
-  const [cases, registrations, goals, stoettebehov, interventions] = await Promise.all([
-    scopedSelect(db, caller, 'cases').select(['id', 'cpr', 'diagnoser', 'changed_at']).where('id', 'in', caseIds).execute(),
-    scopedSelect(db, caller, 'theme_registrations').select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at'])
-      .where('case_id', 'in', caseIds).orderBy('registered_at').orderBy('seq').execute(),
-    scopedSelect(db, caller, 'goals').innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
-      .select(['dg.decision_id', 'goals.primaert_undertema', 'goals.maaltype', 'goals.forventet_funktionsevneniveau', 'goals.registered_at',
-        'goals.relaterede_undertemaer'])
-      .where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
-    scopedSelect(db, caller, 'stoettebehov').select(['decision_id', 'code', 'registered_at'])
-      .where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
-    scopedSelect(db, caller, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute()
-  ])
-  const ydelser = interventions.length === 0
-    ? []
-    : await scopedSelect(db, caller, 'intervention_ydelser').select(['intervention_id', 'code', 'startdato', 'slutdato', 'registered_at'])
-      .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
+  const rows = await loadUddataRows(db, scope, decisions)
+  return decisions.map((decision) => documentOf(catalogs, decision, rows))
+}
 
-  const caseOf = new Map(cases.map((c) => [c.id, c]))
-  const registrationsOf = groupBy(registrations, (r) => `${r.case_id} ${r.theme}`)
-  const goalsOf = groupBy(goals, (g) => g.decision_id)
-  const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
-  const interventionsOf = groupBy(interventions, (i) => i.decision_id)
-  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
-  const at = (date: Date): string => dayInDenmark(date)
-  return decisions.map((decision) => {
-    const found = caseOf.get(decision.case_id)!
-    const theme = (id: string) => registrationsOf.get(`${decision.case_id} ${id}`) ?? []
-    const doc: UddataDocument = {
+const at = (date: Date): string => dayInDenmark(date)
+
+/** One decision's document, and whether it is indberetningsklar (and if not, why). */
+function documentOf (catalogs: Catalogs, decision: DecisionRow, rows: UddataRows): UddataDocument {
+  const found = rows.caseOf.get(decision.case_id)!
+  const theme = (id: string) => rows.registrationsOf.get(`${decision.case_id} ${id}`) ?? []
+  const doc: UddataDocument = {
+    sagsafgoerelsesId: decision.sagsafgoerelses_id,
+    decisionId: decision.id,
+    caseId: decision.case_id,
+    kommunekode: decision.kommunekode,
+    stamdata: { cprNr: found.cpr },
+    funktionerOgForhold: theme('funktioner-og-forhold').map((r) => ({
+      undertemaFunktionerEllerForhold: catalogs.coded('funktioner-og-forhold', r.undertema, at(r.registered_at)),
+      datostempel: r.registered_at.toISOString()
+    })),
+    omgivelser: theme('omgivelsesfaktorer').map((r) => ({
+      undertemaOmgivelser: catalogs.coded('omgivelsesfaktorer', r.undertema, at(r.registered_at)),
+      datostempel: r.registered_at.toISOString()
+    })),
+    aktivitetOgDeltagelse: theme('aktivitet-og-deltagelse').map((r) => ({
+      undertemaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', r.undertema, at(r.registered_at)),
+      funktionsevneniveau: catalogs.leveled('funktionsevneniveau', r.funktionsevneniveau ?? '', at(r.registered_at)),
+      datostempel: r.registered_at.toISOString()
+    })),
+    stoettebehov: (rows.stoettebehovOf.get(decision.id) ?? []).map((s) => ({
+      stoettebehovsvurdering: catalogs.leveled('stoettebehov', s.code, at(s.registered_at)),
       sagsafgoerelsesId: decision.sagsafgoerelses_id,
-      decisionId: decision.id,
-      caseId: decision.case_id,
-      kommunekode: decision.kommunekode,
-      stamdata: { cprNr: found.cpr },
-      funktionerOgForhold: theme('funktioner-og-forhold').map((r) => ({
-        undertemaFunktionerEllerForhold: catalogs.coded('funktioner-og-forhold', r.undertema, at(r.registered_at)),
-        datostempel: r.registered_at.toISOString()
-      })),
-      omgivelser: theme('omgivelsesfaktorer').map((r) => ({
-        undertemaOmgivelser: catalogs.coded('omgivelsesfaktorer', r.undertema, at(r.registered_at)),
-        datostempel: r.registered_at.toISOString()
-      })),
-      aktivitetOgDeltagelse: theme('aktivitet-og-deltagelse').map((r) => ({
-        undertemaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', r.undertema, at(r.registered_at)),
-        funktionsevneniveau: catalogs.leveled('funktionsevneniveau', r.funktionsevneniveau ?? '', at(r.registered_at)),
-        datostempel: r.registered_at.toISOString()
-      })),
-      stoettebehov: (stoettebehovOf.get(decision.id) ?? []).map((s) => ({
-        stoettebehovsvurdering: catalogs.leveled('stoettebehov', s.code, at(s.registered_at)),
-        sagsafgoerelsesId: decision.sagsafgoerelses_id,
-        datostempelForStoettebehovsvurdering: s.registered_at.toISOString()
-      })),
-      indsatsmaal: (goalsOf.get(decision.id) ?? []).map((g) => ({
-        primaertUndertemaPaaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', g.primaert_undertema, at(g.registered_at)),
-        maaltype: catalogs.coded('maaltype', g.maaltype, at(g.registered_at)),
-        forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.forventet_funktionsevneniveau, at(g.registered_at)),
-        datostempelForRegistreringAfIndsatsmaal: g.registered_at.toISOString(),
-        andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: g.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, at(g.registered_at)))
-      })),
-      maalgruppe: {
-        primaerMaalgruppe: catalogs.coded('maalgrupper', decision.primaer_maalgruppe, at(decision.maalgrupper_registered_at)),
-        oevrigeMaalgrupper: decision.oevrige_maalgrupper.map((code) => catalogs.coded('maalgrupper', code, at(decision.maalgrupper_registered_at))),
-        datostempelForRegistreringAfMaalgrupper: decision.maalgrupper_registered_at.toISOString(),
-        sagsafgoerelsesId: decision.sagsafgoerelses_id
-      },
-      socialIndsats: (interventionsOf.get(decision.id) ?? []).map((i) => {
-        const items = (ydelserOf.get(i.id) ?? []).map((y) => {
-          const entry = catalogs.entry('ydelser', y.code, at(y.registered_at))?.entry
-          return {
-            ydelse: { code: y.code, label: entry?.label ?? null },
-            legalBasis: entry?.legalBasis ?? null,
-            startDatoForYdelse: y.startdato,
-            slutDatoForYdelse: y.slutdato,
-            datostempelForRegistreringAfYdelse: y.registered_at.toISOString()
-          }
-        })
-        return {
-          ydelser: items,
-          udfoerendeTilbudstype: catalogs.coded('tilbud', i.tilbud, at(i.tilbud_registered_at)),
-          datostempelForRegistreringAfUdfoerendeTilbud: i.tilbud_registered_at.toISOString(),
-          produktionsenhedsnummer: i.p_nummer,
-          cvrNr: i.cvr,
-          produktionsEnhedsNavn: i.navn,
-          produktionsEnhedsAdresse: i.adresse,
-          produktionsEnhedsPostnummer: i.postnummer,
-          sagsafgoerelsesId: decision.sagsafgoerelses_id,
-          datostempelForBevillingsdato: i.bevillingsdato,
-          dst: deriveDst(catalogs, i.tilbud, items.map((y) => y.legalBasis), i.bevillingsdato)
-        }
-      }),
-      indberetningsklar: false,
-      mangler: [],
-      changedAt: new Date(Math.max(decision.changed_at.getTime(), found.changed_at.getTime())).toISOString()
+      datostempelForStoettebehovsvurdering: s.registered_at.toISOString()
+    })),
+    indsatsmaal: (rows.goalsOf.get(decision.id) ?? []).map((g) => ({
+      primaertUndertemaPaaAktivitetOgDeltagelse: catalogs.coded('aktivitet-og-deltagelse', g.primaert_undertema, at(g.registered_at)),
+      maaltype: catalogs.coded('maaltype', g.maaltype, at(g.registered_at)),
+      forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.forventet_funktionsevneniveau, at(g.registered_at)),
+      datostempelForRegistreringAfIndsatsmaal: g.registered_at.toISOString(),
+      andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: g.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, at(g.registered_at)))
+    })),
+    maalgruppe: {
+      primaerMaalgruppe: catalogs.coded('maalgrupper', decision.primaer_maalgruppe, at(decision.maalgrupper_registered_at)),
+      oevrigeMaalgrupper: decision.oevrige_maalgrupper.map((code) => catalogs.coded('maalgrupper', code, at(decision.maalgrupper_registered_at))),
+      datostempelForRegistreringAfMaalgrupper: decision.maalgrupper_registered_at.toISOString(),
+      sagsafgoerelsesId: decision.sagsafgoerelses_id
+    },
+    socialIndsats: (rows.interventionsOf.get(decision.id) ?? []).map((i) => socialIndsats(catalogs, decision, i, rows.ydelserOf.get(i.id) ?? [])),
+    indberetningsklar: false,
+    mangler: [],
+    changedAt: new Date(Math.max(decision.changed_at.getTime(), found.changed_at.getTime())).toISOString()
+  }
+  doc.mangler = missing(doc, maalgruppeGaps(catalogs, decision, found.diagnoser.length > 0))
+  doc.indberetningsklar = doc.mangler.length === 0
+  return doc
+}
+
+type YdelseRow = Pick<Selectable<InterventionYdelserTable>, 'code' | 'startdato' | 'slutdato' | 'registered_at'>
+
+/** One intervention of the decision: its ydelser, its provider, and the DST codes it derives. */
+function socialIndsats (catalogs: Catalogs, decision: DecisionRow, i: Selectable<InterventionsTable>, ydelser: YdelseRow[]): UddataDocument['socialIndsats'][number] {
+  const items = ydelser.map((y) => {
+    const entry = catalogs.entry('ydelser', y.code, at(y.registered_at))?.entry
+    return {
+      ydelse: { code: y.code, label: entry?.label ?? null },
+      legalBasis: entry?.legalBasis ?? null,
+      startDatoForYdelse: y.startdato,
+      slutDatoForYdelse: y.slutdato,
+      datostempelForRegistreringAfYdelse: y.registered_at.toISOString()
     }
-    doc.mangler = missing(doc, maalgruppeGaps(catalogs, decision, found.diagnoser.length > 0))
-    doc.indberetningsklar = doc.mangler.length === 0
-    return doc
   })
+  return {
+    ydelser: items,
+    udfoerendeTilbudstype: catalogs.coded('tilbud', i.tilbud, at(i.tilbud_registered_at)),
+    datostempelForRegistreringAfUdfoerendeTilbud: i.tilbud_registered_at.toISOString(),
+    produktionsenhedsnummer: i.p_nummer,
+    cvrNr: i.cvr,
+    produktionsEnhedsNavn: i.navn,
+    produktionsEnhedsAdresse: i.adresse,
+    produktionsEnhedsPostnummer: i.postnummer,
+    sagsafgoerelsesId: decision.sagsafgoerelses_id,
+    datostempelForBevillingsdato: i.bevillingsdato,
+    dst: deriveDst(catalogs, i.tilbud, items.map((y) => y.legalBasis), i.bevillingsdato)
+  }
 }
 
 /**

@@ -1,9 +1,8 @@
 import { sql, type RawBuilder } from 'kysely'
-import type { Client } from '../clients/clients.js'
 import { groupBy } from '../db/rows.js'
-import { scopedSelect } from '../db/scope.js'
+import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
-import type { CitizenRows, Selection } from './bundle.js'
+import type { CitizenRows, Selection } from './citizen.js'
 
 /**
  * The rows behind the FHIR delivery: which citizens of a municipality have
@@ -35,8 +34,8 @@ function touched (selection: Selection): RawBuilder<boolean> {
  * municipality's cases in order and stops at `limit` matches, so a batch
  * costs what it scans, never the whole municipality again.
  */
-export async function nextCitizens (db: Executor, caller: Client, kommunekode: string, selection: Selection, after: number, limit: number): Promise<CitizenKey[]> {
-  return await scopedSelect(db, caller, 'cases').select(['seq as key', 'cpr'])
+export async function nextCitizens (db: Executor, scope: Scope, kommunekode: string, selection: Selection, after: number, limit: number): Promise<CitizenKey[]> {
+  return await scopedSelect(db, scope, 'cases').select(['seq as key', 'cpr'])
     .where('kommunekode', '=', kommunekode).where('seq', '>', after)
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM cases p WHERE p.cpr = cases.cpr AND p.kommunekode = cases.kommunekode AND p.seq < cases.seq)`)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM cases m WHERE m.cpr = cases.cpr AND m.kommunekode = cases.kommunekode AND ${touched(selection)})`)
@@ -44,34 +43,34 @@ export async function nextCitizens (db: Executor, caller: Client, kommunekode: s
 }
 
 /** Every reportable row of a batch of citizens: eight queries whatever the batch size. */
-export async function loadCitizens (db: Executor, caller: Client, kommunekode: string, citizens: CitizenKey[]): Promise<CitizenRows[]> {
+export async function loadCitizens (db: Executor, scope: Scope, kommunekode: string, citizens: CitizenKey[]): Promise<CitizenRows[]> {
   if (citizens.length === 0) return []
-  const cases = await scopedSelect(db, caller, 'cases').select(['id', 'seq', 'cpr', 'opened_at', 'created_at'])
+  const cases = await scopedSelect(db, scope, 'cases').select(['id', 'seq', 'cpr', 'opened_at', 'created_at'])
     .where('kommunekode', '=', kommunekode).where('cpr', 'in', citizens.map((c) => c.cpr)).orderBy('seq').execute()
   const caseIds = cases.map((c) => c.id)
   const [registrations, goals, decisions, stoettebehov, interventions, ydelser, followUps] = await Promise.all([
-    scopedSelect(db, caller, 'theme_registrations').where('case_id', 'in', caseIds).select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at', 'created_at'])
+    scopedSelect(db, scope, 'theme_registrations').where('case_id', 'in', caseIds).select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at', 'created_at'])
       .orderBy('registered_at').orderBy('seq').execute(),
-    scopedSelect(db, caller, 'goals').where('case_id', 'in', caseIds).select(['id', 'case_id', 'maaltype', 'primaert_undertema', 'forventet_funktionsevneniveau', 'relaterede_undertemaer',
+    scopedSelect(db, scope, 'goals').where('case_id', 'in', caseIds).select(['id', 'case_id', 'maaltype', 'primaert_undertema', 'forventet_funktionsevneniveau', 'relaterede_undertemaer',
       'opfoelgningsdato', 'registered_at', 'created_at']).orderBy('seq').execute(),
-    scopedSelect(db, caller, 'decisions').where('case_id', 'in', caseIds).select(['id', 'case_id', 'sagsafgoerelses_id', 'primaer_maalgruppe', 'oevrige_maalgrupper', 'maalgrupper_registered_at',
+    scopedSelect(db, scope, 'decisions').where('case_id', 'in', caseIds).select(['id', 'case_id', 'sagsafgoerelses_id', 'primaer_maalgruppe', 'oevrige_maalgrupper', 'maalgrupper_registered_at',
       'closed_at', 'created_at',
       sql<string[]>`ARRAY(SELECT dg.goal_id::text FROM decision_goals dg WHERE dg.decision_id = decisions.id ORDER BY dg.position)`.as('goal_ids')])
       .orderBy('seq').execute(),
-    scopedSelect(db, caller, 'stoettebehov').innerJoin('decisions as d', 'd.id', 'stoettebehov.decision_id').where('d.case_id', 'in', caseIds)
+    scopedSelect(db, scope, 'stoettebehov').innerJoin('decisions as d', 'd.id', 'stoettebehov.decision_id').where('d.case_id', 'in', caseIds)
       .select(['stoettebehov.id', 'stoettebehov.decision_id', 'stoettebehov.code', 'stoettebehov.registered_at', 'stoettebehov.created_at'])
       .orderBy('stoettebehov.registered_at').orderBy('stoettebehov.seq').execute(),
-    scopedSelect(db, caller, 'interventions').innerJoin('decisions as d', 'd.id', 'interventions.decision_id').where('d.case_id', 'in', caseIds)
+    scopedSelect(db, scope, 'interventions').innerJoin('decisions as d', 'd.id', 'interventions.decision_id').where('d.case_id', 'in', caseIds)
       .select(['interventions.id', 'interventions.decision_id', 'interventions.tilbud', 'interventions.tilbud_registered_at',
         'interventions.bevillingsdato', 'interventions.created_at'])
       .orderBy('interventions.seq').execute(),
-    scopedSelect(db, caller, 'intervention_ydelser').innerJoin('interventions as i', 'i.id', 'intervention_ydelser.intervention_id')
+    scopedSelect(db, scope, 'intervention_ydelser').innerJoin('interventions as i', 'i.id', 'intervention_ydelser.intervention_id')
       .innerJoin('decisions as d', 'd.id', 'i.decision_id').where('d.case_id', 'in', caseIds)
       .select(['intervention_ydelser.id', 'intervention_ydelser.intervention_id', 'intervention_ydelser.code',
         'intervention_ydelser.startdato', 'intervention_ydelser.slutdato',
         'intervention_ydelser.registered_at', 'intervention_ydelser.created_at'])
       .orderBy('intervention_ydelser.seq').execute(),
-    scopedSelect(db, caller, 'follow_ups').where('case_id', 'in', caseIds).select(['id', 'decision_id', 'case_id', 'opfoelgningsdato', 'registered_at',
+    scopedSelect(db, scope, 'follow_ups').where('case_id', 'in', caseIds).select(['id', 'decision_id', 'case_id', 'opfoelgningsdato', 'registered_at',
       'status_paa_indsats', 'naeste_opfoelgningsdato', 'created_at'])
       .orderBy('registered_at').orderBy('seq').execute()
   ])

@@ -5,11 +5,12 @@ import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalo
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
-import { sendLines } from '../http/ndjson.js'
+import { streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
-import { buildBundle, type Selection } from './bundle.js'
+import { buildBundle } from './bundle.js'
+import type { Selection } from './citizen.js'
 import { loadCitizens, nextCitizens } from './queries.js'
 import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, FhirTrailer, GAPS } from './schemas.js'
 
@@ -85,42 +86,24 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       const selection = changedSince !== undefined
         ? asItStands(parseInstant(changedSince, 'query', '/changedSince'))
         : dayOf(date ?? dayBefore(today()))
-      const start = cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger)
       const db = app.database.db
-      const batch = async (after: number) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize)
-      // The first batch is read before answering, so a failing database is a 503, not a broken stream.
-      const first = await batch(start)
-      let count = 0
-      let complete = false
-
-      async function * lines (): AsyncGenerator<string> {
-        let citizens = first
-        let after = start
-        try {
-          while (citizens.length > 0) {
-            let chunk = ''
-            for (const rows of await loadCitizens(db, request.caller, kommunekode, citizens)) {
-              const bundle = buildBundle(rows, uuid, selection)
-              if (bundle === undefined) continue
-              chunk += JSON.stringify(bundle) + '\n'
-              count++
-            }
-            after = citizens.at(-1)!.key
-            if (chunk !== '') yield chunk
-            citizens = citizens.length < batchSize ? [] : await batch(after)
-          }
-          complete = true
-          yield JSON.stringify({
-            resourceType: 'Parameters',
-            parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
-          }) + '\n'
-        } finally {
+      return await streamNdjson(request, reply, {
+        mediaType: FHIR_NDJSON,
+        start: cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger),
+        batch: async (after) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize),
+        batchSize,
+        positionOf: (citizen) => citizen.key,
+        lines: async (citizens) => (await loadCitizens(db, request.caller, kommunekode, citizens)).flatMap((rows) => buildBundle(rows, uuid, selection) ?? []),
+        // A Parameters resource, so that every line stays a valid FHIR resource.
+        trailer: ({ count, after }) => ({
+          resourceType: 'Parameters',
+          parameter: [{ name: 'cursor', valueString: encodeCursor(after) }, { name: 'count', valueInteger: count }, { name: 'complete', valueBoolean: true }]
+        }),
+        onEnd: async ({ count, complete }) => {
           await recordStreamAudit(request, kommunekode,
             { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, count, complete })
         }
-      }
-
-      return await sendLines(request, reply, FHIR_NDJSON, lines())
+      })
     })
   }
 

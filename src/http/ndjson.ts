@@ -4,13 +4,77 @@ import { createGzip } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 /**
- * Sends a stream of NDJSON chunks: read from the generator only as fast as
- * the client takes them (backpressure), gzip when the client accepts it,
- * and the generator is closed (its `finally` runs) when the client leaves.
+ * The NDJSON export streams: rows read in batches after a position (a
+ * decoded cursor), each batch turned into lines, then a trailer line.
  */
-export async function sendLines (request: FastifyRequest, reply: FastifyReply, mediaType: string, lines: AsyncIterable<string>): Promise<FastifyReply> {
-  const source = Readable.from(takingTurns(lines), { objectMode: false, highWaterMark: 64 * 1024 })
-  reply.type(mediaType).header('vary', 'accept-encoding')
+
+/** How a stream went, for its audit entry. */
+export interface StreamSummary {
+  /** Lines sent before the trailer. */
+  count: number
+  /** Whether it ran to its end and sent the trailer (false: the client went away, or a batch failed). */
+  complete: boolean
+}
+
+export interface NdjsonStream<Row, Position> {
+  mediaType: string
+  /** Where the stream starts: the position of a cursor, or before the first row. */
+  start: Position
+  /** At most `batchSize` rows after `after`, in the stream's order; fewer means they were the last. */
+  batch: (after: Position) => Promise<Row[]>
+  batchSize: number
+  /** Where a row stands, to continue after it. */
+  positionOf: (row: Row) => Position
+  /** A batch's lines, each sent as one line of JSON: a row may give none. */
+  lines: (rows: Row[]) => Promise<unknown[]>
+  /** The last line, sent when every batch was: how many lines came before it, and the position after the last row. */
+  trailer: (end: { count: number, after: Position }) => unknown
+  /** Called once, when the stream ended or the client went away. */
+  onEnd: (summary: StreamSummary) => Promise<void>
+}
+
+/**
+ * Streams an export as NDJSON. The first batch is read before answering, so
+ * a failing database is a 503, not a broken stream; each next batch only
+ * when the client has taken the one before (backpressure: memory stays
+ * flat). Gzip when the client accepts it. A client that goes away stops the
+ * reading, and is no error.
+ */
+export async function streamNdjson<Row, Position> (request: FastifyRequest, reply: FastifyReply, stream: NdjsonStream<Row, Position>): Promise<FastifyReply> {
+  const first = await stream.batch(stream.start)
+  const summary: StreamSummary = { count: 0, complete: false }
+  let ended = false
+  const end = async (): Promise<void> => {
+    if (ended) return
+    ended = true
+    await stream.onEnd(summary)
+  }
+
+  async function * chunks (): AsyncGenerator<string> {
+    let rows = first
+    let after = stream.start
+    try {
+      while (rows.length > 0) {
+        let chunk = ''
+        for (const line of await stream.lines(rows)) {
+          chunk += JSON.stringify(line) + '\n'
+          summary.count++
+        }
+        after = stream.positionOf(rows.at(-1)!)
+        if (chunk !== '') yield chunk
+        rows = rows.length < stream.batchSize ? [] : await stream.batch(after)
+      }
+      summary.complete = true
+      yield JSON.stringify(stream.trailer({ count: summary.count, after })) + '\n'
+    } finally {
+      await end()
+    }
+  }
+
+  const source = Readable.from(takingTurns(chunks()), { objectMode: false, highWaterMark: 64 * 1024 })
+  // A client gone before the first chunk was read: the generator never ran, so its `finally` will not.
+  source.once('close', () => { end().catch((error: unknown) => { request.log.error({ err: error }, 'the end of a stream failed') }) })
+  reply.type(stream.mediaType).header('vary', 'accept-encoding')
   if (!/\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) return await reply.send(source)
   const gzip = createGzip()
   pipeline(source, gzip, () => {})

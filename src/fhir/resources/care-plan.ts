@@ -1,0 +1,56 @@
+import { closing, currentStoettebehov, goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow, type InterventionRow, type YdelseRow } from '../citizen.js'
+import { PROFILE, caseNumber, caseNumberSystem, ffb, iso, latest, rank, ref, resource, type Resource } from './common.js'
+import { targetGroup } from './condition.js'
+import { careTeam } from './care-team.js'
+import { plannedFollowUp } from './encounter.js'
+import { goal } from './goal.js'
+import { careEvaluation } from './observation.js'
+
+/** A decision's CarePlans: one per intervention (one tilbud), with its CareTeam, and one Intervention CarePlan per ydelse. */
+export function carePlans (c: Citizen, d: DecisionRow): Resource[] {
+  return (c.interventionsOf.get(d.id) ?? []).map((i) => {
+    const plan = carePlan(c, d, i)
+    for (const y of c.ydelserOf.get(i.id) ?? []) intervention(c, d, y, plan)
+    return plan
+  })
+}
+
+/** One intervention of a decision: its tilbud, goals, målgrupper, current støttebehov and planned follow-up. */
+function carePlan (c: Citizen, d: DecisionRow, i: InterventionRow): Resource {
+  const support = currentStoettebehov(c, d.id)
+  const encounter = plannedFollowUp(c, d)
+  const team = careTeam(c, i)
+  const closed = isClosed(c, d)
+  return resource(c.resources, 'CarePlan', 'carePlan', i.id, () => [latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at, lastFollowUp(c, d)?.registered_at), {
+    extension: [
+      caseNumber(caseNumberSystem(c.kommunekode, 'sagsafgoerelse'), d.sagsafgoerelses_id),
+      ...(encounter !== undefined ? [{ url: `${PROFILE}kl-reporting-ffb-follow-up-date-extension`, valueReference: ref(encounter) }] : [])
+    ],
+    status: closed ? 'completed' : 'active',
+    intent: 'order',
+    subject: c.subject,
+    period: { start: i.bevillingsdato, ...(closed ? { end: d.closed_at } : {}) },
+    careTeam: [ref(team)],
+    goal: goalsOf(c, d).map((g) => ref(goal(c, g))),
+    addresses: [rank(targetGroup(c, d, d.primaer_maalgruppe), 1), ...d.oevrige_maalgrupper.map((code) => rank(targetGroup(c, d, code), 2))],
+    ...(support !== undefined ? { activity: [{ outcomeReference: [ref(careEvaluation(c, support))] }] } : {})
+  }])
+}
+
+/** One ydelse of an intervention, as it stands at the end of the day. */
+function intervention (c: Citizen, d: DecisionRow, y: YdelseRow, plan: Resource): Resource {
+  const { day } = c.selection
+  const closedBy = closing(c, d)
+  // An end date the closing follow-up set later is not known yet on an earlier day.
+  const ended = y.slutdato !== null && !(d.closed_at !== null && d.closed_at > day && y.slutdato === d.closed_at) ? y.slutdato : null
+  const done = ended !== null && ended <= day
+  return resource(c.resources, 'CarePlan', 'intervention', y.id, () => [ended !== null && ended === d.closed_at && closedBy !== undefined ? latest(y.registered_at, closedBy.registered_at) : y.registered_at, {
+    basedOn: [ref(plan)],
+    status: done ? 'completed' : 'active',
+    intent: 'order',
+    subject: c.subject,
+    period: { start: y.startdato, ...(ended !== null ? { end: ended } : {}) },
+    created: iso(y.registered_at),
+    activity: [{ detail: { code: ffb(y.code), status: done ? 'completed' : 'in-progress' } }]
+  }])
+}

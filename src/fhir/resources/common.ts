@@ -1,0 +1,44 @@
+import { stableId } from '../ids.js'
+
+/** What every resource of KL's FFB delivery report is made of: its code systems, data types and ids. */
+
+export const FFB_SYSTEM = 'urn:oid:1.2.208.176.2.22'
+export const CSC = 'http://fhir.kl.dk/term/CodeSystem/CareSocialCodes'
+export const SNOMED = 'http://snomed.info/sct'
+export const PROFILE = 'http://fhir.kl.dk/ffbreporting/StructureDefinition/'
+export const CORE = 'http://fhir.kl.dk/core/StructureDefinition/'
+
+/** The code systems of our own identifiers where KL's guide has no element (see the OpenAPI description). */
+export const caseNumberSystem = (kommunekode: string, kind: 'sag' | 'sagsafgoerelse'): string => `urn:ffb-api:kommune:${kommunekode}:${kind}`
+
+export interface Resource { resourceType: string, id: string, meta: { profile: string[], lastUpdated: string }, [element: string]: unknown }
+
+export const coding = (system: string, code: string) => ({ coding: [{ system, code }] })
+export const ffb = (code: string) => coding(FFB_SYSTEM, code)
+export const ref = (resource: Resource) => ({ reference: `${resource.resourceType}/${resource.id}` })
+export const rank = (resource: Resource, value: 1 | 2) => ({ extension: [{ url: `${CORE}ConditionRank`, valuePositiveInt: value }], ...ref(resource) })
+export const iso = (instant: Date): string => instant.toISOString()
+export const latest = (...instants: Array<Date | undefined>): Date => new Date(Math.max(...instants.map((i) => i?.getTime() ?? 0)))
+
+export function caseNumber (system: string, value: string) {
+  return {
+    url: `${PROFILE}kl-reporting-ffb-municipalityCaseNumber`,
+    extension: [{ url: 'municipalitySpecific', valueIdentifier: { use: 'usual', system, value } }]
+  }
+}
+
+/** A bundle's resources so far, by `<type>/<name>`. */
+export type Resources = Map<string, Resource>
+
+/** The resource named `<type>/<name>`, made (and put in the bundle) the first time it is asked for. */
+export function resource (resources: Resources, type: string, profile: string, name: string,
+  make: () => [lastUpdated: Date, elements: Record<string, unknown>]): Resource {
+  const key = `${type}/${name}`
+  let made = resources.get(key)
+  if (made === undefined) {
+    const [lastUpdated, elements] = make()
+    made = { resourceType: type, id: stableId(key), meta: { profile: [`${PROFILE}kl-reporting-ffb-${profile}`], lastUpdated: iso(lastUpdated) }, ...elements }
+    resources.set(key, made)
+  }
+  return made
+}

@@ -1,0 +1,18 @@
+import { goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow } from '../citizen.js'
+import { CSC, coding, resource, type Resource } from './common.js'
+
+/** The follow-up planned as of the day: the last follow-up's next date, else the earliest goal's; none once the decision is closed. */
+export function plannedFollowUp (c: Citizen, d: DecisionRow): Resource | undefined {
+  if (isClosed(c, d)) return undefined
+  const last = lastFollowUp(c, d)
+  const goalDates = goalsOf(c, d).map((g) => g.opfoelgningsdato).sort()
+  const date = last !== undefined ? last.naeste_opfoelgningsdato : goalDates[0]
+  if (date === undefined || date === null) return undefined
+  return resource(c.resources, 'Encounter', 'followUpEncounter', `${d.id}/${date}`, () => [last?.registered_at ?? d.maalgrupper_registered_at, {
+    status: 'planned',
+    class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HH' },
+    type: [coding(CSC, '9f03dfbb-7a97-45a5-94db-d4c3501714a9')],
+    subject: c.subject,
+    period: { start: date }
+  }])
+}
