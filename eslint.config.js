@@ -19,6 +19,58 @@ export default [
     }
   },
   {
+    // A longer function starts with a one-line reason (eslint-disable-next-line … -- why).
+    files: ['src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] }
+  },
+  // The layers of docs/architecture.md: which folder may import which.
+  {
+    files: ['src/http/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'kysely', message: 'src/http knows HTTP only: SQL belongs in src/db or an area\'s queries' }],
+        patterns: [{
+          group: ['assessment', 'cases', 'catalogs', 'decisions', 'delivery', 'exports', 'fhir', 'follow-ups', 'goals', 'health', 'investigation', 'timeline']
+            .map((area) => `../${area}/*`),
+          message: 'src/http knows HTTP only: it never imports a domain area'
+        }]
+      }]
+    }
+  },
+  {
+    files: ['src/db/**/*.ts', 'src/audit/record.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'fastify', message: 'the database layer takes plain values, never a request' }],
+        patterns: [{ group: ['../http/*', '!../http/problems.js', '../*/routes.js'], message: 'the database layer knows no HTTP (problems excepted)' }]
+      }]
+    }
+  },
+  {
+    files: ['src/{assessment,audit,cases,catalogs,clients,decisions,delivery,exports,fhir,follow-ups,goals,investigation,timeline}/**/*.ts'],
+    ignores: ['src/*/routes.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'fastify', message: 'queries and domain rules take plain values (a Scope, typed inputs), never a request' },
+          { name: '@fastify/type-provider-typebox', message: 'routes live in routes.ts' }
+        ],
+        patterns: [{ group: ['audit', 'auth', 'errors', 'ndjson', 'writes'].map((name) => `../http/${name}.js`), message: 'only routes.ts speaks HTTP' }]
+      }]
+    }
+  },
+  {
+    files: ['src/*/routes.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: 'kysely', message: 'No SQL in route handlers: put the query in the area\'s queries.ts' },
+          { name: '../db/scope.js', importNames: ['scopedSelect', 'served'], message: 'No SQL in route handlers: put the query in the area\'s queries.ts' }
+        ]
+      }]
+    }
+  },
+  {
     // tap tracks its own subtests and assertion promises; res.json() is untyped by design.
     files: ['test/**/*.ts'],
     rules: {

@@ -17,6 +17,7 @@ import { CaseCreate, CaseParams, CaseListQuery, CasePatch, CaseSearch } from './
  * A case outside the caller's municipalities is a 404, as if it did not exist.
  */
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/cases', {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'case' } },

@@ -54,6 +54,7 @@ function toTree (entries: CatalogEntry[]): Entry[] {
   return roots
 }
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = async (app, { catalogs }) => {
   const pick = (list: string, query: { version?: string, at?: string }): CatalogFile => {
     if (catalogs.list(list) === undefined) {

@@ -38,6 +38,7 @@ function checkProvider (provider: Static<typeof InterventionCreate>['leverandoer
   if (!validCvr(provider.cvr!)) throw fieldProblem('validation', '/leverandoer/cvr', 'modulus-11', 'is not a valid CVR number (modulus-11 check fails)')
 }
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 

@@ -21,6 +21,7 @@ import { DelmaalCreate, DelmaalParams, DelmaalPatch, DelmaalQuery, NoteCreate, N
 const delmaalNotFound = (caseId: string, id: string): HttpProblem =>
   new HttpProblem('not-found', `No delmål ${id} on case ${caseId} in the municipalities this client serves`)
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 

@@ -21,6 +21,7 @@ import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, Fhi
  */
 
 export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOrganisations: ReadonlyMap<string, string> }> =
+  // eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
   async (app, { batchSize, kombitOrganisations }) => {
     const organisation = (kommunekode: string): string => {
       const uuid = kombitOrganisations.get(kommunekode)

@@ -26,6 +26,7 @@ const STATUS_EFFECT: Record<string, { closes: boolean, newDecisionExpected: bool
 const isDueKey = (value: unknown): value is [string, number] =>
   Array.isArray(value) && value.length === 2 && isDay(value[0]) && Number.isSafeInteger(value[1])
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 

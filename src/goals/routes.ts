@@ -13,6 +13,7 @@ import { findGoal, insertGoal, latestAdRegistration, listGoals, toGoal } from '.
 import { GoalCreate, GoalListQuery, GoalParams } from './schemas.js'
 
 /** /v1/cases/{id}/goals: indsatsmål (VUM phase 3). */
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 

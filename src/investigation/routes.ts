@@ -20,6 +20,7 @@ import {
  * it stands (latest per sub-theme) at /investigation.
  */
 
+// eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
   const register = registrationWriter(app.database.db)
