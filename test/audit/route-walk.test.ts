@@ -1,8 +1,8 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
-import { AD, LEVEL } from '../codes.js'
-import { followUpCitizenX, recordCitizenX } from '../flow.js'
-import { appWithOrganisation } from '../fhir.js'
+import { AD, LEVEL } from '../support/codes.js'
+import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
+import { appWithOrganisation } from '../support/fhir.js'
 
 /**
  * Every /v1 route that reads or writes citizen data leaves an audit event
