@@ -1,6 +1,7 @@
 import t from 'tap'
 import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
-import { followUpCitizenX, followUpX, recordCitizenX } from '../support/flow.js'
+import { followUpPayload } from '../support/factories.js'
+import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 interface Reg { registeredAt: string, funktionsevneniveau: { level: number | null } | null, undertema: { label: string }, followUpId: string | null }
@@ -21,7 +22,7 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
   const get = async (url: string, h = headers) => (await app.inject({ method: 'GET', url, headers: h }))
 
   const citizenX = async () => await recordCitizenX(app, headers)
-  const followUp = followUpX
+  const followUp = followUpPayload
 
   t.test('the seeds\' worked example, 1 January → 1 June 2023, end to end', async (t) => {
     const x = await citizenX()
