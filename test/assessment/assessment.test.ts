@@ -1,15 +1,13 @@
 import t from 'tap'
+import { aCase } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 t.test('assessment (VUM phase 3)', async (t) => {
   const app = await buildTestApp(t)
   const { headers } = await createTestClient(app)
   const get = async (url: string, h = headers) => await app.inject({ method: 'GET', url, headers: h })
-  const openCase = async (): Promise<string> =>
-    (await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T08:00:00+01:00' } })).headers.location!
-
   t.test('the assessment: created by the first PUT, then replaced only with If-Match', async (t) => {
-    const caseUrl = await openCase()
+    const caseUrl = (await aCase(app, headers)).location
     const url = `${caseUrl}/assessment`
     t.equal((await get(url)).statusCode, 404, 'none yet')
     const put = async (payload: object, ifMatch?: string) => await app.inject({

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { cprBirthDate } from '../../src/cases/cpr.js'
+import { FF } from '../support/codes.js'
+import { aCase, aRegistration } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 const CITIZEN_X = { kommunekode: '101', cpr: '010190-4321', borgerensOensker: 'Styre min økonomi selv', diagnoser: ['ADHD'] }
@@ -154,8 +156,7 @@ t.test('listing and searching cases', async (t) => {
   const app = await buildTestApp(t)
   const { headers } = await createTestClient(app, { municipalities: ['101', '102'] })
   const stranger = await createTestClient(app, { municipalities: ['103'] })
-  const open = async (kommunekode: string, cpr: string, openedAt: string, h = headers) =>
-    (await app.inject({ method: 'POST', url: '/v1/cases', headers: h, payload: { kommunekode, cpr, openedAt } })).json<{ id: string }>()
+  const open = async (kommunekode: string, cpr: string, openedAt: string, h = headers) => await aCase(app, h, { kommunekode, cpr, openedAt })
   const a = await open('101', '0101904321', '2023-01-01T09:00:00Z')
   const b = await open('101', '0202804321', '2024-01-01T09:00:00Z')
   const c = await open('102', '010190-4321', '2025-01-01T09:00:00Z')
@@ -178,9 +179,7 @@ t.test('listing and searching cases', async (t) => {
     t.same(await ids('kommunekode=103'), [], 'not another client\'s municipality')
     t.same(await ids('openedSince=2024-01-01T09:00:00Z'), [b.id, c.id])
     const since = new Date().toISOString()
-    await app.inject({
-      method: 'POST', url: `/v1/cases/${a.id}/investigation/funktioner-og-forhold`, headers, payload: { undertema: '08aa68ce-acd6-4e03-b6b5-091811324345' }
-    })
+    await aRegistration(app, headers, a.location, 'funktioner-og-forhold', { undertema: FF.oekonomiskSituation })
     t.same(await ids(`changedSince=${since}`), [a.id], 'a registration changes its case')
     t.equal((await list('openedSince=yesterday')).statusCode, 400)
     for (const since of ['0000-01-01T00:00:00Z', '9999-12-31T23:59:59-23:59']) t.equal((await list(`changedSince=${since}`)).statusCode, 400, since)

@@ -3,6 +3,7 @@ import t from 'tap'
 import { forgetTokens } from '../../src/clients/token-cache.js'
 import { purgeExpiredKeys } from '../../src/db/unit-of-work.js'
 import { AD, LEVEL, MAALGRUPPE, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { aCase } from '../support/factories.js'
 import { buildTestApp, createTestClient, SERVER_URL } from '../helper.js'
 
 /** The one write path (runChange): Idempotency-Key replays, and a write that fails leaves nothing behind. */
@@ -133,13 +134,13 @@ t.test('idempotency keys', async (t) => {
 t.test('a failing step inside a request leaves the database unchanged', async (t) => {
   const app = await buildTestApp(t)
   const { headers } = await createTestClient(app, { municipalities: ['101', '777'] })
-  const opened = await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { ...CITIZEN_X, kommunekode: '777' } })
+  const opened = await aCase(app, headers, { ...CITIZEN_X, kommunekode: '777' })
   const decision = {
     afgoerelsesdato: '2023-01-15',
     stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' },
     maalgrupper: { primaer: MAALGRUPPE.angst }
   }
-  const decided = await app.inject({ method: 'POST', url: `${opened.headers.location!}/decisions`, headers, payload: decision })
+  const decided = await app.inject({ method: 'POST', url: `${opened.location}/decisions`, headers, payload: decision })
   t.equal(decided.statusCode, 201, decided.body)
   // The audit record is each write's last statement; make it fail for municipality 777.
   await sql.raw(`CREATE FUNCTION fail_777() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -164,16 +165,16 @@ t.test('a failing step inside a request leaves the database unchanged', async (t
   t.equal(create.json().type, 'urn:ffb-api:problem:internal')
   const register = await app.inject({
     method: 'POST',
-    url: `${opened.headers.location!}/investigation/aktivitet-og-deltagelse`,
+    url: `${opened.location}/investigation/aktivitet-og-deltagelse`,
     headers: { ...headers, 'idempotency-key': '"k2"' },
     payload: { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2] }
   })
   t.equal(register.statusCode, 500)
   const patch = await app.inject({
-    method: 'PATCH', url: opened.headers.location!, headers: { ...headers, 'if-match': opened.headers.etag! }, payload: { diagnoser: [] }
+    method: 'PATCH', url: opened.location, headers: { ...headers, 'if-match': opened.etag! }, payload: { diagnoser: [] }
   })
   t.equal(patch.statusCode, 500)
-  const decide = await app.inject({ method: 'POST', url: `${opened.headers.location!}/decisions`, headers, payload: decision })
+  const decide = await app.inject({ method: 'POST', url: `${opened.location}/decisions`, headers, payload: decision })
   t.equal(decide.statusCode, 500)
   const order = await app.inject({
     method: 'POST',
@@ -187,7 +188,7 @@ t.test('a failing step inside a request leaves the database unchanged', async (t
     }
   })
   t.equal(order.statusCode, 500)
-  const assess = await app.inject({ method: 'PUT', url: `${opened.headers.location!}/assessment`, headers, payload: { samletVurdering: 'x', indsatsformaal: null } })
+  const assess = await app.inject({ method: 'PUT', url: `${opened.location}/assessment`, headers, payload: { samletVurdering: 'x', indsatsformaal: null } })
   t.equal(assess.statusCode, 500)
   t.equal((await snapshot()).rows[0]?.dump, before, 'no case, registration, decision, støttebehov, intervention, ydelse, assessment, case change or idempotency key was stored')
   const failed = await app.database.db.selectFrom('audit_log').select(['action', 'outcome']).where('outcome', '=', 'failed').execute()

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { validCvr } from '../../src/decisions/routes.js'
-import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { LEVEL, MAALGRUPPE, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { aCase, aRegistration, goalPayload } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 interface Coded { code: string, label: string | null }
@@ -17,20 +18,12 @@ t.test('decisions and interventions (VUM phases 4–5)', async (t) => {
   const post = async (url: string, payload: object, h: Record<string, string> = headers) => await app.inject({ method: 'POST', url, headers: h, payload })
   const get = async (url: string, h = headers) => await app.inject({ method: 'GET', url, headers: h })
   const openCase = async ({ kommunekode = '101', diagnoser = ['ADHD'] } = {}): Promise<string> =>
-    (await post('/v1/cases', { kommunekode, cpr: '0101904321', diagnoser, openedAt: '2023-01-01T08:00:00+01:00' })).headers.location!
+    (await aCase(app, headers, { kommunekode, diagnoser })).location
   /** A case with Varetage økonomi investigated (level 2) and a goal on it; returns the case URL and the goal id. */
   const caseWithGoal = async (options: { kommunekode?: string, diagnoser?: string[] } = {}): Promise<{ caseUrl: string, goalId: string }> => {
     const caseUrl = await openCase(options)
-    await post(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2], registeredAt: '2023-01-01T10:00:00+01:00' })
-    const goal = await post(`${caseUrl}/goals`, {
-      maalformulering: 'Jeg vil selv betale mine regninger',
-      maaltype: MAALTYPE.udvikle,
-      primaertUndertema: AD.varetageOekonomi,
-      forventetFunktionsevneniveau: LEVEL[1],
-      opfoelgningsdato: '2023-06-01',
-      ansvarligForOpfoelgning: 'Socialafdelingen',
-      registeredAt: '2023-01-01T11:00:00+01:00'
-    })
+    await aRegistration(app, headers, caseUrl)
+    const goal = await post(`${caseUrl}/goals`, goalPayload())
     t.equal(goal.statusCode, 201, goal.body)
     return { caseUrl, goalId: goal.json().id }
   }

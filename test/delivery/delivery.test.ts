@@ -1,5 +1,6 @@
 import t from 'tap'
-import { AD, FF, LEVEL, MAALTYPE, OMG, STATUS, STOETTEBEHOV, MAALGRUPPE } from '../support/codes.js'
+import { AD, FF, LEVEL, OMG, STATUS, STOETTEBEHOV, MAALGRUPPE } from '../support/codes.js'
+import { aCase, aDecision, aDelmaal, aRegistration, goalPayload } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 interface NoteBody { id: string, tags: Array<{ code: string, label: string, theme: string }> }
@@ -11,16 +12,9 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
   const inject = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, h: Record<string, string> = provider.headers) =>
     await app.inject({ method, url, headers: h, ...(payload === undefined ? {} : { payload }) })
   const setup = async (): Promise<{ caseUrl: string, goalId: string }> => {
-    const caseUrl = (await inject('POST', '/v1/cases', { kommunekode: '101', cpr: '0101904321' }, caseworker.headers)).headers.location!
-    await inject('POST', `${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2] }, caseworker.headers)
-    const goal = await inject('POST', `${caseUrl}/goals`, {
-      maalformulering: 'x',
-      maaltype: MAALTYPE.udvikle,
-      primaertUndertema: AD.varetageOekonomi,
-      forventetFunktionsevneniveau: LEVEL[1],
-      opfoelgningsdato: '2099-01-01',
-      ansvarligForOpfoelgning: 'x'
-    }, caseworker.headers)
+    const caseUrl = (await aCase(app, caseworker.headers)).location
+    await aRegistration(app, caseworker.headers, caseUrl)
+    const goal = await inject('POST', `${caseUrl}/goals`, goalPayload({ opfoelgningsdato: '2099-01-01' }), caseworker.headers)
     t.equal(goal.statusCode, 201, goal.body)
     return { caseUrl, goalId: goal.json().id }
   }
@@ -35,10 +29,8 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
       afgoerelsesdato: '2024-01-01', stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.socialtProblem }
     })
     t.equal(decision.statusCode, 403, 'the provider cannot decide')
-    const made = await inject('POST', `${caseUrl}/decisions`, {
-      afgoerelsesdato: '2024-01-01', goals: [goalId], stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.socialtProblem }
-    }, caseworker.headers)
-    const followUp = await inject('POST', `/v1/decisions/${made.json().id as string}/follow-ups`, {
+    const made = await aDecision(app, caseworker.headers, caseUrl, { goals: [goalId] })
+    const followUp = await inject('POST', `/v1/decisions/${made.id}/follow-ups`, {
       maal: [{ goalId, funktionsevneniveau: LEVEL[1], maalOpnaaet: false }], stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, statusPaaIndsats: STATUS.fortsaettelse
     })
     t.equal(followUp.statusCode, 403, 'nor follow up')
@@ -77,8 +69,8 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
   t.test('notes: tagged with F&F or A&D sub-themes, optionally on a delmål, filtered', async (t) => {
     const { caseUrl, goalId } = await setup()
     const other = await setup()
-    const delmaal = (await inject('POST', `${caseUrl}/delmaal`, { goalId, tekst: 'Åbne post', startdato: '2024-01-01' })).json()
-    const otherDelmaal = (await inject('POST', `${other.caseUrl}/delmaal`, { goalId: other.goalId, tekst: 'x', startdato: '2024-01-01' })).json()
+    const delmaal = await aDelmaal(app, provider.headers, caseUrl, goalId, { tekst: 'Åbne post' })
+    const otherDelmaal = await aDelmaal(app, provider.headers, other.caseUrl, other.goalId)
     const note = async (payload: object) => await inject('POST', `${caseUrl}/notes`, { forfatterrolle: 'udfoerer', ...payload })
     const a = await note({ tekst: 'Åbnede posten selv', tidspunkt: '2024-01-08T09:00:00Z', delmaalId: delmaal.id, tags: [AD.varetageOekonomi] })
     t.equal(a.statusCode, 201, a.body)
@@ -92,7 +84,7 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
     t.same(await ids(''), [a.json().id, b.json().id, c.json().id], 'in time order')
     t.same(await ids(`tag=${FF.organiseringOgPlanlaegning}`), [b.json().id], 'observations on another theme than the goal\'s')
     t.same(await ids(`tag=${AD.varetageOekonomi}`), [a.json().id])
-    t.same(await ids(`delmaalId=${delmaal.id as string}`), [a.json().id])
+    t.same(await ids(`delmaalId=${delmaal.id}`), [a.json().id])
     t.same(await ids('from=2024-01-09T00:00:00Z&to=2024-01-10T00:00:00Z'), [b.json().id])
     const page = (await inject('GET', `${caseUrl}/notes?limit=2`)).json()
     t.same((await inject('GET', `${caseUrl}/notes?limit=2&cursor=${page.nextCursor as string}`)).json().items.map((n: NoteBody) => n.id), [c.json().id])

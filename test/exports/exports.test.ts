@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net'
 import { gunzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import t from 'tap'
-import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { FF, LEVEL, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { aCase, aDecision, aGoal, aRegistration, anIntervention } from '../support/factories.js'
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
@@ -59,12 +60,7 @@ t.test('the uddata document of a decision', async (t) => {
 
   t.test('the derived reporting codes of the seeds\' three examples, and "not derivable" otherwise', async (t) => {
     const x = await recordCitizenX(app, headers)
-    const decide = async () => (await app.inject({
-      method: 'POST',
-      url: `${x.caseUrl}/decisions`,
-      headers,
-      payload: { afgoerelsesdato: '2023-02-01', goals: [x.goalId], stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.socialtProblem } }
-    })).json<{ id: string }>().id
+    const decide = async () => (await aDecision(app, headers, x.caseUrl, { afgoerelsesdato: '2023-02-01', goals: [x.goalId] })).id
     const cases: Array<[string, string[], unknown]> = [
       [TILBUD.mobiltTilbud, [YDELSE.stoetteTilTransport, YDELSE.stoetteTilBeskaeftigelse], { derivable: true, ydelseskode: '1.12.0.2', kontoplan: { function: '5.38.39' } }],
       [TILBUD.midlertidigtBotilbud, [YDELSE.stoetteTilUddannelse, YDELSE.stoetteTilBehandling, YDELSE.paedagogiskUdredning, YDELSE.midlertidigtOphold],
@@ -88,27 +84,20 @@ t.test('the uddata document of a decision', async (t) => {
 
   t.test('indberetningsklar: each reporting rule, one by one', async (t) => {
     const rules = async (id: string): Promise<string[]> => (await uddata(id)).json<{ mangler: Array<{ rule: string }> }>().mangler.map((m) => m.rule)
-    const post = async (url: string, payload: object) => (await app.inject({ method: 'POST', url, headers, payload })).json<{ id: string }>()
-    const caseUrl = (await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { kommunekode: '101', cpr: '0101904321' } })).headers.location!
-    const decision = async (goals: string[] = []) => await post(`${caseUrl}/decisions`, {
-      afgoerelsesdato: '2024-01-01', goals, stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.socialtProblem }
-    })
+    const caseUrl = (await aCase(app, headers)).location
+    const decision = async (goals: string[] = []) => await aDecision(app, headers, caseUrl, { afgoerelsesdato: '2024-01-01', goals })
     const bare = await decision()
     t.same(await rules(bare.id), ['funktioner-og-forhold', 'aktivitet-og-deltagelse', 'maaltype', 'social-indsats'])
-    await post(`${caseUrl}/investigation/funktioner-og-forhold`, { undertema: FF.oekonomiskSituation })
+    await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: FF.oekonomiskSituation })
     t.same(await rules(bare.id), ['aktivitet-og-deltagelse', 'maaltype', 'social-indsats'], 'an F&F sub-theme')
-    await post(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL.ikkeVurderet })
+    await aRegistration(app, headers, caseUrl, 'aktivitet-og-deltagelse', { funktionsevneniveau: LEVEL.ikkeVurderet })
     t.same(await rules(bare.id), ['aktivitet-og-deltagelse', 'maaltype', 'social-indsats'], '"ikke vurderet" is no level')
-    await post(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2] })
+    await aRegistration(app, headers, caseUrl, 'aktivitet-og-deltagelse', { funktionsevneniveau: LEVEL[2] })
     t.same(await rules(bare.id), ['maaltype', 'social-indsats'], 'an A&D sub-theme with a level')
-    const goal = await post(`${caseUrl}/goals`, {
-      maalformulering: 'x', maaltype: MAALTYPE.udvikle, primaertUndertema: AD.varetageOekonomi, forventetFunktionsevneniveau: LEVEL[1], opfoelgningsdato: '2099-01-01', ansvarligForOpfoelgning: 'x'
-    })
+    const goal = await aGoal(app, headers, caseUrl, {}, { investigated: true })
     const withGoal = await decision([goal.id])
     t.same(await rules(withGoal.id), ['social-indsats'], 'a måltype on an A&D sub-theme worked on')
-    const intervention = await post(`/v1/decisions/${withGoal.id}/interventions`, {
-      tilbud: { code: TILBUD.mobiltTilbud }, ydelser: [{ code: YDELSE.stoetteTilTransport, startdato: '2025-01-01' }], leverandoer: { pNummer: '1012345678' }, bevillingsdato: '2024-12-01'
-    })
+    const intervention = await anIntervention(app, headers, withGoal.id)
     t.same(await rules(withGoal.id), [], 'a granted intervention')
     t.equal((await uddata(withGoal.id)).json().indberetningsklar, true)
 
@@ -187,9 +176,7 @@ t.test('the uddata stream', async (t) => {
     const since = new Date().toISOString()
     const changed = decisions[1]!
     const x = await app.inject({ method: 'GET', url: `/v1/decisions/${changed}`, headers })
-    await app.inject({
-      method: 'POST', url: `/v1/cases/${x.json().caseId as string}/investigation/funktioner-og-forhold`, headers, payload: { undertema: FF.oekonomiskSituation }
-    })
+    await aRegistration(app, headers, `/v1/cases/${x.json().caseId as string}`, 'funktioner-og-forhold', { undertema: FF.oekonomiskSituation })
     t.same(linesOf((await stream(`changedSince=${since}`)).body).slice(0, -1).map((l) => l.decisionId), [changed], 'a registration on its case changes it')
     await app.database.db.updateTable('cases').set({ cpr: '3202904321' }).where('id', '=', x.json().caseId).execute()
     const worklist = linesOf((await stream('indberetningsklar=false')).body)

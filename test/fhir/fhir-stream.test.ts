@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib'
 import t from 'tap'
 import { appWithOrganisation, lines, one, ofProfile, recordEverything, X, type Bundle, type Headers } from '../support/fhir.js'
+import { aCase } from '../support/factories.js'
 import { validateBundle } from '../support/fhir-validator.js'
 import { recordCitizenX } from '../support/flow.js'
 
@@ -9,7 +10,7 @@ t.test('the stream', async (t) => {
   const cprs = ['0101904321', '0202904321', '0303904321']
   for (const cpr of cprs) await recordCitizenX(app, headers, { ...X, cpr })
   // A second case of the first citizen: still one bundle for that citizen.
-  await app.inject({ method: 'POST', url: '/v1/cases', headers, payload: { kommunekode: '101', cpr: cprs[0], openedAt: '2023-01-01T15:00:00+01:00' } })
+  await aCase(app, headers, { cpr: cprs[0], openedAt: '2023-01-01T15:00:00+01:00' })
   const stream = async (query: string, extra: Headers = {}) =>
     await app.inject({ method: 'GET', url: `/v1/exports/fhir?kommunekode=101&${query}`, headers: { ...headers, ...extra } })
 

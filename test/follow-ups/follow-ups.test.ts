@@ -1,6 +1,6 @@
 import t from 'tap'
-import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
-import { followUpPayload } from '../support/factories.js'
+import { AD, LEVEL, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
+import { aCase, decisionPayload, followUpPayload, goalPayload, interventionPayload } from '../support/factories.js'
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
@@ -152,21 +152,8 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
 
   t.test('goals on the same sub-theme get one new level', async (t) => {
     const x = await citizenX()
-    const second = await created(`${x.caseUrl}/goals`, {
-      maalformulering: 'Åbne min post',
-      maaltype: MAALTYPE.udvikle,
-      primaertUndertema: AD.varetageOekonomi,
-      forventetFunktionsevneniveau: LEVEL[1],
-      opfoelgningsdato: '2023-06-01',
-      ansvarligForOpfoelgning: 'x',
-      registeredAt: '2023-01-01T11:30:00+01:00'
-    })
-    const decision = await created(`${x.caseUrl}/decisions`, {
-      afgoerelsesdato: '2023-01-02',
-      goals: [x.goalId, second.id],
-      stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x', registeredAt: '2023-01-02T10:00:00Z' },
-      maalgrupper: { primaer: MAALGRUPPE.socialtProblem, registeredAt: '2023-01-02T10:00:00Z' }
-    })
+    const second = await created(`${x.caseUrl}/goals`, goalPayload({ maalformulering: 'Åbne min post', registeredAt: '2023-01-01T11:30:00+01:00' }))
+    const decision = await created(`${x.caseUrl}/decisions`, decisionPayload({ afgoerelsesdato: '2023-01-02', goals: [x.goalId, second.id] }))
     const entry = followUp(x.goalId).maal[0]!
     const url = `/v1/decisions/${decision.id as string}/follow-ups`
     const differ = await post(url, followUp(x.goalId, { maal: [entry, { ...entry, goalId: second.id, funktionsevneniveau: LEVEL[1] }] }))
@@ -180,33 +167,23 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
 
   t.test('closing ends only open ydelser, and none before it starts', async (t) => {
     const x = await citizenX()
-    const extra = await created(`/v1/decisions/${x.decisionId}/interventions`, {
+    const extra = await created(`/v1/decisions/${x.decisionId}/interventions`, interventionPayload({
       tilbud: { code: TILBUD.aktivitetsOgSamvaerstilbud },
       ydelser: [
         { code: YDELSE.stoetteTilTransport, startdato: '2023-01-01', slutdato: '2023-03-31' },
         { code: YDELSE.stoetteTilBeskaeftigelse, startdato: '2023-01-01', slutdato: '2023-12-31' },
         { code: YDELSE.stoetteTilUddannelse, startdato: '2023-08-01' }
-      ],
-      leverandoer: { pNummer: '1012345678' },
-      bevillingsdato: '2023-01-01'
-    })
+      ]
+    }))
     t.equal((await post(`/v1/decisions/${x.decisionId}/follow-ups`, followUp(x.goalId))).statusCode, 201)
     const read = (await get(`/v1/decisions/${x.decisionId}/interventions/${extra.id as string}`)).json()
     t.same(read.ydelser.map((y: { slutdato: string }) => y.slutdato), ['2023-03-31', '2023-06-01', '2023-08-01'])
   })
 
   t.test('goals without a decision are due too; decisions closed otherwise are not', async (t) => {
-    const caseUrl = (await post('/v1/cases', { kommunekode: '101', cpr: '0202804321', openedAt: '2024-01-01T09:00:00Z' })).headers.location!
+    const caseUrl = (await aCase(app, headers, { cpr: '0202804321', openedAt: '2024-01-01T09:00:00Z' })).location
     await created(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[2], registeredAt: '2024-01-01T10:00:00Z' })
-    const goal = await created(`${caseUrl}/goals`, {
-      maalformulering: 'x',
-      maaltype: MAALTYPE.udvikle,
-      primaertUndertema: AD.varetageOekonomi,
-      forventetFunktionsevneniveau: LEVEL[1],
-      opfoelgningsdato: '2024-02-01',
-      ansvarligForOpfoelgning: 'x',
-      registeredAt: '2024-01-01T11:00:00Z'
-    })
+    const goal = await created(`${caseUrl}/goals`, goalPayload({ opfoelgningsdato: '2024-02-01', registeredAt: '2024-01-01T11:00:00Z' }))
     const due = (await get('/v1/follow-ups/due?date=2024-02-01')).json().items
     t.match(due.find((d: { goalId: string }) => d.goalId === goal.id), { decisions: [] })
     t.notOk((await get('/v1/follow-ups/due?date=2024-02-01', stranger.headers)).json().items.some((d: { goalId: string }) => d.goalId === goal.id),

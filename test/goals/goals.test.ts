@@ -1,5 +1,6 @@
 import t from 'tap'
 import { AD, FF, LEVEL, MAALTYPE } from '../support/codes.js'
+import { aCase } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 t.test('goals (VUM phase 3)', async (t) => {
@@ -8,8 +9,7 @@ t.test('goals (VUM phase 3)', async (t) => {
   const post = async (url: string, payload: object, extra: Record<string, string> = {}) =>
     await app.inject({ method: 'POST', url, headers: { ...headers, ...extra }, payload })
   const get = async (url: string, h = headers) => await app.inject({ method: 'GET', url, headers: h })
-  const openCase = async (): Promise<string> =>
-    (await post('/v1/cases', { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T08:00:00+01:00' })).headers.location!
+  const openCase = async (): Promise<string> => (await aCase(app, headers)).location
   const investigate = async (caseUrl: string, undertema: string, level: string, registeredAt: string) => {
     const res = await post(`${caseUrl}/investigation/aktivitet-og-deltagelse`, { undertema, funktionsevneniveau: level, registeredAt })
     t.equal(res.statusCode, 201, res.body)

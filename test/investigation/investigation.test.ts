@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import t from 'tap'
 import { registrationWriter, type RegistrationItem } from '../../src/investigation/queries.js'
 import { AD, FF, LEVEL, OMG, STOETTEBEHOV } from '../support/codes.js'
+import { aCase } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 const ORGANISERING_OG_PLANLAEGNING = FF.organiseringOgPlanlaegning
@@ -17,9 +18,7 @@ interface Reg { id: string, undertema: { code: string, label: string }, register
 t.test('investigation', async (t) => {
   const app = await buildTestApp(t)
   const { client, headers } = await createTestClient(app)
-  const openCase = async (): Promise<string> => (await app.inject({
-    method: 'POST', url: '/v1/cases', headers, payload: { kommunekode: '101', cpr: '010190-4321', openedAt: '2023-01-01T08:00:00+01:00' }
-  })).headers.location!
+  const openCase = async (): Promise<string> => (await aCase(app, headers)).location
   const register = async (caseUrl: string, theme: string, payload: object, extra: Record<string, string> = {}) =>
     await app.inject({ method: 'POST', url: `${caseUrl}/investigation/${theme}`, headers: { ...headers, ...extra }, payload })
   const count = async (): Promise<number> => (await app.database.db.selectFrom('theme_registrations').select('id').execute()).length
