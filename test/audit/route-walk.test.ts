@@ -1,8 +1,9 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
-import { AD, LEVEL } from '../codes.js'
-import { followUpCitizenX, recordCitizenX } from '../flow.js'
-import { appWithOrganisation } from '../fhir.js'
+import { AD, LEVEL } from '../support/codes.js'
+import { aDecision, aDelmaal, aNote, made } from '../support/factories.js'
+import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
+import { appWithOrganisation } from '../support/fhir.js'
 
 /**
  * Every /v1 route that reads or writes citizen data leaves an audit event
@@ -19,19 +20,11 @@ t.test('every route with citizen data records an audit event for each request', 
   const x = await recordCitizenX(app, headers)
   const followUp = await followUpCitizenX(app, headers, x)
   const caseId = x.caseUrl.split('/').at(-1)!
-  const created = async (url: string, payload: object): Promise<{ id: string, etag: string }> => {
-    const res = await app.inject({ method: 'POST', url, headers, payload })
-    if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
-    return { id: res.json().id, etag: res.headers.etag ?? '' }
-  }
   const registrationOf = async (theme: string): Promise<string> =>
     (await app.inject({ method: 'GET', url: `${x.caseUrl}/investigation/${theme}`, headers })).json().items[0].id
-  const delmaal = await created(`${x.caseUrl}/delmaal`, { goalId: x.goalId, tekst: 'Åbne post sammen', startdato: '2023-02-01' })
-  const note = await created(`${x.caseUrl}/notes`, { tekst: 'Vi åbnede posten', forfatterrolle: 'udfoerer' })
-  const assessmentRes = await app.inject({
-    method: 'PUT', url: `${x.caseUrl}/assessment`, headers, payload: { samletVurdering: 'Rykkere for husleje', indsatsformaal: 'Styr på økonomien' }
-  })
-  const assessment = { etag: assessmentRes.headers.etag! }
+  const delmaal = await aDelmaal(app, headers, x.caseUrl, x.goalId)
+  const note = await aNote(app, headers, x.caseUrl)
+  const assessment = await made(app, headers, `${x.caseUrl}/assessment`, { samletVurdering: 'Rykkere for husleje', indsatsformaal: 'Styr på økonomien' }, 'PUT')
   const caseEtag = (await app.inject({ method: 'GET', url: x.caseUrl, headers })).headers.etag!
   const ids: Record<string, string> = {
     id: caseId,
@@ -66,7 +59,7 @@ t.test('every route with citizen data records an audit event for each request', 
     ])),
     'GET /v1/cases/:id/assessment': (url) => ({ url }),
     'PUT /v1/cases/:id/assessment': (url) => ({
-      url, headers: { 'if-match': assessment.etag }, payload: { samletVurdering: 'Har brug for støtte til økonomi', indsatsformaal: 'Klare økonomien selv' }
+      url, headers: { 'if-match': assessment.etag! }, payload: { samletVurdering: 'Har brug for støtte til økonomi', indsatsformaal: 'Klare økonomien selv' }
     }),
     'POST /v1/cases/:id/goals': (url) => ({
       url,
@@ -105,7 +98,7 @@ t.test('every route with citizen data records an audit event for each request', 
     'POST /v1/cases/:id/delmaal': (url) => ({ url, payload: { goalId: x.goalId, tekst: 'Lave et budget', startdato: '2023-03-01' } }),
     'GET /v1/cases/:id/delmaal': (url) => ({ url }),
     'GET /v1/cases/:id/delmaal/:delmaalId': (url) => ({ url }),
-    'PATCH /v1/cases/:id/delmaal/:delmaalId': (url) => ({ url, headers: { 'if-match': delmaal.etag }, payload: { status: 'opnaaet' } }),
+    'PATCH /v1/cases/:id/delmaal/:delmaalId': (url) => ({ url, headers: { 'if-match': delmaal.etag! }, payload: { status: 'opnaaet' } }),
     'POST /v1/cases/:id/notes': (url) => ({ url, payload: { tekst: 'Budgettet er lavet', forfatterrolle: 'udfoerer' } }),
     'GET /v1/cases/:id/notes': (url) => ({ url }),
     'GET /v1/cases/:id/notes/:noteId': (url) => ({ url }),
@@ -134,8 +127,9 @@ t.test('every route with citizen data records an audit event for each request', 
   t.same([...routes].sort(), Object.keys(requests).sort(), 'every route with citizen data has a request here, and no other')
 
   // The second decision is still open, for the writes a closed decision refuses.
-  const open = await created(`${x.caseUrl}/decisions`, {
+  const open = await aDecision(app, headers, x.caseUrl, {
     afgoerelsesdato: '2023-06-15',
+    goals: undefined,
     stoettebehov: { code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', begrundelse: 'Ny afgørelse' },
     maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })

@@ -17,7 +17,7 @@ import autocannon from 'autocannon'
 import { createClient, SCOPES } from '../../src/clients/clients.js'
 import { openDatabase } from '../../src/db/database.js'
 import { migrate } from '../../src/db/migrate.js'
-import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../codes.js'
+import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
 import { ROOT } from '../helper.js'
 import { freePort, serve, serveApi, stop, withThrowawayDatabase } from './common.js'
 

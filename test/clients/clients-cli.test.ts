@@ -1,0 +1,57 @@
+import t from 'tap'
+import { findClientByToken } from '../../src/clients/clients.js'
+import { openDatabase } from '../../src/db/database.js'
+import { createServerDatabase, exited, SERVER_URL, spawnEntry } from '../helper.js'
+
+t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
+  const databaseUrl = SERVER_URL === undefined ? undefined : await createServerDatabase(t)
+  const pgliteDir = t.testdir()
+  const target = databaseUrl === undefined ? { pgliteDir } : { databaseUrl }
+  const env: Record<string, string> = databaseUrl === undefined ? { PGLITE_DIR: pgliteDir } : { DATABASE_URL: databaseUrl }
+  const clients = async (...args: string[]) => await exited(spawnEntry('src/clients/cli.ts', env, args))
+  const clientOf = async (token: string) => {
+    const database = await openDatabase(target)
+    try {
+      return await findClientByToken(database.db, token)
+    } finally {
+      await database.close()
+    }
+  }
+  const TOKEN = /(ffb_[\w-]{43})$/m
+
+  const created = await clients('create', '--name', 'Acme Omsorg', '--municipalities', '101,147', '--scopes', 'cases:read,cases:write')
+  t.equal(created.code, 0, created.stderr)
+  const id = /^client ([\da-f-]{36}) "Acme Omsorg" created$/m.exec(created.stdout)?.[1]
+  const token = TOKEN.exec(created.stdout)?.[1]
+  if (id === undefined || token === undefined) return t.fail(`unexpected output: ${created.stdout}`)
+  t.same(await clientOf(token), { id, name: 'Acme Omsorg', municipalities: ['101', '147'], scopes: ['cases:read', 'cases:write'] })
+
+  const listed = await clients('list')
+  t.equal(listed.code, 0)
+  t.match(listed.stdout, new RegExp(`^${id}\\tAcme Omsorg\\t101,147\\tcases:read,cases:write\\tactive tokens: ${token.slice(0, 10)}…$`, 'm'))
+  t.notOk(listed.stdout.includes(token), 'a listing never shows a token')
+
+  const rotated = await clients('rotate', id)
+  t.equal(rotated.code, 0, rotated.stderr)
+  const fresh = TOKEN.exec(rotated.stdout)?.[1] ?? ''
+  t.equal((await clientOf(fresh))?.id, id, 'the new token works')
+  t.equal(await clientOf(token), undefined, 'the old one is revoked')
+
+  const revoked = await clients('revoke', id)
+  t.equal(revoked.code, 0, revoked.stderr)
+  t.equal(await clientOf(fresh), undefined, 'no token of a revoked client works')
+  t.equal((await clients('rotate', id)).code, 2, 'a revoked client cannot be rotated')
+
+  const bad = await clients('create', '--name', 'x', '--municipalities', '1010', '--scopes', 'cases:read')
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /kommunekoder are 3 digits, e\.g\. 101: 1010/)
+  const unknownScope = await clients('create', '--name', 'x', '--all-municipalities', '--scopes', 'cases:delete')
+  t.equal(unknownScope.code, 2)
+  t.match(unknownScope.stderr, /unknown scope\(s\) cases:delete/)
+  const notAnId = await clients('revoke', 'acme')
+  t.equal(notAnId.code, 2)
+  t.match(notAnId.stderr, /^acme is not a CLIENT_ID/)
+  const usage = await clients('frobnicate')
+  t.equal(usage.code, 2)
+  t.match(usage.stderr, /^Usage: npm run clients -- <command>/)
+})

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises'
+import { Validator } from '@seriousme/openapi-schema-validator'
+import t from 'tap'
+import { OPENAPI_FILE, openapiDocument } from '../../src/http/openapi.js'
+import { buildTestApp } from '../helper.js'
+
+interface Operation { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+
+t.test('the OpenAPI document', async (t) => {
+  const app = await buildTestApp(t)
+
+  t.test('committed openapi/openapi.json matches what the code generates (run `npm run openapi`)', async (t) => {
+    t.equal(await readFile(OPENAPI_FILE, 'utf8'), await openapiDocument(app))
+  })
+
+  t.test('GET /openapi.json serves a valid OpenAPI 3.1 document', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+    t.equal(res.statusCode, 200)
+    const document = res.json()
+    t.equal(document.openapi, '3.1.0')
+    const result = await new Validator().validate(document)
+    t.ok(result.valid, JSON.stringify(result.errors))
+  })
+
+  t.test('every operation declares a success schema and the problems any route can give', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const operations = Object.entries(document.paths as Record<string, Record<string, Operation>>)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => [`${method} ${path}`, op] as const))
+    t.ok(operations.length > 0)
+    for (const [name, operation] of operations) {
+      const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'))
+      t.ok(success.length > 0 && success.every(([, r]) => r.content === undefined || Object.values(r.content).every((c) => c.schema !== undefined)),
+        `${name} has a success response with a schema`)
+      t.ok(operation.responses['500']?.content?.['application/problem+json'], `${name} declares 500 as a problem`)
+    }
+  })
+
+  t.test('GET /docs renders the interactive reference', async (t) => {
+    const res = await app.inject({ method: 'GET', url: '/docs/' })
+    t.equal(res.statusCode, 200)
+    t.match(res.headers['content-type'], /text\/html/)
+    t.match(res.body, /swagger-ui/i)
+    const spec = await app.inject({ method: 'GET', url: '/docs/json' })
+    t.equal(spec.statusCode, 200)
+  })
+})
