@@ -1,6 +1,6 @@
 import t from 'tap'
 import { openDatabase, type Session } from '../../src/db/database.js'
-import { STATEMENT_CACHE_SIZE } from '../../src/db/statements.js'
+import { NAMES_PER_CONNECTION, STATEMENT_CACHE_SIZE } from '../../src/db/statements.js'
 import { FF } from '../support/codes.js'
 import { buildTestApp, createServerDatabase, createTestClient, SERVER_URL } from '../helper.js'
 
@@ -30,6 +30,19 @@ if (SERVER_URL === undefined) {
       t.equal(kept.length, STATEMENT_CACHE_SIZE)
       t.equal(kept[0], 'SELECT $1::int + 20 AS n', 'the least recently used went first')
       t.same(await s.query('SELECT $1::int + 0 AS n', [5]), [{ n: 5 }], 'an evicted statement is prepared again')
+    })
+  })
+
+  t.test('a connection that has used up its names runs new statements unnamed and keeps the ones it has', async (t) => {
+    const database = await openDatabase({ databaseUrl: await createServerDatabase(t) })
+    t.teardown(database.close)
+    await database.withSession(async (s) => {
+      for (let i = 0; i < NAMES_PER_CONNECTION; i++) await s.query(`SELECT $1::int + ${i} AS n`, [0])
+      const kept = await prepared(s)
+      t.equal(kept.length, STATEMENT_CACHE_SIZE)
+      t.same(await s.query('SELECT $1::int - 1 AS n', [5]), [{ n: 4 }], 'a new statement still runs')
+      t.same(await s.query(`SELECT $1::int + ${NAMES_PER_CONNECTION - 1} AS n`, [1]), [{ n: NAMES_PER_CONNECTION }], 'a kept one still runs')
+      t.same(await prepared(s), kept, 'nothing was prepared or deallocated')
     })
   })
 
