@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import { cachedClient, forgetTokens } from './token-cache.js'
 
@@ -56,16 +56,17 @@ export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>): 
   validateClient(input)
   const client: Client = { id: randomUUID(), ...input, scopes: [...new Set(input.scopes)] }
   const { token, hash, prefix } = newToken()
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('api_clients').values({
-      id: client.id,
-      name: client.name,
-      municipalities: client.municipalities === 'all' ? [] : [...new Set(client.municipalities)],
-      all_municipalities: client.municipalities === 'all',
-      scopes: [...client.scopes]
-    }).execute()
-    await trx.insertInto('api_tokens').values({ id: randomUUID(), client_id: client.id, token_hash: hash, prefix }).execute()
-  })
+  // One statement: the client and its token are stored together or not at all.
+  await db.with('client', (qc) => qc.insertInto('api_clients').values({
+    id: client.id,
+    name: client.name,
+    municipalities: client.municipalities === 'all' ? [] : [...new Set(client.municipalities)],
+    all_municipalities: client.municipalities === 'all',
+    scopes: [...client.scopes]
+  }).returning('id'))
+    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix'])
+    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'), sql.val(prefix).as('prefix')]))
+    .execute()
   return { client, token }
 }
 
@@ -116,13 +117,16 @@ export async function listClients (db: Kysely<DB>): Promise<ClientListing[]> {
 
 /** Revokes a client and every token it has; returns false when there is no such active client. */
 export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<boolean> {
-  return await db.transaction().execute(async (trx) => {
-    const revoked = await trx.updateTable('api_clients').set({ revoked_at: new Date() })
-      .where('id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst()
-    await trx.updateTable('api_tokens').set({ revoked_at: new Date() })
-      .where('client_id', '=', clientId).where('revoked_at', 'is', null).execute()
-    return revoked.numUpdatedRows > 0n
-  }).finally(() => { forgetTokens(db) })
+  const now = new Date()
+  // One statement: the client and every token it has.
+  const revoked = await db
+    .with('client', (qc) => qc.updateTable('api_clients').set({ revoked_at: now })
+      .where('id', '=', clientId).where('revoked_at', 'is', null).returning('id'))
+    .with('tokens', (qc) => qc.updateTable('api_tokens').set({ revoked_at: now })
+      .where('client_id', '=', clientId).where('revoked_at', 'is', null).returning('id'))
+    .selectFrom('client').select('id').execute()
+    .finally(() => { forgetTokens(db) })
+  return revoked.length > 0
 }
 
 /**
@@ -131,17 +135,19 @@ export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<b
  */
 export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld = false } = {}): Promise<string | undefined> {
   const { token, hash, prefix } = newToken()
-  return await db.transaction().execute(async (trx) => {
-    const client = await trx.selectFrom('api_clients').select('id')
-      .where('id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst()
-    if (client === undefined) return undefined
-    if (!keepOld) {
-      await trx.updateTable('api_tokens').set({ revoked_at: new Date() })
-        .where('client_id', '=', clientId).where('revoked_at', 'is', null).execute()
-    }
-    await trx.insertInto('api_tokens').values({ id: randomUUID(), client_id: clientId, token_hash: hash, prefix }).execute()
-    return token
-  }).finally(() => { forgetTokens(db) })
+  // One statement: the client is locked (a revocation running at the same time wins), its old tokens revoked
+  // unless kept, the new token stored.
+  const issued = await db
+    .with('client', (qc) => qc.selectFrom('api_clients').select('id')
+      .where('id', '=', clientId).where('revoked_at', 'is', null).forUpdate())
+    .with('old', (qc) => qc.updateTable('api_tokens').set({ revoked_at: new Date() })
+      .where('client_id', 'in', (eb) => eb.selectFrom('client').select('id'))
+      .where('revoked_at', 'is', null).where(sql<boolean>`${!keepOld}`).returning('id'))
+    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix'])
+    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'), sql.val(prefix).as('prefix')]))
+    .returning('id').execute()
+    .finally(() => { forgetTokens(db) })
+  return issued.length > 0 ? token : undefined
 }
 
 /**
