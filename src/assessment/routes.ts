@@ -61,12 +61,10 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return { status: 201, body: toAssessment(created), location, etag: etagOf(tag(found.id), created.version), resourceId: found.id, kommunekode: found.kommunekode }
       }
       // It exists (or the client expects it to): replacing it needs the ETag it read.
-      if (current === undefined) {
-        throw !guard.hasIfMatch
-          ? new HttpProblem('conflict', 'Another request created the assessment meanwhile; read it and send If-Match with its ETag')
-          : new HttpProblem('precondition-failed', 'If-Match names an assessment, but the case has none yet')
+      if (current === undefined && !guard.hasIfMatch) {
+        throw new HttpProblem('conflict', 'Another request created the assessment meanwhile; read it and send If-Match with its ETag')
       }
-      guard.ifMatch(tag(found.id), current.version)
+      guard.ifMatch(tag(found.id), current?.version)
       const row = await replaceAssessment(trx, found.id, values)
       await touchCase(trx, found.id)
       return { status: 200, body: toAssessment(row), etag: etagOf(tag(found.id), row.version), resourceId: found.id, kommunekode: found.kommunekode }

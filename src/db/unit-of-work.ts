@@ -64,9 +64,10 @@ export interface Guard {
   /**
    * The If-Match check of an update, once the change has read and locked
    * the current version: 428 without If-Match, 412 unless it names the
-   * current ETag (strong comparison: a weak W/ tag never matches).
+   * current ETag (strong comparison: a weak W/ tag never matches), and 412
+   * when there is no current version (`undefined`) at all.
    */
-  ifMatch: (key: string, version: number) => void
+  ifMatch: (key: string, version: number | undefined) => void
 }
 
 /** A change: run in a transaction, or a single statement that records its own audit event. */
@@ -113,6 +114,7 @@ function guardOf (request: WriteRequest): Guard {
         throw new HttpProblem('precondition-required',
           'Send If-Match with the ETag from your last read of this resource, so a concurrent change is not overwritten')
       }
+      if (version === undefined) throw new HttpProblem('precondition-failed', 'If-Match names a version, but the resource does not exist (yet)')
       const current = etagOf(key, version)
       if (!header.split(',').some((tag) => tag.trim() === current)) {
         throw new HttpProblem('precondition-failed', `The resource has changed (now version ${version}); read it again and reapply your change`,
