@@ -9,8 +9,9 @@ import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
 import { caseRoutes } from './cases/routes.js'
 import { Case } from './cases/schemas.js'
 import { decisionRoutes } from './decisions/routes.js'
-import { Decision, Intervention } from './decisions/schemas.js'
+import { Decision, Intervention, Ydelse } from './decisions/schemas.js'
 import { deliveryRoutes } from './delivery/routes.js'
+import { interventionRoutes } from './interventions/routes.js'
 import { Delmaal, Note } from './delivery/schemas.js'
 import { exportRoutes } from './exports/routes.js'
 import { fhirRoutes } from './fhir/routes.js'
@@ -42,6 +43,8 @@ declare module 'fastify' {
     catalogs: Catalogs
     /** Every route as registered, for tests and tools that must cover them all. */
     routeTable: Array<{ method: string, url: string, public: boolean }>
+    /** Now, as the API sees it: what time-driven state (a ydelse that has ended) is computed against. */
+    clock: () => Date
   }
 }
 
@@ -53,10 +56,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Already loaded catalogs; otherwise loaded from config.catalogsDir. */
   catalogs?: Catalogs
+  /** Overrides the clock time-driven state is computed against (tests). */
+  clock?: () => Date
 }
 
 /** Builds the whole API. Never listens: server.ts does that, tests use inject. */
-export async function buildApp ({ config, database, logger, catalogs: loaded }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp ({ config, database, logger, catalogs: loaded, clock }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimit,
@@ -67,6 +72,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   })
   app.setValidatorCompiler(validatorCompiler(app))
   app.decorate('database', database)
+  app.decorate('clock', clock ?? (() => new Date()))
   app.decorate('routeTable', [])
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -82,7 +88,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
+  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
@@ -103,6 +109,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
     await api.register(assessmentRoutes)
     await api.register(goalRoutes)
     await api.register(decisionRoutes)
+    await api.register(interventionRoutes)
     await api.register(deliveryRoutes)
     await api.register(followUpRoutes)
     await api.register(timelineRoutes)

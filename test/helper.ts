@@ -117,11 +117,13 @@ export async function buildTestApp (t: Test, options: {
   database?: Database
   config?: Partial<Config>
   logger?: FastifyServerOptions['logger']
+  /** The clock time-driven state is computed against (default: the real one). */
+  clock?: () => Date
   /** Extra routes a test needs before the app is ready. */
   extend?: (app: FastifyInstance) => void | Promise<void>
 } = {}): Promise<FastifyInstance> {
   const database = options.database ?? await createTestDatabase(t)
-  const app = await buildApp({ config: testConfig(options.config), database, logger: options.logger ?? false })
+  const app = await buildApp({ config: testConfig(options.config), database, logger: options.logger ?? false, clock: options.clock })
   t.teardown(async () => { await app.close() })
   await options.extend?.(app)
   await app.ready()

@@ -20,6 +20,7 @@ export interface DB {
   notes: NotesTable
   follow_ups: FollowUpsTable
   follow_up_goals: FollowUpGoalsTable
+  record_versions: RecordVersionsTable
 }
 
 export interface SchemaMigrationsTable {
@@ -188,6 +189,12 @@ export interface InterventionsTable {
   bevillingsdato: string
   catalog_version: string
   created_at: Generated<Date>
+  version: Generated<number>
+  /** YYYY-MM-DD: the day the whole intervention ended (its ydelser end then at the latest). */
+  slutdato: ColumnType<string | null, string | null | undefined, string | null>
+  /** A change of provider: the intervention this one continues from the next day. */
+  continues_intervention_id: ColumnType<string | null, string | null | undefined, never>
+  changed_at: Generated<Date>
 }
 
 export interface InterventionYdelserTable {
@@ -200,6 +207,8 @@ export interface InterventionYdelserTable {
   slutdato: string | null
   registered_at: Date
   created_at: Generated<Date>
+  version: Generated<number>
+  changed_at: Generated<Date>
 }
 
 export interface DelmaalTable {
@@ -253,4 +262,16 @@ export interface FollowUpGoalsTable {
   sagsbehandlers_vurdering: string | null
   maal_opnaaet: boolean
   position: number
+}
+
+export interface RecordVersionsTable {
+  resource_type: string
+  resource_id: string
+  version: number
+  kommunekode: string
+  /** The record's own fields as written (JSON). */
+  data: ColumnType<unknown, string, never>
+  client_id: string | null
+  recorded_at: Generated<Date>
+  reason: string | null
 }

@@ -10,11 +10,13 @@ import { groupBy } from '../db/rows.js'
 import { fieldProblem, HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
-import type { Decision, Intervention } from './schemas.js'
+import { recordVersion } from '../versions/queries.js'
+import { deriveDst } from './dst.js'
+import type { Decision, Intervention, Ydelse, YdelseItem } from './schemas.js'
 
 export type DecisionRow = Selectable<DecisionsTable>
-type InterventionRow = Selectable<InterventionsTable>
-type YdelseRow = Selectable<InterventionYdelserTable>
+export type InterventionRow = Selectable<InterventionsTable>
+export type YdelseRow = Selectable<InterventionYdelserTable>
 
 export const selectDecisions = (db: Executor, scope: Scope) => scopedSelect(db, scope, 'decisions').selectAll()
 
@@ -36,7 +38,7 @@ export async function requireDecision (db: Executor, scope: Scope, id: string, {
  * queries whatever the page size: goals, støttebehov, interventions,
  * ydelser, follow-ups (and their goals' levels and støttebehov).
  */
-export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catalogs, rows: DecisionRow[]): Promise<Decision[]> {
+export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catalogs, rows: DecisionRow[], today: string): Promise<Decision[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
   const [goals, stoettebehov, interventions, followUps] = await Promise.all([
@@ -59,7 +61,7 @@ export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catal
   return rows.map((row) => toDecision(catalogs, row, {
     goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
     stoettebehov: stoettebehovOf.get(row.id) ?? [],
-    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? [])),
+    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? [], today)),
     followUps: followUpsOf.get(row.id) ?? []
   }))
 }
@@ -95,41 +97,77 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
   }
 }
 
-export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelser: YdelseRow[]): Intervention {
-  const described = (list: string, code: string, at: Date) => {
-    const entry = catalogs.entry(list, code, dayInDenmark(at))?.entry
-    return { code, label: entry?.label ?? null, legalBasis: entry?.legalBasis ?? null, entry }
+/** Where a period stands on `today`: planned before it starts, ended after its last day. */
+export function periodStatus (startdato: string, slutdato: string | null, today: string): 'planned' | 'active' | 'ended' {
+  if (today < startdato) return 'planned'
+  return slutdato !== null && slutdato < today ? 'ended' : 'active'
+}
+
+function toYdelseItem (catalogs: Catalogs, y: YdelseRow, decisionId: string, today: string): YdelseItem {
+  const entry = catalogs.entry('ydelser', y.code, dayInDenmark(y.registered_at))?.entry
+  return {
+    id: y.id,
+    interventionId: y.intervention_id,
+    decisionId,
+    code: y.code,
+    label: entry?.label ?? null,
+    legalBasis: entry?.legalBasis ?? null,
+    opholdsydelse: entry?.opholdsydelse === true,
+    startdato: y.startdato,
+    slutdato: y.slutdato,
+    status: periodStatus(y.startdato, y.slutdato, today),
+    version: y.version,
+    registeredAt: y.registered_at.toISOString(),
+    changedAt: y.changed_at.toISOString()
   }
-  const { entry: tilbudEntry, ...tilbud } = described('tilbud', row.tilbud, row.tilbud_registered_at)
-  const items = ydelser.map((y) => {
-    const { entry, ...ydelse } = described('ydelser', y.code, y.registered_at)
-    return {
-      id: y.id,
-      ...ydelse,
-      opholdsydelse: entry?.opholdsydelse === true,
-      startdato: y.startdato,
-      slutdato: y.slutdato,
-      registeredAt: y.registered_at.toISOString()
-    }
-  })
+}
+
+/**
+ * An intervention as a client sees it on `today`: its ydelser with their
+ * status, the DST codes it derives, and its warnings — all recomputed from
+ * the rows on every read, so a change to a ydelse shows in all of them.
+ */
+export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelser: YdelseRow[], today: string): Intervention {
+  const tilbudEntry = catalogs.entry('tilbud', row.tilbud, dayInDenmark(row.tilbud_registered_at))?.entry
+  const items = ydelser.map((y) => toYdelseItem(catalogs, y, row.decision_id, today))
   const botilbud = tilbudEntry?.botilbud === true
+  const statuses = new Set(items.map((y) => y.status))
   return {
     id: row.id,
     decisionId: row.decision_id,
-    tilbud: { ...tilbud, botilbud, registeredAt: row.tilbud_registered_at.toISOString() },
+    tilbud: {
+      code: row.tilbud,
+      label: tilbudEntry?.label ?? null,
+      legalBasis: tilbudEntry?.legalBasis ?? null,
+      botilbud,
+      registeredAt: row.tilbud_registered_at.toISOString()
+    },
     ydelser: items,
     leverandoer: { pNummer: row.p_nummer, cvr: row.cvr, navn: row.navn, adresse: row.adresse, postnummer: row.postnummer },
     bevillingsdato: row.bevillingsdato,
+    slutdato: row.slutdato,
+    continuesInterventionId: row.continues_intervention_id,
+    status: statuses.has('active') || (statuses.has('planned') && statuses.has('ended')) ? 'active' : statuses.has('planned') ? 'planned' : 'ended',
+    dst: deriveDst(catalogs, row.tilbud, items.map((y) => y.legalBasis), row.bevillingsdato),
+    version: row.version,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString(),
+    changedAt: row.changed_at.toISOString(),
     warnings: botilbud && !items.some((y) => y.opholdsydelse)
       ? [{
           code: 'botilbud-uden-opholdsydelse',
           pointer: '/ydelser',
-          message: `${tilbud.label ?? 'The tilbud'} is a botilbud, but no opholdsydelse (midlertidigt or længerevarende ophold) is ordered`
+          message: `${tilbudEntry?.label ?? 'The tilbud'} is a botilbud, but no opholdsydelse (midlertidigt or længerevarende ophold) is ordered`
         }]
       : []
   }
+}
+
+/** One ydelse, with the intervention it belongs to as it stands (all of whose ydelser are given). */
+export function toYdelse (catalogs: Catalogs, intervention: InterventionRow, ydelser: YdelseRow[], id: string, today: string): Ydelse {
+  const whole = toIntervention(catalogs, intervention, ydelser, today)
+  const { id: interventionId, version, status, dst, warnings } = whole
+  return { ...whole.ydelser.find((y) => y.id === id)!, intervention: { id: interventionId, version, status, dst, warnings } }
 }
 
 export interface NewDecision {
@@ -215,11 +253,28 @@ Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] } | undefined> {
   return { intervention, ydelser }
 }
 
+/** The fields of a ydelse that make up one of its versions (GET /v1/ydelser/{id}/versions). */
+export interface YdelseVersionData { code: string, startdato: string, slutdato: string | null, registeredAt: string }
+export const ydelseVersionData = (y: YdelseRow): YdelseVersionData =>
+  ({ code: y.code, startdato: y.startdato, slutdato: y.slutdato, registeredAt: y.registered_at.toISOString() })
+
+/** Keeps the version of a ydelse just written, with who wrote it and why. */
+export async function recordYdelseVersion (trx: Executor, y: YdelseRow, clientId: string, reason?: string | null): Promise<void> {
+  await recordVersion(trx, { resourceType: 'ydelse', resourceId: y.id, version: y.version, kommunekode: y.kommunekode, data: ydelseVersionData(y), clientId, reason })
+}
+
+/** Stores new ydelser, each with its first version. */
+export async function insertYdelser (trx: Executor, ydelser: Array<Insertable<InterventionYdelserTable>>, clientId: string): Promise<YdelseRow[]> {
+  const rows = await trx.insertInto('intervention_ydelser').values(ydelser).returningAll().execute()
+  for (const row of rows) await recordYdelseVersion(trx, row, clientId)
+  return rows
+}
+
 export async function insertIntervention (
-  trx: Executor, intervention: Insertable<InterventionsTable>, ydelser: Array<Insertable<InterventionYdelserTable>>
+  trx: Executor, intervention: Insertable<InterventionsTable>, ydelser: Array<Insertable<InterventionYdelserTable>>, clientId: string
 ): Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] }> {
   return {
     intervention: await trx.insertInto('interventions').values(intervention).returningAll().executeTakeFirstOrThrow(),
-    ydelser: await trx.insertInto('intervention_ydelser').values(ydelser).returningAll().execute()
+    ydelser: await insertYdelser(trx, ydelser, clientId)
   }
 }

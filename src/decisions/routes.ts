@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import Type, { type Static } from 'typebox'
+import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Scope } from '../db/scope.js'
 import { requireCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
-import { fieldProblem, HttpProblem, problemResponses, type ValidationIssue } from '../http/problems.js'
+import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
+import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { findIntervention, insertDecision, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
-import { maalgruppeMismatch } from './rules.js'
+import { checkProvider, maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
 } from './schemas.js'
@@ -21,22 +22,6 @@ import {
  * on a decision. /v1/cases/{id}/decisions creates and lists a case's
  * decisions; /v1/decisions lists and reads them across cases.
  */
-
-/** CVR numbers carry a modulus-11 check digit: weights 2,7,6,5,4,3,2,1. */
-export const validCvr = (cvr: string): boolean =>
-  /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0
-
-function checkProvider (provider: Static<typeof InterventionCreate>['leverandoer']): void {
-  if (provider.pNummer !== undefined) return
-  const missing = (['cvr', 'navn', 'adresse', 'postnummer'] as const).filter((field) => provider[field] === undefined)
-  if (missing.length > 0) {
-    const errors: ValidationIssue[] = missing.map((field) => ({
-      in: 'body', pointer: `/leverandoer/${field}`, code: 'provider', message: 'is required when no pNummer is given'
-    }))
-    throw new HttpProblem('validation', 'Identify the provider by pNummer, or by cvr with navn, adresse and postnummer', { errors })
-  }
-  if (!validCvr(provider.cvr!)) throw fieldProblem('validation', '/leverandoer/cvr', 'modulus-11', 'is not a valid CVR number (modulus-11 check fails)')
-}
 
 // eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -48,7 +33,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
     const rows = await listDecisions(app.database.db, caller, { ...filters, after, limit: limit + 1 })
     const page = toPage(rows, limit, (row) => row, (row) => row.seq)
-    return { items: await loadDecisions(app.database.db, caller, catalogs, page.items), nextCursor: page.nextCursor }
+    return { items: await loadDecisions(app.database.db, caller, catalogs, page.items, dayInDenmark(app.clock())), nextCursor: page.nextCursor }
   }
 
   app.post('/cases/:id/decisions', {
@@ -94,7 +79,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         catalogVersion: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? '',
         stoettebehov: { ...body.stoettebehov, registeredAt: stoettebehovAt }
       })
-      const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)])
+      const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)], dayInDenmark(app.clock()))
       return { status: 201, body: decision!, location: `/v1/decisions/${id}`, resourceId: id, kommunekode: found.kommunekode }
     })
   })
@@ -140,7 +125,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const row = await requireDecision(app.database.db, request.caller, request.params.id)
     await recordAccess(request, { resourceId: row.id, kommunekode: row.kommunekode })
-    return (await loadDecisions(app.database.db, request.caller, catalogs, [row]))[0]!
+    return (await loadDecisions(app.database.db, request.caller, catalogs, [row], dayInDenmark(app.clock())))[0]!
   })
 
   app.post('/decisions/:id/interventions', {
@@ -154,7 +139,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: CreateHeaders,
       body: InterventionCreate,
       response: {
-        201: withHeaders(Type.Ref('Intervention'), ['location', 'idempotent-replayed']),
+        201: withHeaders(Type.Ref('Intervention'), ['location', 'etag', 'idempotent-replayed']),
         ...problemResponses(['not-found', 'conflict', 'catalog-code'])
       }
     }
@@ -197,12 +182,13 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         startdato: y.startdato,
         slutdato: y.slutdato ?? null,
         registered_at: y.registeredAt
-      })))
+      })), request.caller.id)
       await markDecisionChanged(trx, decision)
       return {
         status: 201,
-        body: toIntervention(catalogs, inserted.intervention, inserted.ydelser),
+        body: toIntervention(catalogs, inserted.intervention, inserted.ydelser, dayInDenmark(app.clock())),
         location: `/v1/decisions/${decision.id}/interventions/${id}`,
+        etag: etagOf(id, inserted.intervention.version),
         resourceId: decision.id,
         kommunekode: decision.kommunekode
       }
@@ -215,13 +201,14 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['decisions'],
       summary: 'One social intervention, with its warnings',
       params: InterventionParams,
-      response: { 200: Type.Ref('Intervention'), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Intervention'), ['etag']), ...problemResponses(['not-found']) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { id, interventionId } = request.params
     const found = await findIntervention(app.database.db, request.caller, id, interventionId)
     if (found === undefined) throw new HttpProblem('not-found', `No intervention ${interventionId} on decision ${id} in the municipalities this client serves`)
     await recordAccess(request, { resourceId: id, kommunekode: found.intervention.kommunekode })
-    return toIntervention(catalogs, found.intervention, found.ydelser)
+    reply.header('etag', etagOf(found.intervention.id, found.intervention.version))
+    return toIntervention(catalogs, found.intervention, found.ydelser, dayInDenmark(app.clock()))
   })
 }

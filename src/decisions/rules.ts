@@ -1,5 +1,8 @@
 import type { Catalogs } from '../catalogs/catalogs.js'
+import type { Static } from 'typebox'
 import type { CatalogEntry } from '../catalogs/format.js'
+import { fieldProblem, HttpProblem, type ValidationIssue } from '../http/problems.js'
+import type { LeverandoerInput } from './schemas.js'
 
 /**
  * The seed's målgruppe rule, as the catalog expresses it (`topLevel`):
@@ -19,4 +22,21 @@ export function maalgruppeMismatch (catalogs: Catalogs, entry: CatalogEntry, day
       'record the diagnosis on the case to report a detailed one'
   }
   return undefined
+}
+
+/** CVR numbers carry a modulus-11 check digit: weights 2,7,6,5,4,3,2,1. */
+export const validCvr = (cvr: string): boolean =>
+  /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0
+
+/** The provider is a P-nummer, or a valid CVR with navn, adresse and postnummer: else a 400 naming what is missing. */
+export function checkProvider (provider: Static<typeof LeverandoerInput>): void {
+  if (provider.pNummer !== undefined) return
+  const missing = (['cvr', 'navn', 'adresse', 'postnummer'] as const).filter((field) => provider[field] === undefined)
+  if (missing.length > 0) {
+    const errors: ValidationIssue[] = missing.map((field) => ({
+      in: 'body', pointer: `/leverandoer/${field}`, code: 'provider', message: 'is required when no pNummer is given'
+    }))
+    throw new HttpProblem('validation', 'Identify the provider by pNummer, or by cvr with navn, adresse and postnummer', { errors })
+  }
+  if (!validCvr(provider.cvr!)) throw fieldProblem('validation', '/leverandoer/cvr', 'modulus-11', 'is not a valid CVR number (modulus-11 check fails)')
 }

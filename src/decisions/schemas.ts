@@ -54,6 +54,14 @@ export const DecisionCreate = Type.Object({
 
 const P_NUMMER = '^[0-9]{10}$'
 
+export const LeverandoerInput = Type.Object({
+  pNummer: Type.Optional(Type.String({ pattern: P_NUMMER, description: 'Produktionsenhedsnummer, 10 digits' })),
+  cvr: Type.Optional(Type.String({ pattern: '^[0-9]{8}$', description: 'CVR-nr., 8 digits with a valid modulus-11 check; if no P-nummer' })),
+  navn: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsNavn; with CVR' })),
+  adresse: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsAdresse; with CVR' })),
+  postnummer: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'ProduktionsEnhedsPostnummer; with CVR' }))
+}, { additionalProperties: false, description: 'The concrete provider: a P-nummer, or else CVR with name, address and postnummer' })
+
 export const InterventionCreate = Type.Object({
   tilbud: Type.Object({
     code: CodeRef('TilbudCode', { description: 'The one udførende tilbud type of the intervention' }),
@@ -65,13 +73,7 @@ export const InterventionCreate = Type.Object({
     slutdato: Type.Optional(Day('Expected end; not before startdato')),
     registeredAt: RegisteredAt('registrering af ydelsen')
   }, { additionalProperties: false }), { minItems: 1, maxItems: 50, description: 'One or more ydelser; their periods may differ and overlap' }),
-  leverandoer: Type.Object({
-    pNummer: Type.Optional(Type.String({ pattern: P_NUMMER, description: 'Produktionsenhedsnummer, 10 digits' })),
-    cvr: Type.Optional(Type.String({ pattern: '^[0-9]{8}$', description: 'CVR-nr., 8 digits with a valid modulus-11 check; if no P-nummer' })),
-    navn: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsNavn; with CVR' })),
-    adresse: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'ProduktionsEnhedsAdresse; with CVR' })),
-    postnummer: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'ProduktionsEnhedsPostnummer; with CVR' }))
-  }, { additionalProperties: false, description: 'The concrete provider: a P-nummer, or else CVR with name, address and postnummer' }),
+  leverandoer: LeverandoerInput,
   bevillingsdato: Day('When the intervention was granted')
 }, {
   additionalProperties: false,
@@ -95,6 +97,52 @@ export const Warning = Type.Object({
   message: Type.String()
 }, { description: 'Accepted, but worth a second look (the seeds ask systems to warn, not refuse)' })
 
+export const Dst = Type.Union([
+  Type.Object({
+    derivable: Type.Literal(true),
+    ydelseskode: Type.String({ description: 'DST ydelseskode', examples: ['1.12.0.2'] }),
+    label: Type.String(),
+    kontoplan: Type.Object({ function: Type.String({ examples: ['5.38.39'] }), label: Type.String() }, { description: 'The municipal chart-of-accounts function' }),
+    catalogVersion: Type.String()
+  }),
+  Type.Object({
+    derivable: Type.Literal(false),
+    reason: Type.String({ description: 'Why no code can be derived: no mapping, or more than one' })
+  })
+], { description: 'DST ydelseskode and kontoplan function derived from the tilbud and ydelser by the dst-mapping catalog; never guessed' })
+
+const PeriodStatus = Type.Union([Type.Literal('planned'), Type.Literal('active'), Type.Literal('ended')], {
+  description: 'Where the period stands today (Danish time): planned before its startdato, active from startdato through ' +
+    'slutdato, ended after slutdato. It follows the dates: no request is needed for a ydelse to end.'
+})
+
+const YdelseItem = Type.Object({
+  id: Uuid,
+  interventionId: Uuid,
+  decisionId: Uuid,
+  ...Described.properties,
+  opholdsydelse: Type.Boolean(),
+  startdato: Type.String({ format: 'date' }),
+  slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'Expected or actual end; null while open-ended' }),
+  status: PeriodStatus,
+  version: Type.Integer({ minimum: 1, description: 'Moves on every change; the ETag is derived from it' }),
+  registeredAt: Type.String({ format: 'date-time' }),
+  changedAt: Instant
+}, { description: 'One ydelse of a social intervention, over its period' })
+export type YdelseItem = Static<typeof YdelseItem>
+
+export const Ydelse = Type.Object({
+  ...YdelseItem.properties,
+  intervention: Type.Object({
+    id: Uuid,
+    version: Type.Integer({ minimum: 1 }),
+    status: PeriodStatus,
+    dst: Dst,
+    warnings: Type.Array(Warning)
+  }, { description: 'The intervention the ydelse belongs to, as it stands with this ydelse: its DST codes and warnings recomputed' })
+}, { $id: 'Ydelse', description: 'One ydelse of a social intervention, over its period; GET /v1/ydelser/{id}' })
+export type Ydelse = Static<typeof Ydelse>
+
 export const Intervention = Type.Object({
   id: Uuid,
   decisionId: Uuid,
@@ -103,14 +151,7 @@ export const Intervention = Type.Object({
     botilbud: Type.Boolean(),
     registeredAt: Type.String({ format: 'date-time' })
   }),
-  ydelser: Type.Array(Type.Object({
-    id: Uuid,
-    ...Described.properties,
-    opholdsydelse: Type.Boolean(),
-    startdato: Type.String({ format: 'date' }),
-    slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-    registeredAt: Type.String({ format: 'date-time' })
-  })),
+  ydelser: Type.Array(YdelseItem),
   leverandoer: Type.Object({
     pNummer: Type.Union([Type.String(), Type.Null()]),
     cvr: Type.Union([Type.String(), Type.Null()]),
@@ -119,8 +160,16 @@ export const Intervention = Type.Object({
     postnummer: Type.Union([Type.String(), Type.Null()])
   }),
   bevillingsdato: Type.String({ format: 'date' }),
+  slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'The day the whole intervention ended, if it was ended' }),
+  continuesInterventionId: Type.Union([Uuid, Type.Null()], {
+    description: 'After a change of provider: the intervention this one continues (it ended the day before this one\'s ydelser start)'
+  }),
+  status: PeriodStatus,
+  dst: Dst,
+  version: Type.Integer({ minimum: 1, description: 'Moves on every change to the intervention or one of its ydelser' }),
   catalogVersion: Type.String(),
   createdAt: Instant,
+  changedAt: Instant,
   warnings: Type.Array(Warning, { description: 'e.g. a botilbud without an opholdsydelse' })
 }, { $id: 'Intervention', description: 'A social intervention (social indsats)' })
 export type Intervention = Static<typeof Intervention>

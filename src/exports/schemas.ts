@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
+import { Dst } from '../decisions/schemas.js'
 import { Kommunekode, Uuid } from '../http/fields.js'
 
 /**
@@ -17,20 +18,6 @@ const Stamp = (description: string): TSchema => Type.String({ format: 'date-time
 const BLOCK_STAMP = 'Datostempel: when the block was created at the data supplier (the registration time)'
 const SagsafgoerelsesId = Type.String({ description: 'SagsafgørelsesID: the unique id of the decision; the vendor chooses how it is generated' })
 const Nullable = <T extends TSchema>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description })
-
-const Dst = Type.Union([
-  Type.Object({
-    derivable: Type.Literal(true),
-    ydelseskode: Type.String({ description: 'DST ydelseskode', examples: ['1.12.0.2'] }),
-    label: Type.String(),
-    kontoplan: Type.Object({ function: Type.String({ examples: ['5.38.39'] }), label: Type.String() }, { description: 'The municipal chart-of-accounts function' }),
-    catalogVersion: Type.String()
-  }),
-  Type.Object({
-    derivable: Type.Literal(false),
-    reason: Type.String({ description: 'Why no code can be derived: no mapping, or more than one' })
-  })
-], { description: 'DST ydelseskode and kontoplan function derived from the tilbud and ydelser by the dst-mapping catalog; never guessed' })
 
 export const UddataDocument = Type.Object({
   sagsafgoerelsesId: SagsafgoerelsesId,

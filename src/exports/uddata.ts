@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { cprBirthDate } from '../cases/cpr.js'
 import type { DecisionRow } from '../decisions/queries.js'
+import { deriveDst } from '../decisions/dst.js'
 import { maalgruppeMismatch } from '../decisions/rules.js'
 import type { InterventionsTable, InterventionYdelserTable } from '../db/schema.js'
 import type { Executor } from '../db/unit-of-work.js'
@@ -99,29 +100,6 @@ function socialIndsats (catalogs: Catalogs, decision: DecisionRow, i: Selectable
     sagsafgoerelsesId: decision.sagsafgoerelses_id,
     datostempelForBevillingsdato: i.bevillingsdato,
     dst: deriveDst(catalogs, i.tilbud, items.map((y) => y.legalBasis), i.bevillingsdato)
-  }
-}
-
-/**
- * The DST ydelseskode and kontoplan function an intervention derives: the
- * one dst-mapping entry (in force on the bevillingsdato) naming its tilbud
- * and, where the entry requires it, a ydelse of that legal basis. No entry,
- * or more than one, is "not derivable" — never a guess.
- */
-export function deriveDst (catalogs: Catalogs, tilbud: string, legalBases: Array<string | null>, date: string): UddataDocument['socialIndsats'][number]['dst'] {
-  const list = catalogs.list('dst-mapping')
-  const version = catalogs.versionAt('dst-mapping', date) ?? list?.versions.at(-1)
-  const matches = (version?.entries ?? []).filter((entry) => entry.when !== undefined && entry.when.tilbud.includes(tilbud) &&
-    (entry.when.ydelseLegalBasis === undefined || legalBases.includes(entry.when.ydelseLegalBasis)))
-  const [match] = matches
-  if (matches.length === 1 && match?.kontoplan !== undefined) {
-    return { derivable: true, ydelseskode: match.code, label: match.label, kontoplan: match.kontoplan, catalogVersion: version!.version }
-  }
-  return {
-    derivable: false,
-    reason: matches.length === 0
-      ? 'the dst-mapping catalog has no mapping for this tilbud with these ydelser'
-      : `${matches.length} mappings of the dst-mapping catalog match; none is chosen`
   }
 }
 

@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { AD, LEVEL } from '../support/codes.js'
-import { aDecision, aDelmaal, aNote, made } from '../support/factories.js'
+import { aDecision, aDelmaal, anIntervention, aNote, made } from '../support/factories.js'
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { appWithOrganisation } from '../support/fhir.js'
 
@@ -38,8 +38,14 @@ t.test('every route with citizen data records an audit event for each request', 
   const themes = ['funktioner-og-forhold', 'omgivelsesfaktorer', 'aktivitet-og-deltagelse']
   const registrations = Object.fromEntries(await Promise.all(themes.map(async (theme) => [theme, await registrationOf(theme)])))
 
+  // Interventions on the open decision (made below) for the changes of a course: one whose ydelse changes, one to end, one to move.
+  const courses = { changed: { url: '', ydelseId: '' }, ended: { url: '', ydelseId: '' }, moved: { url: '', ydelseId: '' } }
+  const etagOf = async (url: string): Promise<string> => (await app.inject({ method: 'GET', url, headers })).headers.etag!
+  const ifMatch = async (url: string) => ({ 'if-match': await etagOf(url) })
+
   /** A request each route answers with success; `:id` is the case, or the decision on /decisions routes. */
-  const requests: Record<string, (url: string) => { url: string, headers?: Record<string, string>, payload?: object }> = {
+  type Request = { url: string, headers?: Record<string, string>, payload?: object }
+  const requests: Record<string, (url: string) => Request | Promise<Request>> = {
     'GET /v1/audit': (url) => ({ url }),
     'POST /v1/cases': (url) => ({ url, payload: { kommunekode: '101', cpr: '0202904321' } }),
     'GET /v1/cases': (url) => ({ url }),
@@ -95,6 +101,21 @@ t.test('every route with citizen data records an audit event for each request', 
       }
     }),
     'GET /v1/decisions/:id/interventions/:interventionId': (url) => ({ url }),
+    'POST /v1/decisions/:id/interventions/:interventionId/ydelser': async () => ({
+      url: `${courses.changed.url}/ydelser`, headers: await ifMatch(courses.changed.url), payload: { code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-08-01' }
+    }),
+    'GET /v1/ydelser/:id': () => ({ url: `/v1/ydelser/${courses.changed.ydelseId}` }),
+    'PATCH /v1/ydelser/:id': async () => {
+      const url = `/v1/ydelser/${courses.changed.ydelseId}`
+      return { url, headers: await ifMatch(url), payload: { slutdato: '2023-12-31', reason: 'forlænget' } }
+    },
+    'GET /v1/ydelser/:id/versions': () => ({ url: `/v1/ydelser/${courses.changed.ydelseId}/versions` }),
+    'POST /v1/decisions/:id/interventions/:interventionId/ending': async () => ({
+      url: `${courses.ended.url}/ending`, headers: await ifMatch(courses.ended.url), payload: { slutdato: '2023-09-30' }
+    }),
+    'POST /v1/decisions/:id/interventions/:interventionId/provider-change': async () => ({
+      url: `${courses.moved.url}/provider-change`, headers: await ifMatch(courses.moved.url), payload: { slutdato: '2023-09-30', leverandoer: { pNummer: '1023456789' } }
+    }),
     'POST /v1/cases/:id/delmaal': (url) => ({ url, payload: { goalId: x.goalId, tekst: 'Lave et budget', startdato: '2023-03-01' } }),
     'GET /v1/cases/:id/delmaal': (url) => ({ url }),
     'GET /v1/cases/:id/delmaal/:delmaalId': (url) => ({ url }),
@@ -133,12 +154,16 @@ t.test('every route with citizen data records an audit event for each request', 
     stoettebehov: { code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', begrundelse: 'Ny afgørelse' },
     maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })
+  for (const name of ['changed', 'ended', 'moved'] as const) {
+    const made = await anIntervention(app, headers, open.id, { ydelser: [{ code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-07-01' }] })
+    courses[name] = { url: made.location, ydelseId: made.body.ydelser[0].id }
+  }
   let n = 0
   for (const route of routes) {
     const [method, path] = route.split(' ') as [InjectOptions['method'], string]
     const decisionRoute = path.startsWith('/v1/decisions/')
     const url = path.replace(/:(\w+)/g, (_, name: string) => name === 'id' && decisionRoute ? x.decisionId : ids[name] ?? `:${name}`)
-    const request = requests[route]!(url)
+    const request = await requests[route]!(url)
     const requestId = `walk-${++n}`
     const res = await app.inject({
       method,

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { validCvr } from '../../src/decisions/routes.js'
+import { validCvr } from '../../src/decisions/rules.js'
 import { LEVEL, MAALGRUPPE, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
 import { aCase, aRegistration, goalPayload } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'

@@ -32,6 +32,7 @@ interface Seeded {
   decisionId: string
   sagsafgoerelsesId: string
   interventionId: string
+  ydelseId: string
   delmaalId: string
   noteId: string
   followUpId: string
@@ -98,8 +99,9 @@ async function seedCase (app: FastifyInstance): Promise<Seeded> {
     bevillingsdato: '2025-01-01',
     catalog_version: '20240530'
   }).execute()
+  const ydelseId = randomUUID()
   await db.insertInto('intervention_ydelser').values({
-    id: randomUUID(), intervention_id: interventionId, kommunekode, code: YDELSE.stoetteTilTransport, startdato: '2025-01-01', registered_at: at
+    id: ydelseId, intervention_id: interventionId, kommunekode, code: YDELSE.stoetteTilTransport, startdato: '2025-01-01', registered_at: at
   }).execute()
   const delmaalId = randomUUID()
   await db.insertInto('delmaal').values({ id: delmaalId, case_id: caseId, goal_id: goalId, kommunekode, tekst: 'seeded', startdato: '2025-01-01', maaldato: null, status: 'aktiv' }).execute()
@@ -112,7 +114,7 @@ async function seedCase (app: FastifyInstance): Promise<Seeded> {
   await db.insertInto('stoettebehov').values({
     id: randomUUID(), decision_id: decisionId, kommunekode, code: STOETTEBEHOV.let, begrundelse: 'x', registered_at: at, follow_up_id: followUpId
   }).execute()
-  return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId, delmaalId, noteId, followUpId }
+  return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId, ydelseId, delmaalId, noteId, followUpId }
 }
 
 const byId = (path: (seeded: Seeded) => string, payload?: object) =>
@@ -175,6 +177,18 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
     bevillingsdato: '2025-01-01'
   }),
   'GET /v1/decisions/:id/interventions/:interventionId': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}`),
+  'POST /v1/decisions/:id/interventions/:interventionId/ydelser': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}/ydelser`, {
+    code: YDELSE.stoetteTilUddannelse, startdato: '2025-02-01'
+  }),
+  'POST /v1/decisions/:id/interventions/:interventionId/ending': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}/ending`, {
+    slutdato: '2025-06-30'
+  }),
+  'POST /v1/decisions/:id/interventions/:interventionId/provider-change': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}/provider-change`, {
+    slutdato: '2025-06-30', leverandoer: { pNummer: '1023456789' }
+  }),
+  'GET /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`),
+  'PATCH /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`, { slutdato: '2025-06-30' }),
+  'GET /v1/ydelser/:id/versions': byId((s) => `/v1/ydelser/${s.ydelseId}/versions`),
   'POST /v1/cases/:id/delmaal': byId((s) => `/v1/cases/${s.caseId}/delmaal`, { goalId: randomUUID(), tekst: 'x', startdato: '2025-01-01' }),
   'GET /v1/cases/:id/delmaal': byId((s) => `/v1/cases/${s.caseId}/delmaal`),
   'GET /v1/cases/:id/delmaal/:delmaalId': byId((s) => `/v1/cases/${s.caseId}/delmaal/${s.delmaalId}`),

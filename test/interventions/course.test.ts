@@ -1,0 +1,211 @@
+import t, { type Test } from 'tap'
+import { TILBUD, YDELSE } from '../support/codes.js'
+import { aCase, aDecision, anIntervention, type Json } from '../support/factories.js'
+import { buildTestApp, createTestClient } from '../helper.js'
+
+/**
+ * A social intervention over time, through HTTP: Mikkel's journey (seed 002)
+ * — a § 107 midlertidigt botilbud with midlertidigt ophold and § 85 støtte —
+ * extended, added to, moved to another provider and ended early; with the
+ * uddata document checked after each step and the status of each period
+ * checked on an injected clock.
+ */
+
+const DAGLIGE_OPGAVER = '638f44df-6bf2-47f8-9935-b8fdc83e5bf5'
+
+async function setUp (t: Test) {
+  let now = new Date('2026-12-15T12:00:00Z')
+  const app = await buildTestApp(t, { clock: () => now })
+  const { headers, client } = await createTestClient(app)
+  const caseUrl = (await aCase(app, headers)).location
+  const decision = await aDecision(app, headers, caseUrl, { afgoerelsesdato: '2026-12-10' })
+  const stay = await anIntervention(app, headers, decision.id, {
+    tilbud: { code: TILBUD.midlertidigtBotilbud },
+    ydelser: [{ code: YDELSE.midlertidigtOphold, startdato: '2027-01-01', slutdato: '2027-06-30' }],
+    leverandoer: { pNummer: '1012345678' },
+    bevillingsdato: '2026-12-10'
+  })
+  const support = await anIntervention(app, headers, decision.id, {
+    tilbud: { code: TILBUD.mobiltTilbud },
+    ydelser: [
+      { code: YDELSE.stoetteTilAdministration, startdato: '2027-01-01' },
+      { code: DAGLIGE_OPGAVER, startdato: '2027-01-01' }
+    ],
+    bevillingsdato: '2026-12-10'
+  })
+  const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, extra: Record<string, string> = {}) =>
+    await app.inject({ method, url, headers: { ...headers, ...extra }, ...(payload === undefined ? {} : { payload }) })
+  const etag = async (url: string): Promise<string> => (await call('GET', url)).headers.etag!
+  const uddata = async (): Promise<Json> => (await call('GET', `/v1/decisions/${decision.id}/uddata`)).json()
+  return {
+    app,
+    headers,
+    client,
+    decision,
+    stay,
+    support,
+    call,
+    etag,
+    uddata,
+    setNow: (instant: string) => { now = new Date(instant) }
+  }
+}
+
+const ydelseBlocks = (doc: Json) => doc.socialIndsats.map((i: Json) => ({
+  tilbud: i.udfoerendeTilbudstype.code,
+  p: i.produktionsenhedsnummer,
+  ydelser: i.ydelser.map((y: Json) => [y.ydelse.code, y.startDatoForYdelse, y.slutDatoForYdelse]),
+  dst: i.dst.derivable === true ? i.dst.ydelseskode : null
+}))
+
+t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata document follows each step", async (t) => {
+  const { stay, support, call, etag, uddata, setNow, decision } = await setUp(t)
+  const ophold = stay.body.ydelser[0].id as string
+  t.same(ydelseBlocks(await uddata()), [
+    { tilbud: TILBUD.midlertidigtBotilbud, p: '1012345678', ydelser: [[YDELSE.midlertidigtOphold, '2027-01-01', '2027-06-30']], dst: '1.8.2' },
+    {
+      tilbud: TILBUD.mobiltTilbud,
+      p: '1012345678',
+      ydelser: [[YDELSE.stoetteTilAdministration, '2027-01-01', null], [DAGLIGE_OPGAVER, '2027-01-01', null]],
+      dst: '1.12.0.2'
+    }
+  ], 'as ordered')
+  t.same(stay.body.ydelser.map((y: Json) => y.status), ['planned'], 'before the stay starts it is planned')
+  t.equal(stay.body.status, 'planned')
+  t.same(stay.body.dst.ydelseskode, '1.8.2', 'the intervention answers its DST code')
+
+  // 1. The § 107 stay is extended by six months.
+  const extended = await call('PATCH', `/v1/ydelser/${ophold}`, { slutdato: '2027-12-31', reason: 'Forlænget med seks måneder' },
+    { 'if-match': await etag(`/v1/ydelser/${ophold}`) })
+  t.equal(extended.statusCode, 200, extended.body)
+  t.equal(extended.json().slutdato, '2027-12-31')
+  t.equal(extended.json().version, 2)
+  t.same(extended.json().intervention.warnings, [], 'a botilbud with its opholdsydelse: no warning')
+  t.equal(extended.json().intervention.dst.ydelseskode, '1.8.2', 'the DST code, recomputed')
+  t.equal(extended.headers.etag, await etag(`/v1/ydelser/${ophold}`), 'the answer carries the new ETag')
+  t.same(ydelseBlocks(await uddata())[0].ydelser, [[YDELSE.midlertidigtOphold, '2027-01-01', '2027-12-31']], 'uddata: the new slutdato')
+  const versions = (await call('GET', `/v1/ydelser/${ophold}/versions`)).json().items
+  t.same(versions.map((v: Json) => [v.version, v.data.slutdato, v.reason]), [[1, '2027-06-30', null], [2, '2027-12-31', 'Forlænget med seks måneder']],
+    'both versions are kept, with the reason')
+
+  // 2. "Støtte til uddannelse" is added later to the same § 85 support.
+  const added = await call('POST', `${support.location}/ydelser`, { code: YDELSE.stoetteTilUddannelse, startdato: '2027-03-01' },
+    { 'if-match': await etag(support.location) })
+  t.equal(added.statusCode, 201, added.body)
+  t.equal(added.headers.location, `/v1/ydelser/${added.json().id}`)
+  t.equal((await call('GET', added.headers.location!)).json().code, YDELSE.stoetteTilUddannelse, 'the new ydelse has its own URL')
+  t.same(ydelseBlocks(await uddata())[1].ydelser.at(-1), [YDELSE.stoetteTilUddannelse, '2027-03-01', null], 'uddata: the added ydelse')
+
+  // 3. The stay moves to another provider on 1 October 2027.
+  const moved = await call('POST', `${stay.location}/provider-change`, { slutdato: '2027-09-30', leverandoer: { pNummer: '1023456789' }, reason: 'Flytter' },
+    { 'if-match': await etag(stay.location) })
+  t.equal(moved.statusCode, 201, moved.body)
+  t.equal(moved.json().continuesInterventionId, stay.id)
+  t.match(moved.headers.location, new RegExp(`^/v1/decisions/${decision.id}/interventions/`))
+  const old = (await call('GET', stay.location)).json()
+  t.equal(old.slutdato, '2027-09-30', 'the old intervention ended the day before')
+  t.same(ydelseBlocks(await uddata()).map((b: Json) => [b.p, b.ydelser]), [
+    ['1012345678', [[YDELSE.midlertidigtOphold, '2027-01-01', '2027-09-30']]],
+    ['1012345678', [[YDELSE.stoetteTilAdministration, '2027-01-01', null], [DAGLIGE_OPGAVER, '2027-01-01', null], [YDELSE.stoetteTilUddannelse, '2027-03-01', null]]],
+    ['1023456789', [[YDELSE.midlertidigtOphold, '2027-10-01', '2027-12-31']]]
+  ], 'uddata: a new period with the new provider, to the old end')
+
+  // 4. The § 85 support ends early, on 30 April 2027.
+  const ended = await call('POST', `${support.location}/ending`, { slutdato: '2027-04-30', reason: 'Klarer sig selv' }, { 'if-match': await etag(support.location) })
+  t.equal(ended.statusCode, 200, ended.body)
+  t.same(ended.json().ydelser.map((y: Json) => y.slutdato), ['2027-04-30', '2027-04-30', '2027-04-30'], 'every open ydelse ends that day')
+  t.same(ydelseBlocks(await uddata())[1].ydelser.map((y: string[]) => y[2]), ['2027-04-30', '2027-04-30', '2027-04-30'])
+
+  // Status på indsats follows the dates, on the injected clock.
+  const statuses = async () => {
+    const d = (await call('GET', `/v1/decisions/${decision.id}`)).json()
+    return d.interventions.map((i: Json) => [i.status, i.ydelser.map((y: Json) => y.status)])
+  }
+  setNow('2027-02-01T12:00:00Z')
+  t.same(await statuses(), [['active', ['active']], ['active', ['active', 'active', 'planned']], ['planned', ['planned']]], '1 February 2027')
+  setNow('2027-05-15T12:00:00Z')
+  t.same(await statuses(), [['active', ['active']], ['ended', ['ended', 'ended', 'ended']], ['planned', ['planned']]], '15 May 2027: § 85 ended')
+  setNow('2027-10-15T12:00:00Z')
+  t.same(await statuses(), [['ended', ['ended']], ['ended', ['ended', 'ended', 'ended']], ['active', ['active']]], '15 October 2027: the new provider')
+  setNow('2028-01-01T12:00:00Z')
+  t.same((await statuses())[2], ['ended', ['ended']], '1 January 2028: the stay is over')
+})
+
+t.test('a botilbud whose opholdsydelse is corrected away gets its warning back', async (t) => {
+  const { stay, call, etag } = await setUp(t)
+  const ophold = stay.body.ydelser[0].id as string
+  const corrected = await call('PATCH', `/v1/ydelser/${ophold}`, { code: YDELSE.stoetteTilAdministration, reason: 'fejlregistrering' },
+    { 'if-match': await etag(`/v1/ydelser/${ophold}`) })
+  t.equal(corrected.statusCode, 200, corrected.body)
+  t.same(corrected.json().intervention.warnings.map((w: Json) => w.code), ['botilbud-uden-opholdsydelse'])
+})
+
+t.test('every change needs If-Match, honours Idempotency-Key and stays in its municipality', async (t) => {
+  const { app, stay, support, call, etag } = await setUp(t)
+  const ophold = `/v1/ydelser/${stay.body.ydelser[0].id as string}`
+  const changes: Array<[string, 'PATCH' | 'POST', object]> = [
+    [ophold, 'PATCH', { slutdato: '2027-07-31' }],
+    [`${support.location}/ydelser`, 'POST', { code: YDELSE.stoetteTilUddannelse, startdato: '2027-03-01' }],
+    [`${support.location}/ending`, 'POST', { slutdato: '2027-04-30' }],
+    [`${stay.location}/provider-change`, 'POST', { slutdato: '2027-03-31', leverandoer: { pNummer: '1023456789' } }]
+  ]
+  for (const [url, method, payload] of changes) {
+    t.equal((await call(method, url, payload)).statusCode, 428, `${method} ${url} without If-Match`)
+    t.equal((await call(method, url, payload, { 'if-match': '"stale"' })).statusCode, 412, `${method} ${url} with a stale ETag`)
+  }
+  const other = await createTestClient(app, { municipalities: ['102'] })
+  for (const [url, method, payload] of changes) {
+    const res = await app.inject({ method, url, headers: { ...other.headers, 'if-match': await etag(url.replace(/\/(ending|provider-change|ydelser)$/, '')) }, payload })
+    t.equal(res.statusCode, 404, `${method} ${url} from another municipality`)
+  }
+  t.equal((await app.inject({ method: 'GET', url: ophold, headers: other.headers })).statusCode, 404, 'nor can it read the ydelse')
+  t.equal((await app.inject({ method: 'GET', url: `${ophold}/versions`, headers: other.headers })).statusCode, 404, 'nor its versions')
+
+  const key = { 'idempotency-key': '"extend-1"', 'if-match': await etag(ophold) }
+  const first = await call('PATCH', ophold, { slutdato: '2027-07-31' }, key)
+  const replay = await call('PATCH', ophold, { slutdato: '2027-07-31' }, key)
+  t.equal(first.statusCode, 200)
+  t.equal(replay.headers['idempotent-replayed'], 'true')
+  t.same(replay.json(), first.json(), 'the retry answers the original')
+  t.equal((await call('GET', `${ophold}/versions`)).json().items.length, 2, 'and wrote no third version')
+})
+
+t.test('impossible dates and changes to what has ended are refused, naming field and rule', async (t) => {
+  const { stay, support, call, etag } = await setUp(t)
+  const ophold = `/v1/ydelser/${stay.body.ydelser[0].id as string}`
+  const refused = async (method: 'PATCH' | 'POST', url: string, payload: object, ifMatchOf = url) => {
+    const res = await call(method, url, payload, { 'if-match': await etag(ifMatchOf) })
+    return { status: res.statusCode, errors: (res.json().errors ?? []).map((e: Json) => `${e.pointer as string} ${e.code as string}`) }
+  }
+  t.same(await refused('PATCH', ophold, { slutdato: '2026-12-31' }), { status: 422, errors: ['/slutdato before-start'] }, 'slutdato before startdato')
+  t.same(await refused('PATCH', ophold, { startdato: '2027-07-01' }), { status: 422, errors: ['/startdato before-start'] }, 'startdato after slutdato')
+  t.same(await refused('POST', `${support.location}/ydelser`, { code: YDELSE.stoetteTilUddannelse, startdato: '2027-03-01', slutdato: '2027-02-01' }, support.location),
+    { status: 422, errors: ['/slutdato before-start'] }, 'a new ydelse ending before it starts')
+  t.same(await refused('POST', `${support.location}/ending`, { slutdato: '2026-12-31' }, support.location),
+    { status: 422, errors: ['/slutdato before-start'] }, 'an intervention ended before it began')
+  t.same(await refused('POST', `${stay.location}/provider-change`, { slutdato: '2027-03-31', leverandoer: { pNummer: '1012345678' } }, stay.location),
+    { status: 422, errors: ['/leverandoer same-provider'] }, 'a provider change to the same provider')
+  t.same(await refused('POST', `${stay.location}/provider-change`, { slutdato: '2027-06-30', leverandoer: { pNummer: '1023456789' } }, stay.location),
+    { status: 422, errors: ['/slutdato nothing-continues'] }, 'a provider change after everything has ended')
+  t.equal((await call('GET', ophold)).json().version, 1, 'nothing refused was written')
+
+  t.equal((await refused('POST', `${support.location}/ending`, { slutdato: '2027-04-30' }, support.location)).status, 200)
+  t.equal((await refused('POST', `${support.location}/ending`, { slutdato: '2027-05-31' }, support.location)).status, 409, 'an intervention ends once')
+  t.equal((await refused('POST', `${support.location}/ydelser`, { code: YDELSE.stoetteTilUddannelse, startdato: '2027-03-01' }, support.location)).status, 409,
+    'an ended intervention takes no new ydelse')
+  const adm = `/v1/ydelser/${support.body.ydelser[0].id as string}`
+  t.same(await refused('PATCH', adm, { slutdato: '2027-05-31' }), { status: 422, errors: ['/slutdato after-intervention-end'] }, 'a ydelse extended past its intervention\'s end')
+  t.same(await refused('PATCH', adm, { slutdato: null }), { status: 422, errors: ['/slutdato after-intervention-end'] }, 'nor made open-ended')
+  t.equal((await refused('PATCH', adm, { slutdato: '2027-04-15' })).status, 200, 'but it may end earlier')
+})
+
+t.test('a change reaches the changedSince delta of the uddata stream', async (t) => {
+  const { stay, call, etag, decision } = await setUp(t)
+  const ophold = `/v1/ydelser/${stay.body.ydelser[0].id as string}`
+  const before = new Date().toISOString()
+  const idsSince = async (since: string): Promise<string[]> => (await call('GET', `/v1/exports/uddata?changedSince=${encodeURIComponent(since)}`)).body
+    .trim().split('\n').map((line) => JSON.parse(line) as Json).filter((line) => line.decisionId !== undefined).map((line) => line.decisionId as string)
+  t.same(await idsSince(before), [], 'nothing changed since')
+  await call('PATCH', ophold, { slutdato: '2027-12-31' }, { 'if-match': await etag(ophold) })
+  t.same(await idsSince(before), [decision.id], 'the extension is in the delta')
+})
