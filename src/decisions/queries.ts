@@ -231,7 +231,15 @@ export async function markDecisionChanged (trx: Executor, decision: { id: string
   await touchCase(trx, decision.case_id)
 }
 
-export interface DecisionFilters { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, after?: number, limit: number }
+export interface DecisionFilters {
+  caseId?: string
+  kommunekode?: string
+  sagsafgoerelsesId?: string
+  /** Decisions that changed at or after this instant (decisions.changed_at). */
+  changedSince?: Date
+  after?: number
+  limit: number
+}
 
 /** Decisions the caller may see, oldest first. */
 export async function listDecisions (db: Executor, scope: Scope, filters: DecisionFilters): Promise<DecisionRow[]> {
@@ -239,8 +247,19 @@ export async function listDecisions (db: Executor, scope: Scope, filters: Decisi
   if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
   if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
+  if (filters.changedSince !== undefined) query = query.where('changed_at', '>=', filters.changedSince)
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
   return await query.execute()
+}
+
+/** The interventions of a decision with their ydelser, in the order they were ordered. */
+export async function listInterventions (db: Executor, scope: Scope, decisionId: string): Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
+  const interventions = await scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute()
+  const ydelser = interventions.length === 0
+    ? []
+    : await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
+  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
 }
 
 /** One intervention of a decision, with its ydelser. */

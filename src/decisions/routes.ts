@@ -5,13 +5,13 @@ import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Scope } from '../db/scope.js'
 import { requireCase } from '../cases/queries.js'
-import { registrationInstant } from '../http/instants.js'
+import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
-import { findIntervention, insertDecision, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
+import { findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
 import { checkProvider, maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
@@ -29,7 +29,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** A page of whole decisions, oldest first. */
   const decisionPage = async (caller: Scope, { limit = 100, cursor }: { limit?: number, cursor?: string },
-    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string }) => {
+    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, changedSince?: Date }) => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
     const rows = await listDecisions(app.database.db, caller, { ...filters, after, limit: limit + 1 })
     const page = toPage(rows, limit, (row) => row, (row) => row.seq)
@@ -109,7 +109,9 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(Type.Ref('Decision')) }
     }
   }, async (request) => {
-    const page = await decisionPage(request.caller, request.query, request.query)
+    const { changedSince, ...filters } = request.query
+    const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
+    const page = await decisionPage(request.caller, request.query, { ...filters, changedSince: since })
     await recordAccess(request, { kommunekode: request.query.kommunekode ?? null })
     return page
   })
@@ -193,6 +195,23 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         kommunekode: decision.kommunekode
       }
     })
+  })
+
+  app.get('/decisions/:id/interventions', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'intervention' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'The social interventions of a decision, in the order they were ordered, ended ones included',
+      description: 'All of them: a decision has a few. After a change of provider both are here, the new one naming the old in `continuesInterventionId`.',
+      params: DecisionParams,
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('Intervention')) }), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const decision = await requireDecision(app.database.db, request.caller, request.params.id)
+    await recordAccess(request, { resourceId: decision.id, kommunekode: decision.kommunekode })
+    const today = dayInDenmark(app.clock())
+    const items = await listInterventions(app.database.db, request.caller, decision.id)
+    return { items: items.map((i) => toIntervention(catalogs, i.intervention, i.ydelser, today)) }
   })
 
   app.get('/decisions/:id/interventions/:interventionId', {

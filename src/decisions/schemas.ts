@@ -208,6 +208,11 @@ export const DecisionListQuery = Type.Object({ ...PageQuery }, { additionalPrope
 export const AllDecisionsQuery = Type.Object({
   kommunekode: Type.Optional(Kommunekode),
   sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
+  changedSince: Type.Optional(Type.String({
+    format: 'date-time',
+    description: 'Only decisions where something changed at or after this instant: the decision, or a ydelse, intervention, ' +
+      'støttebehov or follow-up of it. A ydelse passing its slutdato is not a change (its status follows the dates on every read).'
+  })),
   ...PageQuery
 }, { additionalProperties: false })
 

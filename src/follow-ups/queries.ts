@@ -89,3 +89,8 @@ export async function dueGoals (db: Executor, scope: Scope, filters: {
 export async function findFollowUp (db: Executor, scope: Scope, decisionId: string, id: string): Promise<FollowUpRow | undefined> {
   return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
 }
+
+/** The follow-ups of a decision, oldest first. */
+export async function listFollowUps (db: Executor, scope: Scope, decisionId: string): Promise<FollowUpRow[]> {
+  return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).orderBy('registered_at').orderBy('seq').execute()
+}

@@ -6,8 +6,9 @@ import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
-import { dueGoals, findFollowUp, loadFollowUps } from './queries.js'
+import { dueGoals, findFollowUp, listFollowUps, loadFollowUps } from './queries.js'
 import { recordFollowUp } from './record.js'
 import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams } from './schemas.js'
 
@@ -75,6 +76,21 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         kommunekode: decision.kommunekode
       }
     })
+  })
+
+  app.get('/decisions/:id/follow-ups', {
+    config: { scope: 'cases:read', audit: { action: 'list', resource: 'follow-up' } },
+    schema: {
+      tags: ['follow-ups'],
+      summary: 'The follow-ups of a decision, oldest first',
+      description: 'All of them: a decision has a follow-up or two a year.',
+      params: DecisionParams,
+      response: { 200: Type.Object({ items: Type.Array(Type.Ref('FollowUp')) }), ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const decision = await requireDecision(app.database.db, request.caller, request.params.id)
+    await recordAccess(request, { resourceId: decision.id, kommunekode: decision.kommunekode })
+    return { items: await loadFollowUps(app.database.db, request.caller, catalogs, await listFollowUps(app.database.db, request.caller, decision.id)) }
   })
 
   app.get('/decisions/:id/follow-ups/:followUpId', {

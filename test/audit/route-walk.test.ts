@@ -101,6 +101,8 @@ t.test('every route with citizen data records an audit event for each request', 
       }
     }),
     'GET /v1/decisions/:id/interventions/:interventionId': (url) => ({ url }),
+    'GET /v1/decisions/:id/interventions': (url) => ({ url }),
+    'GET /v1/decisions/:id/follow-ups': (url) => ({ url }),
     'POST /v1/decisions/:id/interventions/:interventionId/ydelser': async () => ({
       url: `${courses.changed.url}/ydelser`, headers: await ifMatch(courses.changed.url), payload: { code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-08-01' }
     }),

@@ -51,6 +51,7 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     t.same(decision.interventions[0].ydelser.map((y: { slutdato: string }) => y.slutdato), ['2023-06-01'], 'the § 85 intervention ended on 1 June')
     t.equal(decision.interventions[0].ydelser[0].legalBasis, 'SEL § 85')
     t.same(decision.followUps.map((f: { id: string }) => f.id), [made.id])
+    t.same((await get(`/v1/decisions/${x.decisionId}/follow-ups`)).json(), { items: [made] }, 'the decision lists its follow-up')
 
     const ad = (await get(`${x.caseUrl}/investigation/aktivitet-og-deltagelse`)).json().items as Reg[]
     t.same(ad.map((r) => [r.registeredAt, r.funktionsevneniveau?.level, r.followUpId]), [

@@ -186,6 +186,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'POST /v1/decisions/:id/interventions/:interventionId/provider-change': byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}/provider-change`, {
     slutdato: '2025-06-30', leverandoer: { pNummer: '1023456789' }
   }),
+  'GET /v1/decisions/:id/interventions': byId((s) => `/v1/decisions/${s.decisionId}/interventions`),
+  'GET /v1/decisions/:id/follow-ups': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups`),
   'GET /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`),
   'PATCH /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`, { slutdato: '2025-06-30' }),
   'GET /v1/ydelser/:id/versions': byId((s) => `/v1/ydelser/${s.ydelseId}/versions`),

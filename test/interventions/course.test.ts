@@ -209,3 +209,22 @@ t.test('a change reaches the changedSince delta of the uddata stream', async (t)
   await call('PATCH', ophold, { slutdato: '2027-12-31' }, { 'if-match': await etag(ophold) })
   t.same(await idsSince(before), [decision.id], 'the extension is in the delta')
 })
+
+t.test('a decision lists its interventions, and /v1/decisions?changedSince finds a decision whose ydelse changed', async (t) => {
+  const { stay, support, call, etag, decision } = await setUp(t)
+  const moved = await call('POST', `${stay.location}/provider-change`, { slutdato: '2027-03-31', leverandoer: { pNummer: '1023456789' } },
+    { 'if-match': await etag(stay.location) })
+  const listed = (await call('GET', `/v1/decisions/${decision.id}/interventions`)).json().items
+  t.same(listed.map((i: Json) => [i.id, i.slutdato, i.continuesInterventionId]), [
+    [stay.id, '2027-03-31', null], [support.id, null, null], [moved.json().id, null, stay.id]
+  ], 'ended ones included, in order, the continuation naming the old one')
+
+  const changedSince = async (since: string): Promise<string[]> =>
+    (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(since)}`)).json().items.map((d: Json) => d.id)
+  const before = new Date().toISOString()
+  t.same(await changedSince(before), [], 'nothing changed since')
+  const adm = `/v1/ydelser/${support.body.ydelser[0].id as string}`
+  t.equal((await call('PATCH', adm, { startdato: '2027-01-15', reason: 'fejlregistrering' }, { 'if-match': await etag(adm) })).statusCode, 200)
+  t.same(await changedSince(before), [decision.id], 'a correction of a ydelse changes its decision')
+  t.equal((await call('GET', '/v1/decisions?changedSince=yesterday')).statusCode, 400, 'an instant it cannot read is a 400')
+})
