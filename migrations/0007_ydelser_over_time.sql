@@ -10,6 +10,11 @@ ALTER TABLE interventions
   ADD COLUMN continues_intervention_id uuid REFERENCES interventions (id),
   ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now();
 
+-- A decision ends (ophør) on a day, with its reason: by a follow-up or on its own.
+ALTER TABLE decisions
+  ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),
+  ADD COLUMN closed_reason text;
+
 ALTER TABLE intervention_ydelser
   ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),
   ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now();

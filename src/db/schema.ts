@@ -150,6 +150,9 @@ export interface DecisionsTable {
   maalgrupper_registered_at: Date
   catalog_version: string
   closed_at: ColumnType<string | null, string | null | undefined, string | null>
+  /** Why it ended (ophør): the follow-up's status, or the reason given. */
+  closed_reason: ColumnType<string | null, string | null | undefined, string | null>
+  version: Generated<number>
   new_decision_expected: Generated<boolean>
   created_at: Generated<Date>
   changed_at: Generated<Date>

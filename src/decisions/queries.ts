@@ -91,6 +91,8 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
     interventions: parts.interventions,
     followUps: parts.followUps,
     closedAt: row.closed_at,
+    closedReason: row.closed_reason,
+    version: row.version,
     nyAfgoerelseForventet: row.new_decision_expected,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString()
@@ -225,9 +227,9 @@ export async function insertDecision (trx: Executor, found: { id: string, kommun
   return id
 }
 
-/** Marks that something on a decision (and so on its case) changed. */
+/** Marks that something on a decision (and so on its case) changed: a new version of the decision as a whole. */
 export async function markDecisionChanged (trx: Executor, decision: { id: string, case_id: string }): Promise<void> {
-  await trx.updateTable('decisions').set({ changed_at: new Date() }).where('id', '=', decision.id).execute()
+  await trx.updateTable('decisions').set((eb) => ({ changed_at: new Date(), version: eb('version', '+', 1) })).where('id', '=', decision.id).execute()
   await touchCase(trx, decision.case_id)
 }
 

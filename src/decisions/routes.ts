@@ -9,12 +9,13 @@ import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { closeDecision } from '../interventions/course.js'
 import { CaseParams } from '../cases/schemas.js'
 import { findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
 import { checkProvider, maalgruppeMismatch } from './rules.js'
 import {
-  AllDecisionsQuery, DecisionCreate, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
+  AllDecisionsQuery, DecisionCreate, DecisionEnding, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
 } from './schemas.js'
 
 /**
@@ -45,7 +46,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: CreateHeaders,
       body: DecisionCreate,
       response: {
-        201: withHeaders(Type.Ref('Decision'), ['location', 'idempotent-replayed']),
+        201: withHeaders(Type.Ref('Decision'), ['location', 'etag', 'idempotent-replayed']),
         ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
       }
     }
@@ -80,7 +81,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         stoettebehov: { ...body.stoettebehov, registeredAt: stoettebehovAt }
       })
       const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)], dayInDenmark(app.clock()))
-      return { status: 201, body: decision!, location: `/v1/decisions/${id}`, resourceId: id, kommunekode: found.kommunekode }
+      return { status: 201, body: decision!, location: `/v1/decisions/${id}`, etag: etagOf(id, decision!.version), resourceId: id, kommunekode: found.kommunekode }
     })
   })
 
@@ -122,12 +123,45 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['decisions'],
       summary: 'A decision with its goals, støttebehov, målgrupper and interventions, codes with their labels',
       params: DecisionParams,
-      response: { 200: Type.Ref('Decision'), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Decision'), ['etag']), ...problemResponses(['not-found']) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const row = await requireDecision(app.database.db, request.caller, request.params.id)
     await recordAccess(request, { resourceId: row.id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(row.id, row.version))
     return (await loadDecisions(app.database.db, request.caller, catalogs, [row], dayInDenmark(app.clock())))[0]!
+  })
+
+  app.post('/decisions/:id/ending', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'End a decision\'s course (ophør) on a day, with its reason',
+      description: 'Send If-Match with the decision\'s ETag (428 without, 412 when anything on it changed since). Every ' +
+        'intervention not yet ended ends that day, and its ydelser running longer, or open-ended, with it — the same as ' +
+        'a follow-up whose status på indsats ends the indsats. A ydelse that has not started by then ends on its ' +
+        'startdato. A decision ends once (409 after), and not before its afgørelsesdato (422).',
+      params: DecisionParams,
+      headers: UpdateHeaders,
+      body: DecisionEnding,
+      response: {
+        200: withHeaders(Type.Ref('Decision'), ['etag', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'conflict', 'domain-rule'])
+      }
+    }
+  }, async (request, reply) => {
+    const { slutdato, reason } = request.body
+    return await write(request, reply, async (trx, guard) => {
+      const decision = await requireDecision(trx, request.caller, request.params.id, { open: true })
+      guard.ifMatch(decision.id, decision.version)
+      if (slutdato < decision.afgoerelsesdato) {
+        throw fieldProblem('domain-rule', '/slutdato', 'before-decision', `must not be before the afgørelsesdato ${decision.afgoerelsesdato}`)
+      }
+      await closeDecision(trx, request.caller, decision, { day: slutdato, reason, newDecisionExpected: false })
+      const row = await requireDecision(trx, request.caller, decision.id)
+      const [body] = await loadDecisions(trx, request.caller, catalogs, [row], dayInDenmark(app.clock()))
+      return { status: 200, body: body!, etag: etagOf(row.id, row.version), resourceId: row.id, kommunekode: row.kommunekode, changed: ['closedAt', 'closedReason'] }
+    })
   })
 
   app.post('/decisions/:id/interventions', {

@@ -196,7 +196,11 @@ export const Decision = Type.Object({
   }),
   interventions: Type.Array(Type.Ref('Intervention')),
   followUps: Type.Array(Type.Ref('FollowUp'), { description: 'The follow-ups, oldest first' }),
-  closedAt: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When a follow-up ended the intervention' }),
+  closedAt: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+    description: 'The last day of the decision\'s course (ophør), ended by a follow-up or by POST /v1/decisions/{id}/ending'
+  }),
+  closedReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it ended' }),
+  version: Type.Integer({ minimum: 1, description: 'Moves on every change to the decision or anything on it; the ETag is derived from it' }),
   nyAfgoerelseForventet: Type.Boolean({ description: 'Closed by "afslutning af indsats og visitér til ny": a new decision is expected' }),
   catalogVersion: Type.String(),
   createdAt: Instant
@@ -221,3 +225,8 @@ export const InterventionParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The decision (our id)' }),
   interventionId: Type.String({ format: 'uuid' })
 })
+
+export const DecisionEnding = Type.Object({
+  slutdato: Day('The last day of the course: every intervention not yet ended ends that day, with its running ydelser'),
+  reason: Type.String({ minLength: 1, maxLength: 10_000, description: 'Why the decision ends (ophør), e.g. "Borgeren er fraflyttet kommunen"' })
+}, { additionalProperties: false, examples: [{ slutdato: '2023-10-31', reason: 'Borgeren er fraflyttet kommunen' }] })

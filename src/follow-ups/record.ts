@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import type { Static } from 'typebox'
 import type { Catalogs } from '../catalogs/catalogs.js'
-import { touchCase } from '../cases/queries.js'
 import type { Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
-import { requireDecision, type DecisionRow } from '../decisions/queries.js'
+import { markDecisionChanged, requireDecision, type DecisionRow } from '../decisions/queries.js'
+import { closeDecision } from '../interventions/course.js'
 import { fieldProblem } from '../http/problems.js'
 import { loadFollowUps } from './queries.js'
 import type { FollowUp, FollowUpCreate } from './schemas.js'
@@ -21,7 +20,7 @@ export type FollowUpWrite = Omit<Static<typeof FollowUpCreate>, 'registeredAt'> 
  * Records a follow-up on an open decision (VUM phase 7): a new A&D level
  * for every goal of the decision (goals sharing a primary sub-theme share
  * one registration), a new støttebehov, and the status på indsats — which
- * may close the decision, ending its open ydelser on the follow-up day.
+ * may end the decision's course on the follow-up day (closeDecision).
  */
 export async function recordFollowUp (trx: Executor, scope: Scope, catalogs: Catalogs, decisionId: string, body: FollowUpWrite):
 Promise<{ decision: DecisionRow, followUp: FollowUp }> {
@@ -50,18 +49,12 @@ Promise<{ decision: DecisionRow, followUp: FollowUp }> {
     follow_up_id: id
   }).execute()
   if (effect.closes) {
-    // Open ydelser end on the follow-up date (one not yet started ends on its start).
-    await trx.updateTable('intervention_ydelser')
-      .set({ slutdato: sql<string>`greatest(startdato, ${day}::date)` })
-      .where('intervention_id', 'in', (eb) => eb.selectFrom('interventions').select('id').where('decision_id', '=', decision.id))
-      .where((eb) => eb.or([eb('slutdato', 'is', null), eb('slutdato', '>', day)]))
-      .execute()
+    // The course ends on the follow-up day, as an ending of the decision does.
+    const status = catalogs.entry('status-paa-indsats', body.statusPaaIndsats, day)?.entry.label ?? body.statusPaaIndsats
+    await closeDecision(trx, scope, decision, { day, reason: `Opfølgning: ${status}`, newDecisionExpected: effect.newDecisionExpected })
+  } else {
+    await markDecisionChanged(trx, decision)
   }
-  await trx.updateTable('decisions').set({
-    changed_at: new Date(),
-    ...(effect.closes ? { closed_at: day, new_decision_expected: effect.newDecisionExpected } : {})
-  }).where('id', '=', decision.id).execute()
-  await touchCase(trx, decision.case_id)
   const row = await trx.selectFrom('follow_ups').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
   const [followUp] = await loadFollowUps(trx, scope, catalogs, [row])
   return { decision, followUp: followUp! }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import { insertIntervention, insertYdelser, markDecisionChanged, recordYdelseVersion, toIntervention, toYdelse, type YdelseRow } from '../decisions/queries.js'
+import { touchCase } from '../cases/queries.js'
+import type { Scope } from '../db/scope.js'
+import { insertIntervention, insertYdelser, markDecisionChanged, type DecisionRow, recordYdelseVersion, toIntervention, toYdelse, type YdelseRow } from '../decisions/queries.js'
 import { etagOf, type Executor, type Guard, type Written } from '../db/unit-of-work.js'
 import { fieldProblem, HttpProblem } from '../http/problems.js'
 import type { Intervention, Ydelse } from '../decisions/schemas.js'
-import { lockIntervention, lockYdelse, updateIntervention, updateYdelse, type Course } from './queries.js'
+import { lockIntervention, lockOpenCourses, lockYdelse, updateIntervention, updateYdelse, type Course } from './queries.js'
 
 /**
  * The changes of a social intervention over its course. Each runs inside
@@ -83,30 +85,30 @@ async function ydelseWritten (trx: Executor, ctx: CourseContext, course: Course,
 }
 
 /**
- * Ends an intervention's course on `slutdato`: every ydelse still running
- * then (or open-ended) ends that day, each in a new version. Returns the
- * ydelser as they were before, of those that ran past the day.
+ * Ends an intervention's course on a day: every ydelse still running then
+ * (or open-ended) ends that day, each in a new version; one that has not
+ * started by then ends on its startdato (it never ran past its first day).
+ * Returns, as they were before, the ydelser that ran past the day.
  */
-async function endCourse (trx: Executor, guard: Guard, course: Course, slutdato: string, reason: string):
+async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 'intervention' | 'ydelser'>, end: { day: string, reason: string }):
 Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: YdelseRow[] }> {
   const { intervention } = course
   if (intervention.slutdato !== null) throw new HttpProblem('conflict', `Intervention ${intervention.id} already ended on ${intervention.slutdato}`)
-  const began = course.ydelser.reduce((first, y) => (y.startdato < first ? y.startdato : first), course.ydelser[0]!.startdato)
-  if (slutdato < began) throw fieldProblem('domain-rule', '/slutdato', 'before-start', `the intervention began on ${began}: it cannot end before`)
-  const later = course.ydelser.filter((y) => y.startdato > slutdato)
-  if (later.length > 0) {
-    throw fieldProblem('domain-rule', '/slutdato', 'ydelse-starts-later',
-      `ydelse ${later.map((y) => `${y.id} starts ${y.startdato}`).join(', ')}: after the end; correct or annul it first`)
-  }
-  const cutShort = course.ydelser.filter((y) => y.slutdato === null || y.slutdato > slutdato)
+  const cutShort = course.ydelser.filter((y) => y.slutdato === null || y.slutdato > end.day)
   const ydelser: YdelseRow[] = []
   for (const y of course.ydelser) {
     if (!cutShort.includes(y)) { ydelser.push(y); continue }
-    const ended = await updateYdelse(trx, y.id, { slutdato })
-    await recordYdelseVersion(trx, ended, guard.scope.id, reason)
+    const ended = await updateYdelse(trx, y.id, { slutdato: y.startdato > end.day ? y.startdato : end.day })
+    await recordYdelseVersion(trx, ended, clientId, end.reason)
     ydelser.push(ended)
   }
-  return { intervention: await updateIntervention(trx, intervention.id, { slutdato }), ydelser, cutShort }
+  return { intervention: await updateIntervention(trx, intervention.id, { slutdato: end.day }), ydelser, cutShort }
+}
+
+/** An intervention cannot be ended (or moved) on a day before its first ydelse starts. */
+function requireBegun (course: Course, day: string): void {
+  const began = course.ydelser.reduce((first, y) => (y.startdato < first ? y.startdato : first), course.ydelser[0]!.startdato)
+  if (day < began) throw fieldProblem('domain-rule', '/slutdato', 'before-start', `the intervention began on ${began}: it cannot end before`)
 }
 
 export interface Ending { slutdato: string, reason?: string }
@@ -116,7 +118,8 @@ export async function endIntervention (trx: Executor, guard: Guard, ctx: CourseC
 Promise<Written<Intervention>> {
   const course = await lockIntervention(trx, guard.scope, at.decisionId, at.interventionId)
   guard.ifMatch(course.intervention.id, course.intervention.version)
-  const { intervention, ydelser } = await endCourse(trx, guard, course, ending.slutdato, ending.reason ?? 'indsatsen ophører')
+  requireBegun(course, ending.slutdato)
+  const { intervention, ydelser } = await endCourse(trx, guard.scope.id, course, { day: ending.slutdato, reason: ending.reason ?? 'indsatsen ophører' })
   await markDecisionChanged(trx, course.decision)
   return {
     status: 200,
@@ -153,7 +156,8 @@ Promise<Written<Intervention>> {
   if (tilbud.code === old.tilbud && (Object.keys(provider) as Array<keyof typeof provider>).every((field) => provider[field] === old[field])) {
     throw fieldProblem('domain-rule', '/leverandoer', 'same-provider', 'names the current provider and tilbud: nothing changes')
   }
-  const { cutShort } = await endCourse(trx, guard, course, change.slutdato, change.reason ?? 'skift af leverandør')
+  requireBegun(course, change.slutdato)
+  const { cutShort } = await endCourse(trx, guard.scope.id, course, { day: change.slutdato, reason: change.reason ?? 'skift af leverandør' })
   if (cutShort.length === 0) {
     throw fieldProblem('domain-rule', '/slutdato', 'nothing-continues', `every ydelse ends by ${change.slutdato}: there is nothing to move; order a new intervention instead`)
   }
@@ -187,4 +191,27 @@ Promise<Written<Intervention>> {
     resourceId: id,
     kommunekode: old.kommunekode
   }
+}
+
+export interface Closing {
+  /** The last day of the decision's course. */
+  day: string
+  reason: string
+  newDecisionExpected: boolean
+}
+
+/**
+ * Ends a decision's course (ophør) on a day — the one way, for an ending
+ * of its own and for a follow-up whose status ends the indsats: every
+ * intervention not yet ended ends that day, as …/ending ends one; the
+ * decision is closed with its reason. `decision` is locked and open.
+ */
+export async function closeDecision (trx: Executor, scope: Scope, decision: DecisionRow, closing: Closing): Promise<void> {
+  for (const course of await lockOpenCourses(trx, scope, decision.id)) {
+    await endCourse(trx, scope.id, course, closing)
+  }
+  await trx.updateTable('decisions')
+    .set((eb) => ({ closed_at: closing.day, closed_reason: closing.reason, new_decision_expected: closing.newDecisionExpected, version: eb('version', '+', 1), changed_at: new Date() }))
+    .where('id', '=', decision.id).execute()
+  await touchCase(trx, decision.case_id)
 }

@@ -1,6 +1,7 @@
 import type { Updateable } from 'kysely'
 import { requireDecision, type DecisionRow, type InterventionRow, type YdelseRow } from '../decisions/queries.js'
 import type { InterventionsTable, InterventionYdelserTable } from '../db/schema.js'
+import { groupBy } from '../db/rows.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import { HttpProblem } from '../http/problems.js'
@@ -28,6 +29,17 @@ export async function lockIntervention (trx: Executor, scope: Scope, decisionId:
   const ydelser = await scopedSelect(trx, scope, 'intervention_ydelser').selectAll()
     .where('intervention_id', '=', intervention.id).orderBy('seq').forUpdate().execute()
   return { decision, intervention, ydelser }
+}
+
+/** The interventions of a (locked) decision that have not ended, each with its ydelser, locked for a change. */
+export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: string): Promise<Array<Pick<Course, 'intervention' | 'ydelser'>>> {
+  const interventions = await scopedSelect(trx, scope, 'interventions').selectAll()
+    .where('decision_id', '=', decisionId).where('slutdato', 'is', null).orderBy('seq').forUpdate().execute()
+  if (interventions.length === 0) return []
+  const ydelser = await scopedSelect(trx, scope, 'intervention_ydelser').selectAll()
+    .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').forUpdate().execute()
+  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
 }
 
 /** A ydelse the caller may see, with the decision it belongs to. */

@@ -115,8 +115,8 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['decisions'],
       summary: 'End an intervention on a day: its ydelser running longer, or open-ended, end that day',
-      description: `${IF_MATCH} Here: the intervention's ETag. An intervention ends once (409 after); it cannot end before its ` +
-        'first ydelse starts, nor while a ydelse starts after the day (422: correct that ydelse first).',
+      description: `${IF_MATCH} Here: the intervention's ETag. An intervention ends once (409 after), and not before its ` +
+        'first ydelse starts (422). A ydelse that has not started by then ends on its startdato.',
       params: InterventionParams,
       headers: UpdateHeaders,
       body: InterventionEnding,

@@ -39,7 +39,7 @@ t.test('every route with citizen data records an audit event for each request', 
   const registrations = Object.fromEntries(await Promise.all(themes.map(async (theme) => [theme, await registrationOf(theme)])))
 
   // Interventions on the open decision (made below) for the changes of a course: one whose ydelse changes, one to end, one to move.
-  const courses = { changed: { url: '', ydelseId: '' }, ended: { url: '', ydelseId: '' }, moved: { url: '', ydelseId: '' } }
+  const courses = { changed: { url: '', ydelseId: '' }, ended: { url: '', ydelseId: '' }, moved: { url: '', ydelseId: '' }, closing: '' }
   const etagOf = async (url: string): Promise<string> => (await app.inject({ method: 'GET', url, headers })).headers.etag!
   const ifMatch = async (url: string) => ({ 'if-match': await etagOf(url) })
 
@@ -102,6 +102,9 @@ t.test('every route with citizen data records an audit event for each request', 
     }),
     'GET /v1/decisions/:id/interventions/:interventionId': (url) => ({ url }),
     'GET /v1/decisions/:id/interventions': (url) => ({ url }),
+    'POST /v1/decisions/:id/ending': async () => ({
+      url: `${courses.closing}/ending`, headers: await ifMatch(courses.closing), payload: { slutdato: '2023-09-30', reason: 'Fraflyttet' }
+    }),
     'GET /v1/decisions/:id/follow-ups': (url) => ({ url }),
     'POST /v1/decisions/:id/interventions/:interventionId/ydelser': async () => ({
       url: `${courses.changed.url}/ydelser`, headers: await ifMatch(courses.changed.url), payload: { code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-08-01' }
@@ -156,6 +159,9 @@ t.test('every route with citizen data records an audit event for each request', 
     stoettebehov: { code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', begrundelse: 'Ny afgørelse' },
     maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })
+  courses.closing = `/v1/decisions/${(await aDecision(app, headers, x.caseUrl, {
+    afgoerelsesdato: '2023-06-20', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
+  })).id}`
   for (const name of ['changed', 'ended', 'moved'] as const) {
     const made = await anIntervention(app, headers, open.id, { ydelser: [{ code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-07-01' }] })
     courses[name] = { url: made.location, ydelseId: made.body.ydelser[0].id }

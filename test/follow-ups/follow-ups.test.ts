@@ -45,6 +45,7 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     const decision = (await get(`/v1/decisions/${x.decisionId}`)).json()
     t.equal(decision.closedAt, '2023-06-01')
     t.equal(decision.nyAfgoerelseForventet, false)
+    t.equal(decision.closedReason, 'Opfølgning: Træf afgørelse om afslutning af indsats', 'ended by the follow-up, which says so')
     t.same(decision.stoettebehov.map((s: { label: string, registeredAt: string }) => [s.label, s.registeredAt]), [
       ['Let støttebehov', '2023-01-01T11:00:00.000Z'], ['Intet støttebehov', '2023-06-01T08:00:00.000Z']
     ], 'both støttebehov, each with its date')

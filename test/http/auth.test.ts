@@ -187,6 +187,7 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
     slutdato: '2025-06-30', leverandoer: { pNummer: '1023456789' }
   }),
   'GET /v1/decisions/:id/interventions': byId((s) => `/v1/decisions/${s.decisionId}/interventions`),
+  'POST /v1/decisions/:id/ending': byId((s) => `/v1/decisions/${s.decisionId}/ending`, { slutdato: '2025-06-30', reason: 'x' }),
   'GET /v1/decisions/:id/follow-ups': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups`),
   'GET /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`),
   'PATCH /v1/ydelser/:id': byId((s) => `/v1/ydelser/${s.ydelseId}`, { slutdato: '2025-06-30' }),

@@ -228,3 +228,45 @@ t.test('a decision lists its interventions, and /v1/decisions?changedSince finds
   t.same(await changedSince(before), [decision.id], 'a correction of a ydelse changes its decision')
   t.equal((await call('GET', '/v1/decisions?changedSince=yesterday')).statusCode, 400, 'an instant it cannot read is a 400')
 })
+
+t.test('a decision ends (ophør) on a day: its interventions and their running ydelser end with it', async (t) => {
+  const { app, stay, support, call, etag, decision, uddata } = await setUp(t)
+  const url = `/v1/decisions/${decision.id}`
+  const ending = { slutdato: '2027-05-31', reason: 'Borgeren er fraflyttet kommunen' }
+  const stale = await etag(url)
+  const adm = `/v1/ydelser/${support.body.ydelser[0].id as string}`
+  await call('PATCH', adm, { startdato: '2027-01-02' }, { 'if-match': await etag(adm) })
+  t.not(await etag(url), stale, 'a change to a ydelse is a new version of its decision')
+  t.equal((await call('POST', `${url}/ending`, ending)).statusCode, 428, 'without If-Match')
+  t.equal((await call('POST', `${url}/ending`, ending, { 'if-match': stale })).statusCode, 412, 'with an ETag from before the ydelse changed')
+  const other = await createTestClient(app, { municipalities: ['102'] })
+  t.equal((await app.inject({ method: 'POST', url: `${url}/ending`, headers: { ...other.headers, 'if-match': await etag(url) }, payload: ending })).statusCode, 404,
+    'from another municipality')
+  const early = await call('POST', `${url}/ending`, { ...ending, slutdato: '2026-12-09' }, { 'if-match': await etag(url) })
+  t.equal(early.statusCode, 422, 'not before the decision was made')
+  t.match(early.json().errors[0], { pointer: '/slutdato', code: 'before-decision' })
+
+  const ended = await call('POST', `${url}/ending`, ending, { 'if-match': await etag(url), 'idempotency-key': '"end-1"' })
+  t.equal(ended.statusCode, 200, ended.body)
+  t.equal(ended.headers.etag, await etag(url))
+  t.match(ended.json(), { closedAt: '2027-05-31', closedReason: ending.reason })
+  t.same(ended.json().interventions.map((i: Json) => [i.id, i.slutdato, i.ydelser.map((y: Json) => y.slutdato)]), [
+    [stay.id, '2027-05-31', ['2027-05-31']], [support.id, '2027-05-31', ['2027-05-31', '2027-05-31']]
+  ], 'every intervention and its running ydelser end that day')
+  t.same(ydelseBlocks(await uddata()).map((b: Json) => b.ydelser.map((y: string[]) => y[2])), [['2027-05-31'], ['2027-05-31', '2027-05-31']], 'uddata too')
+  const again = await call('POST', `${url}/ending`, ending, { 'if-match': stale, 'idempotency-key': '"end-1"' })
+  t.equal(again.headers['idempotent-replayed'], 'true', 'a retry answers the original')
+  t.equal((await call('POST', `${url}/ending`, ending, { 'if-match': await etag(url) })).statusCode, 409, 'a decision ends once')
+  t.equal((await call('PATCH', `/v1/ydelser/${stay.body.ydelser[0].id as string}`, { slutdato: '2027-05-15' }, { 'if-match': await etag(`/v1/ydelser/${stay.body.ydelser[0].id as string}`) })).statusCode,
+    409, 'and its ydelser no longer change')
+})
+
+t.test('a ydelse that has not started when its decision ends ends on its startdato', async (t) => {
+  const { support, call, etag, decision } = await setUp(t)
+  await call('POST', `${support.location}/ydelser`, { code: YDELSE.stoetteTilUddannelse, startdato: '2027-08-01' }, { 'if-match': await etag(support.location) })
+  const res = await call('POST', `/v1/decisions/${decision.id}/ending`, { slutdato: '2027-05-31', reason: 'x' }, { 'if-match': await etag(`/v1/decisions/${decision.id}`) })
+  t.equal(res.statusCode, 200, res.body)
+  t.same(res.json().interventions[1].ydelser.map((y: Json) => [y.startdato, y.slutdato]), [
+    ['2027-01-01', '2027-05-31'], ['2027-01-01', '2027-05-31'], ['2027-08-01', '2027-08-01']
+  ])
+})
