@@ -38,8 +38,9 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
     // Shared schemas (added with addSchema) become components named by their $id.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
-  // staticCSP: the page's own scripts and styles pass helmet's Content-Security-Policy.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  // No staticCSP: the page's scripts and styles are files of its own origin, which
+  // helmet's Content-Security-Policy (security-headers.ts) already allows.
+  await app.register(swaggerUi, { routePrefix: '/docs' })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'openapi' })
 

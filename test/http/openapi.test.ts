@@ -43,4 +43,14 @@ t.test('the OpenAPI document', async (t) => {
     const spec = await app.inject({ method: 'GET', url: '/docs/json' })
     t.equal(spec.statusCode, 200)
   })
+
+  t.test('GET /docs and its scripts keep helmet\'s CSP but never upgrade to HTTPS, which a plain-HTTP LAN host lacks', async (t) => {
+    for (const url of ['/docs/', '/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js']) {
+      const res = await app.inject({ method: 'GET', url })
+      t.equal(res.statusCode, 200, url)
+      t.match(res.headers['content-security-policy'], /default-src 'self'.*script-src 'self'/, url)
+      t.notMatch(res.headers['content-security-policy'], /upgrade-insecure-requests/, url)
+      t.match(res.headers['strict-transport-security'], /max-age=/, `${url}: HSTS, which browsers ignore over plain HTTP`)
+    }
+  })
 })
