@@ -53,4 +53,12 @@ t.test('the OpenAPI document', async (t) => {
       t.match(res.headers['strict-transport-security'], /max-age=/, `${url}: HSTS, which browsers ignore over plain HTTP`)
     }
   })
+
+  t.test('GET /docs/json lists each catalog code with its label; /openapi.json keeps the enum and x-enum-descriptions', async (t) => {
+    const shown = (await app.inject({ method: 'GET', url: '/docs/json' })).json().components.schemas.MaaltypeCode
+    t.match(shown.description, /- `10752a63-00b4-4958-b7f4-9f3a18f74266` Fastholde funktionsevne\n/)
+    const contract = (await app.inject({ method: 'GET', url: '/openapi.json' })).json().components.schemas.MaaltypeCode
+    t.notMatch(contract.description, /Fastholde/)
+    t.same(shown.enum, contract.enum)
+  })
 })
