@@ -38,10 +38,53 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
     // Shared schemas (added with addSchema) become components named by their $id.
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
   })
-  // staticCSP: the page's own scripts and styles pass helmet's Content-Security-Policy.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  // No staticCSP: the page's scripts and styles are files of its own origin, which
+  // helmet's Content-Security-Policy (security-headers.ts) already allows.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: {
+      filter: true,
+      persistAuthorization: true,
+      requestInterceptor: freshIdempotencyKey
+    },
+    transformSpecification: labelledCodes
+  })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'openapi' })
+
+/**
+ * Try it out, in the browser: each try gets its own Idempotency-Key instead of
+ * the example the form is filled with, which makes a second try a replay of
+ * the first, and a 422 once the body is edited or another operation is tried. Swagger UI inlines the
+ * function's source into the page, so it uses nothing from this module, and
+ * crypto.getRandomValues rather than randomUUID, which plain HTTP lacks.
+ */
+function freshIdempotencyKey (request: { headers?: Record<string, string> }): { headers?: Record<string, string> } {
+  for (const name of Object.keys(request.headers ?? {})) {
+    if (name.toLowerCase() === 'idempotency-key') {
+      const bytes = crypto.getRandomValues(new Uint8Array(16))
+      request.headers![name] = `"${Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')}"`
+    }
+  }
+  return request
+}
+
+/**
+ * The document /docs shows: a code schema's enum with each code's label
+ * (x-enum-descriptions) listed in its description, which Swagger UI renders;
+ * it shows neither the extension nor anything that pairs code and label.
+ */
+function labelledCodes (document: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const schemas = (document.components as { schemas?: Record<string, Record<string, unknown>> } | undefined)?.schemas ?? {}
+  for (const schema of Object.values(schemas)) {
+    const codes = schema.enum
+    const labels = schema['x-enum-descriptions']
+    if (!Array.isArray(codes) || !Array.isArray(labels)) continue
+    const list = codes.map((code, i) => `- \`${String(code)}\` ${String(labels[i])}`).join('\n')
+    schema.description = `${typeof schema.description === 'string' ? schema.description : ''}\n\n${list}`
+  }
+  return document
+}
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../../openapi/openapi.json', import.meta.url))
 

@@ -43,4 +43,22 @@ t.test('the OpenAPI document', async (t) => {
     const spec = await app.inject({ method: 'GET', url: '/docs/json' })
     t.equal(spec.statusCode, 200)
   })
+
+  t.test('GET /docs and its scripts keep helmet\'s CSP but never upgrade to HTTPS, which a plain-HTTP LAN host lacks', async (t) => {
+    for (const url of ['/docs/', '/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js']) {
+      const res = await app.inject({ method: 'GET', url })
+      t.equal(res.statusCode, 200, url)
+      t.match(res.headers['content-security-policy'], /default-src 'self'.*script-src 'self'/, url)
+      t.notMatch(res.headers['content-security-policy'], /upgrade-insecure-requests/, url)
+      t.match(res.headers['strict-transport-security'], /max-age=/, `${url}: HSTS, which browsers ignore over plain HTTP`)
+    }
+  })
+
+  t.test('GET /docs/json lists each catalog code with its label; /openapi.json keeps the enum and x-enum-descriptions', async (t) => {
+    const shown = (await app.inject({ method: 'GET', url: '/docs/json' })).json().components.schemas.MaaltypeCode
+    t.match(shown.description, /- `10752a63-00b4-4958-b7f4-9f3a18f74266` Fastholde funktionsevne\n/)
+    const contract = (await app.inject({ method: 'GET', url: '/openapi.json' })).json().components.schemas.MaaltypeCode
+    t.notMatch(contract.description, /Fastholde/)
+    t.same(shown.enum, contract.enum)
+  })
 })
