@@ -26,6 +26,7 @@ import type { Database } from './db/database.js'
 import { readMigrations } from './db/migrate.js'
 import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
+import { noStorePlugin } from './http/cache-control.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { openapiPlugin } from './http/openapi.js'
 import { securityHeaders } from './http/security-headers.js'
@@ -77,6 +78,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded }: 
   const security = securityHeaders()
   app.addHook('onRequest', async (request, reply) => { reply.headers(security).header('x-request-id', request.id) })
 
+  await app.register(noStorePlugin)
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
