@@ -27,7 +27,9 @@ import type { Database } from './db/database.js'
 import { readMigrations } from './db/migrate.js'
 import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
+import { noStorePlugin } from './http/cache-control.js'
 import { errorsPlugin, sendError } from './http/errors.js'
+import { metricsPlugin, metricsRoutes } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
 import { securityHeaders } from './http/security-headers.js'
 import { sharedSerializers } from './http/serialization.js'
@@ -83,6 +85,8 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   const security = securityHeaders()
   app.addHook('onRequest', async (request, reply) => { reply.headers(security).header('x-request-id', request.id) })
 
+  await app.register(metricsPlugin)
+  await app.register(noStorePlugin)
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
@@ -101,6 +105,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   await app.register(healthRoutes, { schemaVersion })
 
   // Everything else needs a bearer token, a scope, and is rate-limited per client.
+  const rateLimit = { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs }
+  // Prometheus scrapes with a token of scope metrics:read (README, "Metrics"); its own limit, apart from the API's.
+  await app.register(authenticated(metricsRoutes, { rateLimit }))
   await app.register(authenticated(async (api) => {
     await api.register(auditRoutes)
     await api.register(catalogRoutes, { catalogs })
@@ -115,7 +122,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     await api.register(timelineRoutes)
     await api.register(exportRoutes, { batchSize: config.exportBatchSize })
     await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })
-  }, { rateLimit: { max: config.rateLimitMax, timeWindowMs: config.rateLimitWindowMs } }), { prefix: '/v1' })
+  }, { rateLimit }), { prefix: '/v1' })
   return app
 }
 

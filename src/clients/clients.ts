@@ -9,7 +9,8 @@ import { cachedClient, forgetTokens } from './token-cache.js'
  * 256-bit secret needs no slow hash), so the database never holds it.
  */
 
-export const SCOPES = ['cases:read', 'cases:write', 'delivery:write', 'export:read', 'catalogs:admin', 'audit:read'] as const
+/** metrics:read reads GET /metrics only: operations data, no citizen's. */
+export const SCOPES = ['cases:read', 'cases:write', 'delivery:write', 'export:read', 'catalogs:admin', 'audit:read', 'metrics:read'] as const
 export type Scope = (typeof SCOPES)[number]
 
 export const KOMMUNEKODE = /^\d{3}$/

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, type Dialect, type Driver } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
 import { PreparingClient } from './statements.js'
@@ -18,9 +18,25 @@ export interface Database {
    * do: multi-statement SQL scripts and session-level advisory locks.
    */
   withSession: <T>(fn: (session: Session) => Promise<T>) => Promise<T>
+  /** How the connections are used right now (for /metrics). */
+  connections: () => ConnectionStats
   /** PGlite only: the whole data directory as a tarball (to clone a database). */
   dumpDataDir?: () => Promise<Blob>
   close: () => Promise<void>
+}
+
+export interface ConnectionStats {
+  /** The most connections the engine opens: the pool's size, or PGlite's one. */
+  max: number
+  /** Open connections running a query, a transaction or a session. */
+  busy: number
+  /** Open connections doing nothing. */
+  idle: number
+  /**
+   * Queries, transactions and sessions waiting for a connection: the pool's
+   * queue, or on PGlite those behind the one that has its connection.
+   */
+  waiting: number
 }
 
 export interface Session {
@@ -52,12 +68,14 @@ function pgTypeParser (oid: number, format?: 'text' | 'binary'): unknown {
   return pg.types.getTypeParser(oid, format) as unknown
 }
 
+const POOL_MAX = 10
+
 function openPostgres (connectionString: string): Database {
   const pool = new pg.Pool({
     // Prepares the statements it runs (statements.ts).
     Client: PreparingClient,
     connectionString,
-    max: 10,
+    max: POOL_MAX,
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser }
@@ -88,6 +106,7 @@ function openPostgres (connectionString: string): Database {
         client.release(broken)
       }
     },
+    connections: () => ({ max: POOL_MAX, busy: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => { await db.destroy() }
   }
 }
@@ -101,7 +120,9 @@ async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob })
     if (!target.pgliteDir.startsWith('memory://')) await mkdir(target.pgliteDir, { recursive: true })
     pglite = await PGlite.create(target.pgliteDir, options)
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) })
+  // Queries, transactions and sessions that hold or wait for the one connection.
+  const users = { count: 0 }
+  const db = new Kysely<DB>({ dialect: counting(new PGliteDialect({ pglite }), users) })
   // PGlite has a single connection: sessions take turns, so one session's
   // BEGIN … COMMIT never interleaves with another's statements.
   let turn: Promise<unknown> = Promise.resolve()
@@ -109,18 +130,63 @@ async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob })
     engine: 'pglite',
     db,
     withSession (fn) {
+      users.count++
       const run = turn.then(async () => await fn({
         exec: async (script) => { await pglite.exec(script) },
         query: async <R>(text: string, params?: unknown[]) => (await pglite.query<R>(text, params)).rows
-      }))
+      })).finally(() => { users.count-- })
       turn = run.catch(() => {})
       return run
+    },
+    connections: () => {
+      const busy = Math.min(users.count, 1)
+      return { max: 1, busy, idle: 1 - busy, waiting: Math.max(users.count - 1, 0) }
     },
     dumpDataDir: async () => await pglite.dumpDataDir('none'),
     close: async () => {
       await db.destroy()
       // Kysely only closes a PGlite it has used; close an idle one too.
       if (!pglite.closed) await pglite.close()
+    }
+  }
+}
+
+/**
+ * A dialect whose driver counts the connections Kysely holds: on PGlite
+ * every query and transaction is handed the one connection at once, and
+ * those beyond the first wait inside PGlite for their turn.
+ */
+function counting (dialect: Dialect, users: { count: number }): Dialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createDriver: () => {
+      const driver = dialect.createDriver()
+      // The driver keeps private fields: its methods run on the driver itself.
+      return new Proxy(driver, {
+        get (target, property) {
+          if (property === 'acquireConnection') {
+            return async () => {
+              users.count++
+              try {
+                return await target.acquireConnection()
+              } catch (error) {
+                users.count--
+                throw error
+              }
+            }
+          }
+          if (property === 'releaseConnection') {
+            return async (connection: Parameters<Driver['releaseConnection']>[0]) => {
+              users.count--
+              await target.releaseConnection(connection)
+            }
+          }
+          const value: unknown = Reflect.get(target, property, target)
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
+        }
+      })
     }
   }
 }

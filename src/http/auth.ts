@@ -51,6 +51,7 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
       max: options.rateLimit.max,
       timeWindow: options.rateLimit.timeWindowMs,
       keyGenerator: (request) => request.caller.id,
+      onExceeded: (request) => { request.server.metrics.rateLimited(request) },
       errorResponseBuilder: (_request, context) => new HttpProblem('too-many-requests',
         `At most ${context.max} requests per ${context.after}; retry after ${Math.ceil(context.ttl / 1000)} s`)
     })

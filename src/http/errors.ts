@@ -151,5 +151,6 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, probl
     ...(problem.extra.errors === undefined ? {} : { errors: problem.extra.errors })
   }
   if (problem.status < 500) request.log.info({ problem: problem.code, status: problem.status }, 'request rejected')
-  reply.code(problem.status).headers(problem.extra.headers ?? {}).type(PROBLEM_MEDIA_TYPE).send(body)
+  // A problem may echo the request (and fastify's framework errors skip the onSend hooks): never stored (cache-control.ts).
+  reply.code(problem.status).headers({ ...problem.extra.headers, 'cache-control': 'no-store' }).type(PROBLEM_MEDIA_TYPE).send(body)
 }

@@ -56,10 +56,10 @@ export async function streamNdjson<Row, Position> (request: FastifyRequest, repl
     try {
       while (rows.length > 0) {
         let chunk = ''
-        for (const line of await stream.lines(rows)) {
-          chunk += JSON.stringify(line) + '\n'
-          summary.count++
-        }
+        const lines = await stream.lines(rows)
+        for (const line of lines) chunk += JSON.stringify(line) + '\n'
+        summary.count += lines.length
+        request.server.metrics.exportRows(request, lines.length)
         after = stream.positionOf(rows.at(-1)!)
         if (chunk !== '') yield chunk
         rows = rows.length < stream.batchSize ? [] : await stream.batch(after)

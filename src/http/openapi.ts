@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { SCOPES } from '../clients/clients.js'
 
 /**
  * The OpenAPI 3.1 document, generated from the route schemas: served at
@@ -21,7 +22,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
           'Every error is an RFC 9457 application/problem+json document.'
       },
       tags: [
-        { name: 'operations', description: 'Liveness and readiness' },
+        { name: 'operations', description: 'Liveness, readiness and metrics' },
         { name: 'audit', description: 'Who accessed which citizen data' }
       ],
       components: {
@@ -29,8 +30,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description: 'A client token from `npm run clients -- create`. Scopes: cases:read, cases:write, ' +
-              'delivery:write, export:read, catalogs:admin, audit:read; each operation names the one it needs.'
+            description: `A client token from \`npm run clients -- create\`. Scopes: ${SCOPES.join(', ')}; each operation names the one it needs.`
           }
         }
       }

@@ -42,6 +42,11 @@ t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
   t.equal(await clientOf(fresh), undefined, 'no token of a revoked client works')
   t.equal((await clients('rotate', id)).code, 2, 'a revoked client cannot be rotated')
 
+  // A Prometheus scraper's client: it reads /metrics and nothing else.
+  const scraper = await clients('create', '--name', 'Prometheus', '--all-municipalities', '--scopes', 'metrics:read')
+  t.equal(scraper.code, 0, scraper.stderr)
+  t.match(await clientOf(TOKEN.exec(scraper.stdout)?.[1] ?? ''), { name: 'Prometheus', municipalities: 'all', scopes: ['metrics:read'] })
+
   const bad = await clients('create', '--name', 'x', '--municipalities', '1010', '--scopes', 'cases:read')
   t.equal(bad.code, 2)
   t.match(bad.stderr, /kommunekoder are 3 digits, e\.g\. 101: 1010/)
@@ -54,4 +59,5 @@ t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
   const usage = await clients('frobnicate')
   t.equal(usage.code, 2)
   t.match(usage.stderr, /^Usage: npm run clients -- <command>/)
+  t.match(usage.stderr, /^Scopes: .*\bmetrics:read\b/m)
 })

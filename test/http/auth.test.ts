@@ -144,6 +144,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/catalogs': noCitizenData('/v1/catalogs'),
   'GET /v1/catalogs/:list': noCitizenData('/v1/catalogs/maaltype'),
   'GET /v1/catalogs/:list/:code': noCitizenData('/v1/catalogs/maaltype/d41c8072-52f8-42b5-9375-ddbea454d27f'),
+  // Operations data: counts per route pattern, never a municipality's data.
+  'GET /metrics': noCitizenData('/metrics'),
   'POST /v1/cases': async () => ({ url: '/v1/cases', payload: { kommunekode: '101', cpr: '0101904321' }, expect: 403 }),
   'GET /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`),
   'PATCH /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`, { diagnoser: [] }),
