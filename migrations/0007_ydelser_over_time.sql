@@ -7,13 +7,17 @@
 ALTER TABLE interventions
   ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),
   ADD COLUMN slutdato date,
+  -- When it was ended (the instant of the request), for the case timeline.
+  ADD COLUMN ended_at timestamptz,
   ADD COLUMN continues_intervention_id uuid REFERENCES interventions (id),
   ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now();
 
 -- A decision ends (ophør) on a day, with its reason: by a follow-up or on its own.
 ALTER TABLE decisions
   ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),
-  ADD COLUMN closed_reason text;
+  ADD COLUMN closed_reason text,
+  -- When it was closed (the instant of the request), for the case timeline.
+  ADD COLUMN closed_recorded_at timestamptz;
 
 ALTER TABLE intervention_ydelser
   ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),

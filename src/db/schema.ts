@@ -152,6 +152,7 @@ export interface DecisionsTable {
   closed_at: ColumnType<string | null, string | null | undefined, string | null>
   /** Why it ended (ophør): the follow-up's status, or the reason given. */
   closed_reason: ColumnType<string | null, string | null | undefined, string | null>
+  closed_recorded_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   version: Generated<number>
   new_decision_expected: Generated<boolean>
   created_at: Generated<Date>
@@ -197,6 +198,7 @@ export interface InterventionsTable {
   slutdato: ColumnType<string | null, string | null | undefined, string | null>
   /** A change of provider: the intervention this one continues from the next day. */
   continues_intervention_id: ColumnType<string | null, string | null | undefined, never>
+  ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   changed_at: Generated<Date>
 }
 
@@ -275,6 +277,6 @@ export interface RecordVersionsTable {
   /** The record's own fields as written (JSON). */
   data: ColumnType<unknown, string, never>
   client_id: string | null
-  recorded_at: Generated<Date>
+  recorded_at: ColumnType<Date, Date | undefined, never>
   reason: string | null
 }

@@ -280,8 +280,8 @@ export const ydelseVersionData = (y: YdelseRow): YdelseVersionData =>
   ({ code: y.code, startdato: y.startdato, slutdato: y.slutdato, registeredAt: y.registered_at.toISOString() })
 
 /** Keeps the version of a ydelse just written, with who wrote it and why. */
-export async function recordYdelseVersion (trx: Executor, y: YdelseRow, clientId: string, reason?: string | null): Promise<void> {
-  await recordVersion(trx, { resourceType: 'ydelse', resourceId: y.id, version: y.version, kommunekode: y.kommunekode, data: ydelseVersionData(y), clientId, reason })
+export async function recordYdelseVersion (trx: Executor, y: YdelseRow, clientId: string, reason?: string | null, at?: Date): Promise<void> {
+  await recordVersion(trx, { resourceType: 'ydelse', resourceId: y.id, version: y.version, kommunekode: y.kommunekode, data: ydelseVersionData(y), clientId, reason, at })
 }
 
 /** Stores new ydelser, each with its first version. */

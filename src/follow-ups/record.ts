@@ -51,7 +51,7 @@ Promise<{ decision: DecisionRow, followUp: FollowUp }> {
   if (effect.closes) {
     // The course ends on the follow-up day, as an ending of the decision does.
     const status = catalogs.entry('status-paa-indsats', body.statusPaaIndsats, day)?.entry.label ?? body.statusPaaIndsats
-    await closeDecision(trx, scope, decision, { day, reason: `Opfølgning: ${status}`, newDecisionExpected: effect.newDecisionExpected })
+    await closeDecision(trx, scope, decision, { day, reason: `Opfølgning: ${status}`, newDecisionExpected: effect.newDecisionExpected, at: registeredAt })
   } else {
     await markDecisionChanged(trx, decision)
   }

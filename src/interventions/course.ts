@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { touchCase } from '../cases/queries.js'
 import type { Scope } from '../db/scope.js'
@@ -85,12 +86,13 @@ async function ydelseWritten (trx: Executor, ctx: CourseContext, course: Course,
 }
 
 /**
- * Ends an intervention's course on a day: every ydelse still running then
+ * Ends an intervention's course on a day, registered at `at` (default the
+ * transaction's instant, as versions are): every ydelse still running then
  * (or open-ended) ends that day, each in a new version; one that has not
  * started by then ends on its startdato (it never ran past its first day).
  * Returns, as they were before, the ydelser that ran past the day.
  */
-async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 'intervention' | 'ydelser'>, end: { day: string, reason: string }):
+async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 'intervention' | 'ydelser'>, end: { day: string, reason: string, at?: Date }):
 Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: YdelseRow[] }> {
   const { intervention } = course
   if (intervention.slutdato !== null) throw new HttpProblem('conflict', `Intervention ${intervention.id} already ended on ${intervention.slutdato}`)
@@ -99,10 +101,10 @@ Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: 
   for (const y of course.ydelser) {
     if (!cutShort.includes(y)) { ydelser.push(y); continue }
     const ended = await updateYdelse(trx, y.id, { slutdato: y.startdato > end.day ? y.startdato : end.day })
-    await recordYdelseVersion(trx, ended, clientId, end.reason)
+    await recordYdelseVersion(trx, ended, clientId, end.reason, end.at)
     ydelser.push(ended)
   }
-  return { intervention: await updateIntervention(trx, intervention.id, { slutdato: end.day }), ydelser, cutShort }
+  return { intervention: await updateIntervention(trx, intervention.id, { slutdato: end.day, ended_at: end.at ?? sql<Date>`now()` }), ydelser, cutShort }
 }
 
 /** An intervention cannot be ended (or moved) on a day before its first ydelse starts. */
@@ -198,6 +200,8 @@ export interface Closing {
   day: string
   reason: string
   newDecisionExpected: boolean
+  /** When the ending is registered (a follow-up's registeredAt); default the transaction's instant. */
+  at?: Date
 }
 
 /**
@@ -211,7 +215,14 @@ export async function closeDecision (trx: Executor, scope: Scope, decision: Deci
     await endCourse(trx, scope.id, course, closing)
   }
   await trx.updateTable('decisions')
-    .set((eb) => ({ closed_at: closing.day, closed_reason: closing.reason, new_decision_expected: closing.newDecisionExpected, version: eb('version', '+', 1), changed_at: new Date() }))
+    .set((eb) => ({
+      closed_at: closing.day,
+      closed_reason: closing.reason,
+      closed_recorded_at: closing.at ?? sql<Date>`now()`,
+      new_decision_expected: closing.newDecisionExpected,
+      version: eb('version', '+', 1),
+      changed_at: new Date()
+    }))
     .where('id', '=', decision.id).execute()
   await touchCase(trx, decision.case_id)
 }

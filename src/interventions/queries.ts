@@ -1,6 +1,6 @@
-import type { Updateable } from 'kysely'
+import type { Updateable, UpdateObject } from 'kysely'
 import { requireDecision, type DecisionRow, type InterventionRow, type YdelseRow } from '../decisions/queries.js'
-import type { InterventionsTable, InterventionYdelserTable } from '../db/schema.js'
+import type { DB, InterventionYdelserTable } from '../db/schema.js'
 import { groupBy } from '../db/rows.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
@@ -67,7 +67,7 @@ export async function updateYdelse (trx: Executor, id: string, set: Updateable<I
 }
 
 /** Changes an intervention (or marks that one of its ydelser changed): a new version. */
-export async function updateIntervention (trx: Executor, id: string, set: Updateable<InterventionsTable> = {}): Promise<InterventionRow> {
+export async function updateIntervention (trx: Executor, id: string, set: UpdateObject<DB, 'interventions'> = {}): Promise<InterventionRow> {
   return await trx.updateTable('interventions')
     .set((eb) => ({ ...set, version: eb('version', '+', 1), changed_at: new Date() }))
     .where('id', '=', id).returningAll().executeTakeFirstOrThrow()

@@ -1,7 +1,10 @@
 import { sql } from 'kysely'
 import type { Executor } from '../db/unit-of-work.js'
 
-export const EVENT_TYPES = ['case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up'] as const
+export const EVENT_TYPES = [
+  'case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up',
+  'ydelse-added', 'ydelse-changed', 'intervention-ended', 'provider-changed', 'decision-ended'
+] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 export interface EventRow { at: Date, type: EventType, id: string, parent: string | null, code: string | null, detail: string | null }
@@ -25,6 +28,20 @@ export async function timelineEvents (db: Executor, caseId: string, after: [stri
       UNION ALL SELECT created_at, 'delmaal', id::text, goal_id::text, NULL, tekst FROM delmaal WHERE case_id = ${caseId}
       UNION ALL SELECT tidspunkt, 'note', id::text, delmaal_id::text, NULL, tekst FROM notes WHERE case_id = ${caseId}
       UNION ALL SELECT registered_at, 'follow-up', id::text, decision_id::text, status_paa_indsats, NULL FROM follow_ups WHERE case_id = ${caseId}
+      UNION ALL SELECT y.created_at, 'ydelse-added', y.id::text, i.decision_id::text, y.code, NULL
+        FROM intervention_ydelser y JOIN interventions i ON i.id = y.intervention_id JOIN decisions d ON d.id = i.decision_id
+        WHERE d.case_id = ${caseId} AND y.created_at > i.created_at
+      UNION ALL SELECT v.recorded_at, 'ydelse-changed', v.resource_id::text || '/' || v.version, y.intervention_id::text, v.data->>'code',
+          concat_ws(' ', v.data->>'startdato', '–', v.data->>'slutdato', nullif('· ' || coalesce(v.reason, ''), '· '))
+        FROM record_versions v JOIN intervention_ydelser y ON y.id = v.resource_id
+          JOIN interventions i ON i.id = y.intervention_id JOIN decisions d ON d.id = i.decision_id
+        WHERE v.resource_type = 'ydelse' AND v.version > 1 AND d.case_id = ${caseId}
+      UNION ALL SELECT i.ended_at, 'intervention-ended', i.id::text, i.decision_id::text, i.tilbud, i.slutdato::text
+        FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.ended_at IS NOT NULL
+      UNION ALL SELECT i.created_at, 'provider-changed', i.id::text, i.decision_id::text, i.tilbud, coalesce(i.p_nummer, i.cvr)
+        FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.continues_intervention_id IS NOT NULL
+      UNION ALL SELECT closed_recorded_at, 'decision-ended', id::text, NULL, NULL, concat_ws(' · ', closed_at::text, closed_reason)
+        FROM decisions WHERE case_id = ${caseId} AND closed_recorded_at IS NOT NULL
     ) events
     WHERE ${after === null ? sql`true` : sql`(at, type, id) > (${new Date(after[0])}::timestamptz, ${after[1]}::text, ${after[2]}::text)`}
     ORDER BY at, type, id

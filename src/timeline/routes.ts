@@ -3,7 +3,6 @@ import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
-import { Uuid } from '../http/fields.js'
 import { decodeCursor, isInstant, Page, PageQuery, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { CaseParams } from '../cases/schemas.js'
@@ -17,7 +16,7 @@ import { EVENT_TYPES, timelineEvents, type EventRow } from './queries.js'
 const TimelineEvent = Type.Object({
   at: Type.String({ format: 'date-time', description: 'When it happened in the citizen\'s course (its registration time)' }),
   type: Type.String({ enum: [...EVENT_TYPES], description: 'What happened; the href leads to it' }),
-  id: Uuid,
+  id: Type.String({ description: 'The resource\'s id; for a ydelse-changed event, the ydelse\'s id and the version, as {id}/{version}' }),
   href: Type.String({ description: 'The resource the event is about' }),
   title: Type.String({ description: 'A one-line summary, with catalog labels' })
 }, { description: 'One event of a case' })
@@ -48,6 +47,14 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       case 'delmaal': return { href: `/v1/cases/${caseId}/delmaal/${row.id}`, title: `Delmål: ${snippet(row.detail)}` }
       case 'note': return { href: `/v1/cases/${caseId}/notes/${row.id}`, title: `Notat: ${snippet(row.detail)}` }
       case 'follow-up': return { href: `/v1/decisions/${row.parent!}/follow-ups/${row.id}`, title: `Opfølgning: ${label('status-paa-indsats')}` }
+      case 'ydelse-added': return { href: `/v1/ydelser/${row.id}`, title: `Ydelse tilføjet: ${label('ydelser')}` }
+      case 'ydelse-changed': {
+        const [ydelse, version] = row.id.split('/') as [string, string]
+        return { href: `/v1/ydelser/${ydelse}/versions`, title: `Ydelse ændret (version ${version}): ${label('ydelser')}, ${row.detail ?? ''}` }
+      }
+      case 'intervention-ended': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Social indsats ophørt ${row.detail ?? ''}: ${label('tilbud')}` }
+      case 'provider-changed': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Skift af leverandør (${row.detail ?? ''}): ${label('tilbud')}` }
+      case 'decision-ended': return { href: `/v1/decisions/${row.id}`, title: `Afgørelse ophørt ${row.detail ?? ''}` }
     }
   }
 
@@ -55,7 +62,9 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'timeline' } },
     schema: {
       tags: ['cases'],
-      summary: 'Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups — in time order',
+      summary: 'Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups, and the changes of a course — in time order',
+      description: 'The changes of a course are events of their own: a ydelse added to an intervention, every new version of a ydelse ' +
+        '(extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended.',
       params: CaseParams,
       querystring: TimelineQuery,
       response: { 200: Page(TimelineEvent), ...problemResponses(['not-found']) }

@@ -16,6 +16,8 @@ export interface VersionWritten {
   data: object
   clientId: string
   reason?: string | null
+  /** When the version was registered; default the transaction's instant. */
+  at?: Date
 }
 
 export async function recordVersion (trx: Executor, v: VersionWritten): Promise<void> {
@@ -26,7 +28,8 @@ export async function recordVersion (trx: Executor, v: VersionWritten): Promise<
     kommunekode: v.kommunekode,
     data: JSON.stringify(v.data),
     client_id: v.clientId,
-    reason: v.reason ?? null
+    reason: v.reason ?? null,
+    ...(v.at === undefined ? {} : { recorded_at: v.at })
   }).execute()
 }
 

@@ -75,8 +75,8 @@ t.test('follow-ups, due follow-ups and the case timeline (VUM phase 7)', async (
     const types = timeline.items.map((e: { type: string }) => e.type)
     t.same(types, [
       'case-opened', 'registration', 'registration', 'registration', 'registration', 'goal', 'decision', 'intervention',
-      'follow-up', 'registration', 'registration', 'registration'
-    ])
+      'decision-ended', 'follow-up', 'intervention-ended', 'registration', 'registration', 'registration', 'ydelse-changed'
+    ], 'the follow-up ended the decision, its intervention and its ydelse, at its own instant')
     t.ok(timeline.items.some((e: { title: string }) => e.title === 'Aktivitet og deltagelse: Varetage økonomi, Moderat nedsat funktionsevne'))
     t.match(timeline.items.find((e: { type: string }) => e.type === 'follow-up'), {
       href: `/v1/decisions/${x.decisionId}/follow-ups/${made.id}`, title: 'Opfølgning: Træf afgørelse om afslutning af indsats'

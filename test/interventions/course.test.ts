@@ -116,6 +116,18 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
   t.same(ended.json().ydelser.map((y: Json) => y.slutdato), ['2027-04-30', '2027-04-30', '2027-04-30'], 'every open ydelse ends that day')
   t.same(ydelseBlocks(await uddata())[1].ydelser.map((y: string[]) => y[2]), ['2027-04-30', '2027-04-30', '2027-04-30'])
 
+  // The case timeline shows each change as its own event.
+  const caseId = (await call('GET', `/v1/decisions/${decision.id}`)).json().caseId as string
+  const events = (await call('GET', `/v1/cases/${caseId}/timeline?limit=500`)).json().items as Json[]
+  const course = events.filter((e) => ['ydelse-added', 'ydelse-changed', 'intervention-ended', 'provider-changed'].includes(e.type))
+  t.same(course.map((e) => e.type), [
+    'ydelse-changed', 'ydelse-added', 'intervention-ended', 'provider-changed', 'ydelse-changed',
+    'intervention-ended', 'ydelse-changed', 'ydelse-changed', 'ydelse-changed'
+  ], 'extension, addition, the move (end, new provider, the stay cut short), the early end (the intervention and its three ydelser)')
+  t.match(course[0]!.title, /^Ydelse ændret \(version 2\): Midlertidigt ophold, 2027-01-01 – 2027-12-31 · Forlænget med seks måneder$/)
+  t.match(course[3]!.title, /Skift af leverandør \(1023456789\)/)
+  t.equal(course[0]!.href, `/v1/ydelser/${ophold}/versions`)
+
   // Status på indsats follows the dates, on the injected clock.
   const statuses = async () => {
     const d = (await call('GET', `/v1/decisions/${decision.id}`)).json()
