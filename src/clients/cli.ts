@@ -15,7 +15,8 @@ import {
  * server first, PGlite allows one process at a time; a running one holds
  * its lock). In the Docker image: `docker compose run --rm api clients …`.
  */
-const USAGE = `Usage: npm run clients -- <command>
+// The Docker image's entrypoint names its own way in (docker-entrypoint.sh).
+const USAGE = `Usage: ${process.env.FFB_CLIENTS_COMMAND ?? 'npm run clients --'} <command>
   create --name NAME (--municipalities 101,147 | --all-municipalities) (--scopes a,b | --all-scopes)
   list
   revoke CLIENT_ID              revoke the client and all its tokens
