@@ -4,7 +4,7 @@ import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
 import pino from 'pino'
 import { buildApp } from './app.js'
-import { loadCatalogs } from './catalogs/catalogs.js'
+import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
 import { ensureLocalClient, hasClients } from './clients/clients.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
@@ -35,13 +35,13 @@ export async function start (config: Config, extend?: (app: FastifyInstance) => 
     const applied = await migrate(database)
     log.info({ applied }, `migrations: ${applied.length} applied`)
     await offerLocalClient(database, config, log)
+    if (demo) process.stdout.write(await loadDemoPopulation(database, catalogs, config))
     app = await buildApp({ config, database, catalogs })
   } catch (error) {
     await database.close()
     throw error
   }
   try {
-    if (demo) process.stdout.write(await loadDemo(app, { url: `http://localhost:${config.port}` }))
     if (extend !== undefined) await extend(app)
   } catch (error) {
     await app.close()
@@ -77,6 +77,25 @@ async function offerLocalClient (database: Database, config: Config, log: pino.L
       '  npm run clients -- create --name NAME --all-municipalities --all-scopes\n' +
       '  (in the Docker image: docker compose run --rm api clients create --name NAME --all-municipalities --all-scopes)\n\n' +
       'or start with HOST=127.0.0.1 once to get a local token.\n\n')
+  }
+}
+
+/**
+ * The demo writes through the API's routes on an app of its own: the same
+ * rules, without the per-client rate limit (a few thousand requests at
+ * once), and without closing the database the serving app goes on to use.
+ */
+async function loadDemoPopulation (database: Database, catalogs: Catalogs, config: Config): Promise<string> {
+  const loader = await buildApp({
+    config: { ...config, rateLimitMax: 1_000_000 },
+    database: { ...database, close: async () => {} },
+    catalogs,
+    logger: false
+  })
+  try {
+    return await loadDemo(loader, { url: `http://localhost:${config.port}` })
+  } finally {
+    await loader.close()
   }
 }
 

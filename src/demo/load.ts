@@ -38,7 +38,7 @@ export async function loadDemo (app: FastifyInstance, { citizens = 200, url = 'h
   }
   const counts = [...api.counts].map(([what, n]) => `  ${String(n).padStart(6)} ${what}`).join('\n')
   return `\nDemo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s through the API as client "${DEMO_CLIENT}" (${client.id}):\n` +
-    '  citizen X (seed example, municipality 101), Mikkel\'s journey (seed 002, municipality 101, cases\' sagsafgørelsesId MIKKEL-1..3),\n' +
+    '  citizen X (seed example, municipality 101), Mikkel\'s journey (seed 002, municipality 101, decisions MIKKEL-1..3),\n' +
     `  and ${citizens} generated citizens in municipalities ${DEMO_MUNICIPALITIES.join(', ')}:\n${counts}\n\n` +
     `Demo API token (every scope in ${DEMO_MUNICIPALITIES.join(', ')}; shown once; keep it):\n\n  ${token}\n\n` +
     `  curl -H 'Authorization: Bearer ${token}' '${url}/v1/cases?kommunekode=101'\n` +
