@@ -19,8 +19,12 @@ COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
 COPY catalogs ./catalogs
 COPY openapi ./openapi
+COPY docker-entrypoint.sh ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s CMD ["node", "-e", "fetch('http://127.0.0.1:3000/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Runs pending migrations, then serves; SIGTERM drains in-flight requests.
-CMD ["node", "dist/server.js"]
+# `serve` runs pending migrations, then serves; SIGTERM drains in-flight
+# requests (exec: node is the process that gets it). Other commands, e.g.
+# `docker compose run --rm api clients create …`: see docker-entrypoint.sh.
+ENTRYPOINT ["/app/docker-entrypoint.sh"]
+CMD ["serve"]

@@ -60,6 +60,16 @@ export default [
     }
   },
   {
+    // The demo is a vendor: it writes through the API's routes (app.inject), never around them.
+    files: ['src/demo/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'kysely', message: 'the demo writes through the API (app.inject), never with SQL' }],
+        patterns: [{ group: ['../db/*', '../*/queries.js', '../*/record.js'], message: 'the demo writes through the API (app.inject), never around its rules' }]
+      }]
+    }
+  },
+  {
     files: ['src/*/routes.ts'],
     rules: {
       'no-restricted-imports': ['error', {

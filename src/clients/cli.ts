@@ -4,6 +4,7 @@ import { Value } from 'typebox/value'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
+import { DatabaseLockedError } from '../db/pglite-lock.js'
 import {
   ClientInputError, createClient, listClients, revokeClient, rotateToken, SCOPES, validateClient, type Scope
 } from './clients.js'
@@ -11,9 +12,11 @@ import {
 /**
  * `npm run clients -- <command>`: manage API clients on the configured
  * database (DATABASE_URL, or the embedded PGlite in PGLITE_DIR — stop the
- * server first, PGlite allows one process at a time).
+ * server first, PGlite allows one process at a time; a running one holds
+ * its lock). In the Docker image: `docker compose run --rm api clients …`.
  */
-const USAGE = `Usage: npm run clients -- <command>
+// The Docker image's entrypoint names its own way in (docker-entrypoint.sh).
+const USAGE = `Usage: ${process.env.FFB_CLIENTS_COMMAND ?? 'npm run clients --'} <command>
   create --name NAME (--municipalities 101,147 | --all-municipalities) (--scopes a,b | --all-scopes)
   list
   revoke CLIENT_ID              revoke the client and all its tokens
@@ -63,6 +66,12 @@ if (command === 'create') {
 
 const config = loadConfig()
 const database = await openDatabase(config.databaseUrl === undefined ? { pgliteDir: config.pgliteDir } : { databaseUrl: config.databaseUrl })
+  .catch((error: unknown) => {
+    // The embedded database held by a running server, say: the reason, not a stack.
+    if (!(error instanceof DatabaseLockedError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  })
 try {
   await migrate(database)
   const db = database.db

@@ -151,14 +151,18 @@ export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld =
   return issued.length > 0 ? token : undefined
 }
 
+/** Whether any client was ever created (revoked ones count: an operator has been here). */
+export async function hasClients (db: Kysely<DB>): Promise<boolean> {
+  return await db.selectFrom('api_clients').select('id').limit(1).executeTakeFirst() !== undefined
+}
+
 /**
  * With the embedded database and no clients at all, creates one local client
  * with every scope in every municipality, so a newcomer can call the API at
  * once. Returns its token, or undefined when clients exist.
  */
 export async function ensureLocalClient (db: Kysely<DB>): Promise<string | undefined> {
-  const any = await db.selectFrom('api_clients').select('id').limit(1).executeTakeFirst()
-  if (any !== undefined) return undefined
+  if (await hasClients(db)) return undefined
   const { token } = await createClient(db, { name: 'local', municipalities: 'all', scopes: [...SCOPES] })
   return token
 }

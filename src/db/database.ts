@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { PGlite } from '@electric-sql/pglite'
 import { Kysely, PGliteDialect, PostgresDialect, type Dialect, type Driver } from 'kysely'
 import pg from 'pg'
+import { lockDataDir } from './pglite-lock.js'
 import type { DB } from './schema.js'
 import { PreparingClient } from './statements.js'
 
@@ -114,11 +115,21 @@ function openPostgres (connectionString: string): Database {
 async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob }): Promise<Database> {
   const options = { parsers: { [DATE_OID]: keepText, [INT8_OID]: parseInt8 } }
   let pglite: PGlite
+  let unlock = (): void => {}
   if ('pgliteDump' in target) {
     pglite = await PGlite.create({ ...options, loadDataDir: target.pgliteDump })
-  } else {
-    if (!target.pgliteDir.startsWith('memory://')) await mkdir(target.pgliteDir, { recursive: true })
+  } else if (target.pgliteDir.startsWith('memory://')) {
     pglite = await PGlite.create(target.pgliteDir, options)
+  } else {
+    await mkdir(target.pgliteDir, { recursive: true })
+    // One process per data directory (pglite-lock.ts): a second one fails here, before it touches the data.
+    unlock = lockDataDir(target.pgliteDir)
+    try {
+      pglite = await PGlite.create(target.pgliteDir, options)
+    } catch (error) {
+      unlock()
+      throw error
+    }
   }
   // Queries, transactions and sessions that hold or wait for the one connection.
   const users = { count: 0 }
@@ -144,9 +155,13 @@ async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob })
     },
     dumpDataDir: async () => await pglite.dumpDataDir('none'),
     close: async () => {
-      await db.destroy()
-      // Kysely only closes a PGlite it has used; close an idle one too.
-      if (!pglite.closed) await pglite.close()
+      try {
+        await db.destroy()
+        // Kysely only closes a PGlite it has used; close an idle one too.
+        if (!pglite.closed) await pglite.close()
+      } finally {
+        unlock()
+      }
     }
   }
 }

@@ -1,7 +1,10 @@
+import { existsSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/database.js'
-import { canConnect, createServerDatabase, send, SERVER_URL, startServer } from '../helper.js'
+import { canConnect, createServerDatabase, exited, send, SERVER_URL, spawnEntry, startServer } from '../helper.js'
 
 /** Environment for a server process on its own fresh database. */
 async function databaseEnv (t: Test): Promise<Record<string, string>> {
@@ -67,4 +70,38 @@ t.test('with DATABASE_URL the server never creates a local client', { skip: SERV
   const database = await openDatabase({ databaseUrl: url })
   t.same(await database.db.selectFrom('api_clients').select('id').execute(), [], 'the client table stays empty')
   await database.close()
+})
+
+t.test('a port in use fails before a database is opened or a token created', async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { taken.close() })
+  const port = (taken.address() as { port: number }).port
+  const dir = join(t.testdir(), 'pglite')
+  const { code, stdout } = await exited(spawnEntry('src/server.ts', { PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: dir }))
+  t.equal(code, 1)
+  t.match(stdout, `start-up failed: port ${port} on 127.0.0.1 is already in use: stop what listens there or set PORT to another port`)
+  t.notMatch(stdout, /database opened|Local API token/)
+  t.notOk(existsSync(dir), 'the data directory was not even created')
+})
+
+t.test('a second process on an embedded data directory exits 1 naming the directory and what to do', { skip: SERVER_URL !== undefined && 'PGlite only' }, async (t) => {
+  const dir = join(t.testdir(), 'pglite')
+  // This test process holds the lock, as a running server would.
+  writeFileSync(`${dir}.lock`, `${process.pid}\n`)
+  const { code, stdout } = await exited(spawnEntry('src/server.ts', { PORT: '0', HOST: '127.0.0.1', PGLITE_DIR: dir }))
+  t.equal(code, 1)
+  t.match(stdout, `the embedded database in ${dir} is in use by another process (pid ${process.pid})`)
+  t.match(stdout, 'or set PGLITE_DIR to another directory')
+})
+
+t.test('the embedded default on a non-loopback HOST creates no token and says how to get one', { skip: SERVER_URL !== undefined && 'PGlite only' }, async (t) => {
+  const server = await startServer(t, 'src/server.ts', { PGLITE_DIR: t.testdir(), HOST: '0.0.0.0' })
+  server.child.kill('SIGTERM')
+  const { code, stdout } = await server.done
+  t.equal(code, 0)
+  t.notMatch(stdout, /Local API token/)
+  t.match(stdout, 'No API client exists yet. HOST=0.0.0.0 is not a loopback address, so no local token is created')
+  t.match(stdout, 'npm run clients -- create --name NAME --all-municipalities --all-scopes')
+  t.match(stdout, 'docker compose run --rm api clients create')
 })

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { findClientByToken } from '../../src/clients/clients.js'
 import { openDatabase } from '../../src/db/database.js'
@@ -60,4 +62,13 @@ t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
   t.equal(usage.code, 2)
   t.match(usage.stderr, /^Usage: npm run clients -- <command>/)
   t.match(usage.stderr, /^Scopes: .*\bmetrics:read\b/m)
+})
+
+t.test('on an embedded database a running server holds, the CLI says so and exits 1', { skip: SERVER_URL !== undefined && 'PGlite only' }, async (t) => {
+  const dir = join(t.testdir(), 'pglite')
+  writeFileSync(`${dir}.lock`, `${process.pid}\n`)
+  const { code, stderr } = await exited(spawnEntry('src/clients/cli.ts', { PGLITE_DIR: dir }, ['list']))
+  t.equal(code, 1)
+  t.equal(stderr, `the embedded database in ${dir} is in use by another process (pid ${process.pid}); ` +
+    'PGlite serves one process at a time: stop that process first (the server, `npm run clients`, `npm run demo`), or set PGLITE_DIR to another directory\n')
 })
