@@ -7,8 +7,9 @@
 ALTER TABLE interventions
   ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version > 0),
   ADD COLUMN slutdato date,
-  -- When it was ended (the instant of the request), for the case timeline.
+  -- When it was ended (the instant of the request), and why, for the case timeline.
   ADD COLUMN ended_at timestamptz,
+  ADD COLUMN ended_reason text,
   ADD COLUMN continues_intervention_id uuid REFERENCES interventions (id),
   ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now();
 
@@ -43,3 +44,14 @@ SELECT 'ydelse', id, 1, kommunekode,
     'registeredAt', to_char(registered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
   created_at
 FROM intervention_ydelser;
+
+-- Rows from before: their last change is their creation; a decision a
+-- follow-up closed ended its interventions then, on its closing day.
+UPDATE interventions SET changed_at = created_at;
+UPDATE intervention_ydelser SET changed_at = created_at;
+UPDATE decisions SET
+  closed_reason = 'Opfølgning',
+  closed_recorded_at = (SELECT max(f.registered_at) FROM follow_ups f WHERE f.decision_id = decisions.id)
+WHERE closed_at IS NOT NULL;
+UPDATE interventions i SET slutdato = d.closed_at, ended_at = d.closed_recorded_at, ended_reason = d.closed_reason
+FROM decisions d WHERE d.id = i.decision_id AND d.closed_at IS NOT NULL;

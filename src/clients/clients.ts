@@ -136,8 +136,10 @@ export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<b
  */
 export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld = false } = {}): Promise<string | undefined> {
   const { token, hash, prefix } = newToken()
-  // One statement: the client is locked (a revocation running at the same time wins), its old tokens revoked
-  // unless kept, the new token stored.
+  // One statement: the client is locked, its old tokens revoked unless kept, the new token stored. A revocation
+  // committed first leaves nothing to rotate; one that waits for this rotation may not see the token it adds,
+  // which then stays unrevoked under a revoked client — and refused all the same, since authentication
+  // requires the client to be active (findClientByToken).
   const issued = await db
     .with('client', (qc) => qc.selectFrom('api_clients').select('id')
       .where('id', '=', clientId).where('revoked_at', 'is', null).forUpdate())

@@ -199,6 +199,7 @@ export interface InterventionsTable {
   /** A change of provider: the intervention this one continues from the next day. */
   continues_intervention_id: ColumnType<string | null, string | null | undefined, never>
   ended_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  ended_reason: ColumnType<string | null, string | null | undefined, string | null>
   changed_at: Generated<Date>
 }
 

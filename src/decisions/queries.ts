@@ -148,8 +148,11 @@ export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelse
     leverandoer: { pNummer: row.p_nummer, cvr: row.cvr, navn: row.navn, adresse: row.adresse, postnummer: row.postnummer },
     bevillingsdato: row.bevillingsdato,
     slutdato: row.slutdato,
+    endedReason: row.ended_reason,
     continuesInterventionId: row.continues_intervention_id,
-    status: statuses.has('active') || (statuses.has('planned') && statuses.has('ended')) ? 'active' : statuses.has('planned') ? 'planned' : 'ended',
+    status: row.slutdato !== null && row.slutdato < today
+      ? 'ended'
+      : statuses.has('active') || (statuses.has('planned') && statuses.has('ended')) ? 'active' : statuses.has('planned') ? 'planned' : 'ended',
     dst: deriveDst(catalogs, row.tilbud, items.map((y) => y.legalBasis), row.bevillingsdato),
     version: row.version,
     catalogVersion: row.catalog_version,

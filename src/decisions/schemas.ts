@@ -161,6 +161,7 @@ export const Intervention = Type.Object({
   }),
   bevillingsdato: Type.String({ format: 'date' }),
   slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'The day the whole intervention ended, if it was ended' }),
+  endedReason: Type.Union([Type.String(), Type.Null()], { description: 'Why it ended: the reason given, a change of provider, or the decision\'s ending' }),
   continuesInterventionId: Type.Union([Uuid, Type.Null()], {
     description: 'After a change of provider: the intervention this one continues (it ended the day before this one\'s ydelser start)'
   }),

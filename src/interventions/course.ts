@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import { touchCase } from '../cases/queries.js'
 import type { Scope } from '../db/scope.js'
 import { insertIntervention, insertYdelser, markDecisionChanged, type DecisionRow, recordYdelseVersion, toIntervention, toYdelse, type YdelseRow } from '../decisions/queries.js'
 import { etagOf, type Executor, type Guard, type Written } from '../db/unit-of-work.js'
@@ -55,7 +54,10 @@ export async function changeYdelse (trx: Executor, guard: Guard, ctx: CourseCont
   const startdato = change.startdato ?? course.ydelse.startdato
   const slutdato = change.slutdato === undefined ? course.ydelse.slutdato : change.slutdato
   const registeredAt = change.registeredAt ?? course.ydelse.registered_at
-  if (change.code !== undefined) ctx.catalogs.check('ydelser', change.code, dayInDenmark(registeredAt), '/code')
+  const code = change.code ?? course.ydelse.code
+  if (change.code !== undefined || change.registeredAt !== undefined) {
+    ctx.catalogs.check('ydelser', code, dayInDenmark(registeredAt), change.code !== undefined ? '/code' : '/registeredAt')
+  }
   if (slutdato !== null && slutdato < startdato) {
     throw fieldProblem('domain-rule', change.slutdato === undefined ? '/startdato' : '/slutdato', 'before-start', `slutdato ${slutdato} would be before startdato ${startdato}`)
   }
@@ -63,9 +65,12 @@ export async function changeYdelse (trx: Executor, guard: Guard, ctx: CourseCont
   if (ended !== null && (slutdato === null || slutdato > ended)) {
     throw fieldProblem('domain-rule', '/slutdato', 'after-intervention-end', `the intervention ended on ${ended}: the ydelse must end by then`)
   }
-  const ydelse = await updateYdelse(trx, id, {
-    code: change.code, startdato, slutdato, registered_at: registeredAt
-  })
+  const current = course.ydelse
+  if (code === current.code && startdato === current.startdato && slutdato === current.slutdato && registeredAt.getTime() === current.registered_at.getTime()) {
+    // Nothing differs: no new version, and the ETags stay.
+    return { status: 200, body: toYdelse(ctx.catalogs, course.intervention, course.ydelser, id, ctx.today), etag: etagOf(id, current.version), resourceId: id, kommunekode: current.kommunekode, changed: [] }
+  }
+  const ydelse = await updateYdelse(trx, id, { code, startdato, slutdato, registered_at: registeredAt })
   await recordYdelseVersion(trx, ydelse, guard.scope.id, change.reason)
   const changed = (['code', 'startdato', 'slutdato', 'registeredAt'] as const).filter((field) => change[field] !== undefined)
   return { ...await ydelseWritten(trx, ctx, course, ydelse, 200), changed }
@@ -90,12 +95,16 @@ async function ydelseWritten (trx: Executor, ctx: CourseContext, course: Course,
  * transaction's instant, as versions are): every ydelse still running then
  * (or open-ended) ends that day, each in a new version; one that has not
  * started by then ends on its startdato (it never ran past its first day).
- * Returns, as they were before, the ydelser that ran past the day.
+ * An intervention ends once (409), unless `shorten` moves an end that lies
+ * after the day (a decision ending earlier). Returns, as they were before,
+ * the ydelser that ran past the day.
  */
-async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 'intervention' | 'ydelser'>, end: { day: string, reason: string, at?: Date }):
-Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: YdelseRow[] }> {
+async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 'intervention' | 'ydelser'>,
+  end: { day: string, reason: string, at?: Date, shorten?: boolean }): Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: YdelseRow[] }> {
   const { intervention } = course
-  if (intervention.slutdato !== null) throw new HttpProblem('conflict', `Intervention ${intervention.id} already ended on ${intervention.slutdato}`)
+  if (intervention.slutdato !== null && !(end.shorten === true && intervention.slutdato > end.day)) {
+    throw new HttpProblem('conflict', `Intervention ${intervention.id} already ended on ${intervention.slutdato}`)
+  }
   const cutShort = course.ydelser.filter((y) => y.slutdato === null || y.slutdato > end.day)
   const ydelser: YdelseRow[] = []
   for (const y of course.ydelser) {
@@ -104,7 +113,8 @@ Promise<{ intervention: Course['intervention'], ydelser: YdelseRow[], cutShort: 
     await recordYdelseVersion(trx, ended, clientId, end.reason, end.at)
     ydelser.push(ended)
   }
-  return { intervention: await updateIntervention(trx, intervention.id, { slutdato: end.day, ended_at: end.at ?? sql<Date>`now()` }), ydelser, cutShort }
+  const ended = await updateIntervention(trx, intervention.id, { slutdato: end.day, ended_reason: end.reason, ended_at: end.at ?? sql<Date>`now()` })
+  return { intervention: ended, ydelser, cutShort }
 }
 
 /** An intervention cannot be ended (or moved) on a day before its first ydelse starts. */
@@ -144,7 +154,8 @@ export interface ProviderChange {
 /**
  * A change of provider, in one call: the intervention ends on `slutdato`
  * and a new one, with the new provider (and tilbud, if given), continues
- * every ydelse that ran past that day from the next day, to its old end.
+ * every ydelse that ran past that day from the next day, to its old end;
+ * a ydelse not started by then moves to the new one as it is.
  * If-Match: the current intervention's ETag. Answers the new intervention.
  */
 export async function changeProvider (trx: Executor, guard: Guard, ctx: CourseContext, at: { decisionId: string, interventionId: string }, change: ProviderChange):
@@ -155,16 +166,22 @@ Promise<Written<Intervention>> {
   const p = change.leverandoer
   const provider = { p_nummer: p.pNummer ?? null, cvr: p.cvr ?? null, navn: p.navn ?? null, adresse: p.adresse ?? null, postnummer: p.postnummer ?? null }
   const tilbud = change.tilbud ?? { code: old.tilbud, registeredAt: old.tilbud_registered_at }
-  if (tilbud.code === old.tilbud && (Object.keys(provider) as Array<keyof typeof provider>).every((field) => provider[field] === old[field])) {
+  // A provider is its P-nummer, or (without one) its CVR: a new name or address alone is no change of provider.
+  const sameProvider = p.pNummer !== undefined ? p.pNummer === old.p_nummer : old.p_nummer === null && p.cvr === old.cvr
+  if (tilbud.code === old.tilbud && sameProvider) {
     throw fieldProblem('domain-rule', '/leverandoer', 'same-provider', 'names the current provider and tilbud: nothing changes')
   }
   requireBegun(course, change.slutdato)
-  const { cutShort } = await endCourse(trx, guard.scope.id, course, { day: change.slutdato, reason: change.reason ?? 'skift af leverandør' })
-  if (cutShort.length === 0) {
+  const start = nextDay(change.slutdato)
+  // Ydelser running past the day continue with the new provider from the next day; those not started by then move to it whole.
+  const notStarted = course.ydelser.filter((y) => y.startdato > change.slutdato)
+  const running = course.ydelser.filter((y) => !notStarted.includes(y))
+  if (notStarted.length === 0 && !running.some((y) => y.slutdato === null || y.slutdato > change.slutdato)) {
     throw fieldProblem('domain-rule', '/slutdato', 'nothing-continues', `every ydelse ends by ${change.slutdato}: there is nothing to move; order a new intervention instead`)
   }
+  const reason = change.reason ?? 'skift af leverandør'
+  const { cutShort } = await endCourse(trx, guard.scope.id, { intervention: old, ydelser: running }, { day: change.slutdato, reason })
   const id = randomUUID()
-  const start = nextDay(change.slutdato)
   const started = await insertIntervention(trx, {
     id,
     decision_id: old.decision_id,
@@ -182,8 +199,14 @@ Promise<Written<Intervention>> {
     code: y.code,
     startdato: start,
     slutdato: y.slutdato,
-    registered_at: ctx.now
+    // The same ydelse, registered when it was: its code stays checked against that day's catalog.
+    registered_at: y.registered_at
   })), guard.scope.id)
+  for (const y of notStarted) {
+    const moved = await updateYdelse(trx, y.id, { intervention_id: id })
+    await recordYdelseVersion(trx, moved, guard.scope.id, reason)
+    started.ydelser.push(moved)
+  }
   await markDecisionChanged(trx, course.decision)
   return {
     status: 201,
@@ -207,22 +230,18 @@ export interface Closing {
 /**
  * Ends a decision's course (ophør) on a day — the one way, for an ending
  * of its own and for a follow-up whose status ends the indsats: every
- * intervention not yet ended ends that day, as …/ending ends one; the
+ * intervention not ended by that day ends then, as …/ending ends one; the
  * decision is closed with its reason. `decision` is locked and open.
  */
 export async function closeDecision (trx: Executor, scope: Scope, decision: DecisionRow, closing: Closing): Promise<void> {
-  for (const course of await lockOpenCourses(trx, scope, decision.id)) {
-    await endCourse(trx, scope.id, course, closing)
+  for (const course of await lockOpenCourses(trx, scope, decision.id, closing.day)) {
+    await endCourse(trx, scope.id, course, { ...closing, shorten: true })
   }
-  await trx.updateTable('decisions')
-    .set((eb) => ({
-      closed_at: closing.day,
-      closed_reason: closing.reason,
-      closed_recorded_at: closing.at ?? sql<Date>`now()`,
-      new_decision_expected: closing.newDecisionExpected,
-      version: eb('version', '+', 1),
-      changed_at: new Date()
-    }))
-    .where('id', '=', decision.id).execute()
-  await touchCase(trx, decision.case_id)
+  await trx.updateTable('decisions').set({
+    closed_at: closing.day,
+    closed_reason: closing.reason,
+    closed_recorded_at: closing.at ?? sql<Date>`now()`,
+    new_decision_expected: closing.newDecisionExpected
+  }).where('id', '=', decision.id).execute()
+  await markDecisionChanged(trx, decision)
 }

@@ -31,10 +31,11 @@ export async function lockIntervention (trx: Executor, scope: Scope, decisionId:
   return { decision, intervention, ydelser }
 }
 
-/** The interventions of a (locked) decision that have not ended, each with its ydelser, locked for a change. */
-export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: string): Promise<Array<Pick<Course, 'intervention' | 'ydelser'>>> {
+/** The interventions of a (locked) decision not ended by `day`, each with its ydelser, locked for a change. */
+export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: string, day: string): Promise<Array<Pick<Course, 'intervention' | 'ydelser'>>> {
   const interventions = await scopedSelect(trx, scope, 'interventions').selectAll()
-    .where('decision_id', '=', decisionId).where('slutdato', 'is', null).orderBy('seq').forUpdate().execute()
+    .where('decision_id', '=', decisionId).where((eb) => eb.or([eb('slutdato', 'is', null), eb('slutdato', '>', day)]))
+    .orderBy('seq').forUpdate().execute()
   if (interventions.length === 0) return []
   const ydelser = await scopedSelect(trx, scope, 'intervention_ydelser').selectAll()
     .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').forUpdate().execute()

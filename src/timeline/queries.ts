@@ -24,19 +24,19 @@ export async function timelineEvents (db: Executor, caseId: string, after: [stri
       UNION ALL SELECT registered_at, 'goal', id::text, NULL, primaert_undertema, NULL FROM goals WHERE case_id = ${caseId}
       UNION ALL SELECT maalgrupper_registered_at, 'decision', id::text, NULL, primaer_maalgruppe, sagsafgoerelses_id FROM decisions WHERE case_id = ${caseId}
       UNION ALL SELECT i.tilbud_registered_at, 'intervention', i.id::text, i.decision_id::text, i.tilbud, NULL
-        FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId}
+        FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.continues_intervention_id IS NULL
       UNION ALL SELECT created_at, 'delmaal', id::text, goal_id::text, NULL, tekst FROM delmaal WHERE case_id = ${caseId}
       UNION ALL SELECT tidspunkt, 'note', id::text, delmaal_id::text, NULL, tekst FROM notes WHERE case_id = ${caseId}
       UNION ALL SELECT registered_at, 'follow-up', id::text, decision_id::text, status_paa_indsats, NULL FROM follow_ups WHERE case_id = ${caseId}
       UNION ALL SELECT y.created_at, 'ydelse-added', y.id::text, i.decision_id::text, y.code, NULL
         FROM intervention_ydelser y JOIN interventions i ON i.id = y.intervention_id JOIN decisions d ON d.id = i.decision_id
         WHERE d.case_id = ${caseId} AND y.created_at > i.created_at
-      UNION ALL SELECT v.recorded_at, 'ydelse-changed', v.resource_id::text || '/' || v.version, y.intervention_id::text, v.data->>'code',
-          concat_ws(' ', v.data->>'startdato', '–', v.data->>'slutdato', nullif('· ' || coalesce(v.reason, ''), '· '))
+      UNION ALL SELECT v.recorded_at, 'ydelse-changed', v.resource_id::text, y.intervention_id::text, v.data->>'code',
+          concat_ws(' ', 'version ' || v.version || ':', v.data->>'startdato', '–', v.data->>'slutdato', nullif('· ' || coalesce(v.reason, ''), '· '))
         FROM record_versions v JOIN intervention_ydelser y ON y.id = v.resource_id
           JOIN interventions i ON i.id = y.intervention_id JOIN decisions d ON d.id = i.decision_id
         WHERE v.resource_type = 'ydelse' AND v.version > 1 AND d.case_id = ${caseId}
-      UNION ALL SELECT i.ended_at, 'intervention-ended', i.id::text, i.decision_id::text, i.tilbud, i.slutdato::text
+      UNION ALL SELECT i.ended_at, 'intervention-ended', i.id::text, i.decision_id::text, i.tilbud, concat_ws(' · ', i.slutdato::text, i.ended_reason)
         FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.ended_at IS NOT NULL
       UNION ALL SELECT i.created_at, 'provider-changed', i.id::text, i.decision_id::text, i.tilbud, coalesce(i.p_nummer, i.cvr)
         FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.continues_intervention_id IS NOT NULL

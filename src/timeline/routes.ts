@@ -3,6 +3,7 @@ import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
+import { Uuid } from '../http/fields.js'
 import { decodeCursor, isInstant, Page, PageQuery, toPage } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { CaseParams } from '../cases/schemas.js'
@@ -16,7 +17,7 @@ import { EVENT_TYPES, timelineEvents, type EventRow } from './queries.js'
 const TimelineEvent = Type.Object({
   at: Type.String({ format: 'date-time', description: 'When it happened in the citizen\'s course (its registration time)' }),
   type: Type.String({ enum: [...EVENT_TYPES], description: 'What happened; the href leads to it' }),
-  id: Type.String({ description: 'The resource\'s id; for a ydelse-changed event, the ydelse\'s id and the version, as {id}/{version}' }),
+  id: Uuid,
   href: Type.String({ description: 'The resource the event is about' }),
   title: Type.String({ description: 'A one-line summary, with catalog labels' })
 }, { description: 'One event of a case' })
@@ -48,10 +49,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       case 'note': return { href: `/v1/cases/${caseId}/notes/${row.id}`, title: `Notat: ${snippet(row.detail)}` }
       case 'follow-up': return { href: `/v1/decisions/${row.parent!}/follow-ups/${row.id}`, title: `Opfølgning: ${label('status-paa-indsats')}` }
       case 'ydelse-added': return { href: `/v1/ydelser/${row.id}`, title: `Ydelse tilføjet: ${label('ydelser')}` }
-      case 'ydelse-changed': {
-        const [ydelse, version] = row.id.split('/') as [string, string]
-        return { href: `/v1/ydelser/${ydelse}/versions`, title: `Ydelse ændret (version ${version}): ${label('ydelser')}, ${row.detail ?? ''}` }
-      }
+      case 'ydelse-changed': return { href: `/v1/ydelser/${row.id}/versions`, title: `Ydelse ændret: ${label('ydelser')}, ${row.detail ?? ''}` }
       case 'intervention-ended': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Social indsats ophørt ${row.detail ?? ''}: ${label('tilbud')}` }
       case 'provider-changed': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Skift af leverandør (${row.detail ?? ''}): ${label('tilbud')}` }
       case 'decision-ended': return { href: `/v1/decisions/${row.id}`, title: `Afgørelse ophørt ${row.detail ?? ''}` }

@@ -124,7 +124,7 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
     'ydelse-changed', 'ydelse-added', 'intervention-ended', 'provider-changed', 'ydelse-changed',
     'intervention-ended', 'ydelse-changed', 'ydelse-changed', 'ydelse-changed'
   ], 'extension, addition, the move (end, new provider, the stay cut short), the early end (the intervention and its three ydelser)')
-  t.match(course[0]!.title, /^Ydelse ændret \(version 2\): Midlertidigt ophold, 2027-01-01 – 2027-12-31 · Forlænget med seks måneder$/)
+  t.match(course[0]!.title, /^Ydelse ændret: Midlertidigt ophold, version 2: 2027-01-01 – 2027-12-31 · Forlænget med seks måneder$/)
   t.match(course[3]!.title, /Skift af leverandør \(1023456789\)/)
   t.equal(course[0]!.href, `/v1/ydelser/${ophold}/versions`)
 
@@ -200,6 +200,9 @@ t.test('impossible dates and changes to what has ended are refused, naming field
   t.same(await refused('POST', `${stay.location}/provider-change`, { slutdato: '2027-06-30', leverandoer: { pNummer: '1023456789' } }, stay.location),
     { status: 422, errors: ['/slutdato nothing-continues'] }, 'a provider change after everything has ended')
   t.equal((await call('GET', ophold)).json().version, 1, 'nothing refused was written')
+  t.match((await call('GET', stay.location)).json(), { version: 1, slutdato: null }, 'not even the end of the intervention a refused move would have ended')
+  t.same(await refused('POST', `${stay.location}/provider-change`, { slutdato: '2027-03-31', leverandoer: { pNummer: '1012345678', navn: 'Nyt navn' } }, stay.location),
+    { status: 422, errors: ['/leverandoer same-provider'] }, 'a new name for the same P-nummer is no change of provider')
 
   t.equal((await refused('POST', `${support.location}/ending`, { slutdato: '2027-04-30' }, support.location)).status, 200)
   t.equal((await refused('POST', `${support.location}/ending`, { slutdato: '2027-05-31' }, support.location)).status, 409, 'an intervention ends once')
@@ -214,7 +217,8 @@ t.test('impossible dates and changes to what has ended are refused, naming field
 t.test('a change reaches the changedSince delta of the uddata stream', async (t) => {
   const { stay, call, etag, decision } = await setUp(t)
   const ophold = `/v1/ydelser/${stay.body.ydelser[0].id as string}`
-  const before = new Date().toISOString()
+  // A millisecond on: the set-up's writes may share the current one.
+  const before = new Date(Date.now() + 1).toISOString()
   const idsSince = async (since: string): Promise<string[]> => (await call('GET', `/v1/exports/uddata?changedSince=${encodeURIComponent(since)}`)).body
     .trim().split('\n').map((line) => JSON.parse(line) as Json).filter((line) => line.decisionId !== undefined).map((line) => line.decisionId as string)
   t.same(await idsSince(before), [], 'nothing changed since')
@@ -233,7 +237,7 @@ t.test('a decision lists its interventions, and /v1/decisions?changedSince finds
 
   const changedSince = async (since: string): Promise<string[]> =>
     (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(since)}`)).json().items.map((d: Json) => d.id)
-  const before = new Date().toISOString()
+  const before = new Date(Date.now() + 1).toISOString()
   t.same(await changedSince(before), [], 'nothing changed since')
   const adm = `/v1/ydelser/${support.body.ydelser[0].id as string}`
   t.equal((await call('PATCH', adm, { startdato: '2027-01-15', reason: 'fejlregistrering' }, { 'if-match': await etag(adm) })).statusCode, 200)
@@ -281,4 +285,41 @@ t.test('a ydelse that has not started when its decision ends ends on its startda
   t.same(res.json().interventions[1].ydelser.map((y: Json) => [y.startdato, y.slutdato]), [
     ['2027-01-01', '2027-05-31'], ['2027-01-01', '2027-05-31'], ['2027-08-01', '2027-08-01']
   ])
+})
+
+t.test('a ydelse not started by a change of provider moves to the new provider whole', async (t) => {
+  const { support, call, etag } = await setUp(t)
+  const later = (await call('POST', `${support.location}/ydelser`, { code: YDELSE.stoetteTilUddannelse, startdato: '2027-08-01', slutdato: '2027-12-31' },
+    { 'if-match': await etag(support.location) })).json()
+  const moved = await call('POST', `${support.location}/provider-change`, { slutdato: '2027-05-31', leverandoer: { pNummer: '1023456789' } },
+    { 'if-match': await etag(support.location) })
+  t.equal(moved.statusCode, 201, moved.body)
+  t.same(moved.json().ydelser.map((y: Json) => [y.code, y.startdato, y.slutdato]), [
+    [YDELSE.stoetteTilAdministration, '2027-06-01', null], [DAGLIGE_OPGAVER, '2027-06-01', null], [YDELSE.stoetteTilUddannelse, '2027-08-01', '2027-12-31']
+  ], 'the running ones continue from the next day; the later one keeps its dates')
+  const old = (await call('GET', support.location)).json()
+  t.same(old.ydelser.map((y: Json) => y.slutdato), ['2027-05-31', '2027-05-31'], 'and is gone from the old intervention')
+  t.equal(old.endedReason, 'skift af leverandør')
+  t.equal((await call('GET', `/v1/ydelser/${later.id as string}`)).json().interventionId, moved.json().id, 'under its own URL still')
+})
+
+t.test('a PATCH that changes nothing writes no version and keeps the ETags', async (t) => {
+  const { stay, call, etag, decision } = await setUp(t)
+  const ophold = `/v1/ydelser/${stay.body.ydelser[0].id as string}`
+  const before = { ydelse: await etag(ophold), decision: await etag(`/v1/decisions/${decision.id}`) }
+  const res = await call('PATCH', ophold, { slutdato: '2027-06-30', reason: 'samme' }, { 'if-match': before.ydelse })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers.etag, before.ydelse)
+  t.same({ ydelse: await etag(ophold), decision: await etag(`/v1/decisions/${decision.id}`) }, before)
+  t.equal((await call('GET', `${ophold}/versions`)).json().items.length, 1)
+})
+
+t.test('a decision ending earlier than an intervention already ended moves that end too', async (t) => {
+  const { support, call, etag, decision } = await setUp(t)
+  await call('POST', `${support.location}/ending`, { slutdato: '2027-09-30' }, { 'if-match': await etag(support.location) })
+  const ended = await call('POST', `/v1/decisions/${decision.id}/ending`, { slutdato: '2027-05-31', reason: 'Fraflyttet' }, { 'if-match': await etag(`/v1/decisions/${decision.id}`) })
+  t.equal(ended.statusCode, 200, ended.body)
+  t.same(ended.json().interventions.map((i: Json) => [i.slutdato, i.endedReason, i.ydelser.map((y: Json) => y.slutdato)]), [
+    ['2027-05-31', 'Fraflyttet', ['2027-05-31']], ['2027-05-31', 'Fraflyttet', ['2027-05-31', '2027-05-31']]
+  ], 'no ydelse runs past the end of its decision')
 })
