@@ -47,7 +47,7 @@ export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: 
 export async function findYdelse (db: Executor, scope: Scope, id: string): Promise<{ ydelse: YdelseRow, decisionId: string } | undefined> {
   const ydelse = await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('id', '=', id).executeTakeFirst()
   if (ydelse === undefined) return undefined
-  const { decision_id: decisionId } = await db.selectFrom('interventions').select('decision_id')
+  const { decision_id: decisionId } = await scopedSelect(db, scope, 'interventions').select('decision_id')
     .where('id', '=', ydelse.intervention_id).executeTakeFirstOrThrow()
   return { ydelse, decisionId }
 }
