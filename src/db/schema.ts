@@ -135,6 +135,8 @@ export interface GoalsTable {
   registered_at: Date
   catalog_version: string
   created_at: Generated<Date>
+  version: Generated<number>
+  changed_at: Generated<Date>
 }
 
 export interface DecisionsTable {

@@ -1,8 +1,9 @@
-import type { Insertable, Selectable } from 'kysely'
+import type { Insertable, Selectable, Updateable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { GoalsTable } from '../db/schema.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
+import { recordVersion } from '../versions/queries.js'
 import type { Goal } from './schemas.js'
 
 export type GoalRow = Selectable<GoalsTable> & { aktuelt_niveau: string, aktuelt_registered_at: Date }
@@ -34,9 +35,51 @@ export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
     ansvarligForOpfoelgning: row.ansvarlig_for_opfoelgning,
     relateredeUndertemaer: row.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, day)),
     registeredAt: row.registered_at.toISOString(),
+    version: row.version,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString()
   }
+}
+
+/** The correctable fields of a goal: what one of its versions holds (GET …/goals/{goalId}/versions). */
+export interface GoalVersionData {
+  maalformulering: string
+  maaltype: string
+  forventetFunktionsevneniveau: string
+  opfoelgningsdato: string
+  ansvarligForOpfoelgning: string
+  relateredeUndertemaer: string[]
+}
+
+export const goalVersionData = (g: Selectable<GoalsTable>): GoalVersionData => ({
+  maalformulering: g.maalformulering,
+  maaltype: g.maaltype,
+  forventetFunktionsevneniveau: g.forventet_funktionsevneniveau,
+  opfoelgningsdato: g.opfoelgningsdato,
+  ansvarligForOpfoelgning: g.ansvarlig_for_opfoelgning,
+  relateredeUndertemaer: g.relaterede_undertemaer
+})
+
+/** Keeps the version of a goal just written, with who wrote it and why. */
+export async function recordGoalVersion (trx: Executor, g: Selectable<GoalsTable>, clientId: string, reason?: string | null): Promise<void> {
+  await recordVersion(trx, { resourceType: 'goal', resourceId: g.id, version: g.version, kommunekode: g.kommunekode, data: goalVersionData(g), clientId, reason })
+}
+
+/** A goal of a case, locked for a correction. */
+export async function lockGoal (trx: Executor, scope: Scope, caseId: string, id: string): Promise<Selectable<GoalsTable> | undefined> {
+  return await scopedSelect(trx, scope, 'goals').selectAll().where('case_id', '=', caseId).where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** Corrects a goal: a new version. */
+export async function updateGoal (trx: Executor, id: string, set: Updateable<GoalsTable>): Promise<Selectable<GoalsTable>> {
+  return await trx.updateTable('goals').set((eb) => ({ ...set, version: eb('version', '+', 1), changed_at: new Date() }))
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+/** The decisions covering a goal: a correction of the goal changes their uddata (the indsatsmål block). */
+export async function decisionsOfGoal (trx: Executor, goalId: string): Promise<Array<{ id: string, case_id: string }>> {
+  return await trx.selectFrom('decision_goals as dg').innerJoin('decisions as d', 'd.id', 'dg.decision_id')
+    .select(['d.id', 'd.case_id']).where('dg.goal_id', '=', goalId).execute()
 }
 
 /** The latest A&D registration of a sub-theme on a case at an instant: where a goal's current level comes from. */
@@ -48,8 +91,9 @@ export async function latestAdRegistration (db: Executor, caseId: string, undert
     .executeTakeFirst()
 }
 
-export async function insertGoal (trx: Executor, values: Insertable<GoalsTable>): Promise<void> {
-  await trx.insertInto('goals').values(values).execute()
+/** Stores a goal with its first version. */
+export async function insertGoal (trx: Executor, values: Insertable<GoalsTable>, clientId: string): Promise<void> {
+  await recordGoalVersion(trx, await trx.insertInto('goals').values(values).returningAll().executeTakeFirstOrThrow(), clientId)
 }
 
 /** A case's goals, oldest first, after a seq. */

@@ -7,15 +7,38 @@ import { requireCase, touchCase } from '../cases/queries.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
-import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { etagOf } from '../db/unit-of-work.js'
+import { markDecisionChanged } from '../decisions/queries.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { listVersions } from '../versions/queries.js'
 import { CaseParams } from '../cases/schemas.js'
-import { findGoal, insertGoal, latestAdRegistration, listGoals, toGoal } from './queries.js'
-import { GoalCreate, GoalListQuery, GoalParams } from './schemas.js'
+import {
+  decisionsOfGoal, findGoal, goalVersionData, insertGoal, latestAdRegistration, listGoals, lockGoal, recordGoalVersion, toGoal, updateGoal, type GoalVersionData
+} from './queries.js'
+import { GoalCreate, GoalListQuery, GoalParams, GoalPatch, GoalVersionList } from './schemas.js'
 
 /** /v1/cases/{id}/goals: indsatsmål (VUM phase 3). */
 // eslint-disable-next-line max-lines-per-function -- registers the area's routes one after another; each handler is short
 export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
+
+  const goalNotFound = (caseId: string, goalId: string) => new HttpProblem('not-found', `No goal ${goalId} on case ${caseId} in the municipalities this client serves`)
+
+  /** The rules of a goal's fields, on create and on a correction: codes of the registration day's catalogs, dates, levels. */
+  const checkGoalFields = (fields: { maaltype?: string, forventetFunktionsevneniveau?: string, opfoelgningsdato?: string, relateredeUndertemaer?: string[] },
+    primary: string, day: string): void => {
+    const index = (fields.relateredeUndertemaer ?? []).indexOf(primary)
+    if (index >= 0) throw fieldProblem('validation', `/relateredeUndertemaer/${index}`, 'primary', 'repeats the primary sub-theme; list only other sub-themes')
+    if (fields.opfoelgningsdato !== undefined && fields.opfoelgningsdato < day) {
+      throw fieldProblem('validation', '/opfoelgningsdato', 'before-registration', `must not be before the registration day ${day}`)
+    }
+    if (fields.maaltype !== undefined) catalogs.check('maaltype', fields.maaltype, day, '/maaltype')
+    if (fields.forventetFunktionsevneniveau !== undefined &&
+      catalogs.check('funktionsevneniveau', fields.forventetFunktionsevneniveau, day, '/forventetFunktionsevneniveau').level === null) {
+      throw fieldProblem('validation', '/forventetFunktionsevneniveau', 'not-a-level', 'must be a level 0–4: "Ikke vurderet" is no expected level')
+    }
+    ;(fields.relateredeUndertemaer ?? []).forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
+  }
 
   app.post('/cases/:id/goals', {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'goal' } },
@@ -28,7 +51,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: CreateHeaders,
       body: GoalCreate,
       response: {
-        201: withHeaders(Type.Ref('Goal'), ['location', 'idempotent-replayed']),
+        201: withHeaders(Type.Ref('Goal'), ['location', 'etag', 'idempotent-replayed']),
         ...problemResponses(['not-found', 'catalog-code', 'domain-rule'])
       }
     }
@@ -37,17 +60,8 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const registeredAt = registrationInstant(body.registeredAt, '/registeredAt')
     const day = dayInDenmark(registeredAt)
     const related = body.relateredeUndertemaer ?? []
-    const index = related.indexOf(body.primaertUndertema)
-    if (index >= 0) throw fieldProblem('validation', `/relateredeUndertemaer/${index}`, 'primary', 'repeats the primary sub-theme; list only other sub-themes')
-    if (body.opfoelgningsdato < day) {
-      throw fieldProblem('validation', '/opfoelgningsdato', 'before-registration', `must not be before the registration day ${day}`)
-    }
-    catalogs.check('maaltype', body.maaltype, day, '/maaltype')
     catalogs.check('aktivitet-og-deltagelse', body.primaertUndertema, day, '/primaertUndertema')
-    if (catalogs.check('funktionsevneniveau', body.forventetFunktionsevneniveau, day, '/forventetFunktionsevneniveau').level === null) {
-      throw fieldProblem('validation', '/forventetFunktionsevneniveau', 'not-a-level', 'must be a level 0–4: "Ikke vurderet" is no expected level')
-    }
-    related.forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
+    checkGoalFields(body, body.primaertUndertema, day)
 
     return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
@@ -72,13 +86,14 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         relaterede_undertemaer: related,
         registered_at: registeredAt,
         catalog_version: catalogs.versionAt('maaltype', day)?.version ?? ''
-      })
+      }, request.caller.id)
       await touchCase(trx, found.id)
       const row = (await findGoal(trx, request.caller, found.id, id))!
       return {
         status: 201,
         body: toGoal(catalogs, row),
         location: `/v1/cases/${found.id}/goals/${id}`,
+        etag: etagOf(id, row.version),
         resourceId: found.id,
         kommunekode: found.kommunekode
       }
@@ -109,13 +124,75 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['goals'],
       summary: 'One goal',
       params: GoalParams,
-      response: { 200: Type.Ref('Goal'), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Goal'), ['etag']), ...problemResponses(['not-found']) }
+    }
+  }, async (request, reply) => {
+    const { id, goalId } = request.params
+    const row = await findGoal(app.database.db, request.caller, id, goalId)
+    if (row === undefined) throw goalNotFound(id, goalId)
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(row.id, row.version))
+    return toGoal(catalogs, row)
+  })
+
+  app.patch('/cases/:id/goals/:goalId', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'goal' } },
+    schema: {
+      tags: ['goals'],
+      summary: 'Correct a goal recorded wrong: its måltype, expected level, opfølgningsdato, wording, who follows up, related sub-themes',
+      description: 'Send If-Match with the goal\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
+        'registration: the goal keeps its id, primary sub-theme and datostempel, and every version is kept with its reason ' +
+        '(GET …/versions). The decisions covering the goal change with it (their uddata indsatsmål block, changedSince).',
+      params: GoalParams,
+      headers: UpdateHeaders,
+      body: GoalPatch,
+      response: {
+        200: withHeaders(Type.Ref('Goal'), ['etag', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'catalog-code', 'domain-rule'])
+      }
+    }
+  }, async (request, reply) => {
+    const { id, goalId } = request.params
+    const { reason, ...change } = request.body
+    return await write(request, reply, async (trx, guard) => {
+      const current = await lockGoal(trx, request.caller, id, goalId)
+      if (current === undefined) throw goalNotFound(id, goalId)
+      guard.ifMatch(current.id, current.version)
+      checkGoalFields(change, current.primaert_undertema, dayInDenmark(current.registered_at))
+      const set = {
+        maalformulering: change.maalformulering,
+        maaltype: change.maaltype,
+        forventet_funktionsevneniveau: change.forventetFunktionsevneniveau,
+        opfoelgningsdato: change.opfoelgningsdato,
+        ansvarlig_for_opfoelgning: change.ansvarligForOpfoelgning,
+        relaterede_undertemaer: change.relateredeUndertemaer
+      }
+      const changed = (Object.keys(change) as Array<keyof typeof change>)
+        .filter((field) => JSON.stringify(change[field]) !== JSON.stringify(goalVersionData(current)[field]))
+      if (changed.length > 0) {
+        const row = await updateGoal(trx, current.id, set)
+        await recordGoalVersion(trx, row, request.caller.id, reason)
+        for (const decision of await decisionsOfGoal(trx, current.id)) await markDecisionChanged(trx, decision)
+        await touchCase(trx, current.case_id)
+      }
+      const row = (await findGoal(trx, request.caller, id, goalId))!
+      return { status: 200, body: toGoal(catalogs, row), etag: etagOf(row.id, row.version), resourceId: id, kommunekode: row.kommunekode, changed }
+    })
+  })
+
+  app.get('/cases/:id/goals/:goalId/versions', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'goal' } },
+    schema: {
+      tags: ['goals'],
+      summary: 'Every version of a goal, oldest first: what it said, who wrote it, when and why',
+      params: GoalParams,
+      response: { 200: GoalVersionList, ...problemResponses(['not-found']) }
     }
   }, async (request) => {
     const { id, goalId } = request.params
     const row = await findGoal(app.database.db, request.caller, id, goalId)
-    if (row === undefined) throw new HttpProblem('not-found', `No goal ${goalId} on case ${id} in the municipalities this client serves`)
+    if (row === undefined) throw goalNotFound(id, goalId)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
-    return toGoal(catalogs, row)
+    return { items: await listVersions<GoalVersionData>(app.database.db, 'goal', row.id) }
   })
 }

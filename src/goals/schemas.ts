@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { CodeRef, Day, Instant, Uuid } from '../http/fields.js'
+import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
 /**
@@ -66,6 +66,7 @@ export const Goal = Type.Object({
   ansvarligForOpfoelgning: Type.String(),
   relateredeUndertemaer: Type.Array(Type.Ref('Coded')),
   registeredAt: Type.String({ format: 'date-time', description: 'Datostempel for registrering af indsatsmål' }),
+  version: Type.Integer({ minimum: 1, description: 'Moves on every correction; the ETag is derived from it' }),
   catalogVersion: Type.String(),
   createdAt: Instant
 }, { $id: 'Goal', description: 'An indsatsmål (structured goal)' })
@@ -76,4 +77,37 @@ export const GoalListQuery = Type.Object({ ...PageQuery }, { additionalPropertie
 export const GoalParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The case' }),
   goalId: Type.String({ format: 'uuid' })
+})
+
+export const GoalPatch = Type.Object({
+  maalformulering: Type.Optional(GoalCreate.properties.maalformulering),
+  maaltype: Type.Optional(CodeRef('MaaltypeCode')),
+  forventetFunktionsevneniveau: Type.Optional(CodeRef('FunktionsevneniveauCode')),
+  opfoelgningsdato: Type.Optional(Day('Follow-up date; not before the goal\'s registration day')),
+  ansvarligForOpfoelgning: Type.Optional(GoalCreate.properties.ansvarligForOpfoelgning),
+  relateredeUndertemaer: Type.Optional(Type.Array(AdCode, { uniqueItems: true, maxItems: 31, description: 'The whole new list' })),
+  reason: Type.Optional(FreeText('Why the goal is corrected (e.g. "fejlregistrering"); kept with the version'))
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'A correction: the goal was recorded wrong. Its primary sub-theme and registration stay (a new goal is a new ' +
+    'registration); codes are checked against the catalog of its registration day. Every version is kept (…/versions).',
+  examples: [{ forventetFunktionsevneniveau: '8328ce4a-6238-4f73-bf1a-74aadb68eff8', reason: 'fejlregistrering' }]
+})
+
+export const GoalVersionList = Type.Object({
+  items: Type.Array(Type.Object({
+    version: Type.Integer({ minimum: 1 }),
+    recordedAt: Instant,
+    clientId: Type.Union([Uuid, Type.Null()], { description: 'The API client that wrote it; null for versions written before versions were kept' }),
+    reason: Type.Union([Type.String(), Type.Null()]),
+    data: Type.Object({
+      maalformulering: Type.String(),
+      maaltype: Type.String(),
+      forventetFunktionsevneniveau: Type.String(),
+      opfoelgningsdato: Type.String({ format: 'date' }),
+      ansvarligForOpfoelgning: Type.String(),
+      relateredeUndertemaer: Type.Array(Type.String())
+    }, { description: 'The goal\'s correctable fields in this version' })
+  }), { description: 'Oldest first; the last is the current version' })
 })

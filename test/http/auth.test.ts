@@ -166,6 +166,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   }),
   'GET /v1/cases/:id/goals': byId((s) => `/v1/cases/${s.caseId}/goals`),
   'GET /v1/cases/:id/goals/:goalId': byId((s) => `/v1/cases/${s.caseId}/goals/${s.goalId}`),
+  'PATCH /v1/cases/:id/goals/:goalId': byId((s) => `/v1/cases/${s.caseId}/goals/${s.goalId}`, { ansvarligForOpfoelgning: 'x' }),
+  'GET /v1/cases/:id/goals/:goalId/versions': byId((s) => `/v1/cases/${s.caseId}/goals/${s.goalId}/versions`),
   'POST /v1/cases/:id/decisions': byId((s) => `/v1/cases/${s.caseId}/decisions`, {
     afgoerelsesdato: '2025-01-01', stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'x' }, maalgrupper: { primaer: MAALGRUPPE.angst }
   }),

@@ -88,6 +88,8 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     }),
     'GET /v1/cases/:id/goals': (url) => ({ url }),
     'GET /v1/cases/:id/goals/:goalId': (url) => ({ url }),
+    'PATCH /v1/cases/:id/goals/:goalId': (url) => ({ url, headers: ifMatch(url), payload: { ansvarligForOpfoelgning: 'Socialafdelingen, team 2', reason: 'fejlregistrering' } }),
+    'GET /v1/cases/:id/goals/:goalId/versions': (url) => ({ url }),
     'POST /v1/cases/:id/decisions': (url) => ({
       url,
       payload: {
@@ -174,7 +176,7 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     afgoerelsesdato: '2023-06-20', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })).id}`
   // Each of these is changed by one request of the walk only, so the ETag read now is still current when it runs.
-  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`]) {
+  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`]) {
     etags[url] = (await app.inject({ method: 'GET', url, headers })).headers.etag!
   }
   return routes.map((route) => {
