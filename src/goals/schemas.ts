@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
+import { VersionList } from '../versions/schemas.js'
 
 /**
  * Indsatsmål: structured goals, set on exactly one investigated A&D
@@ -95,19 +96,11 @@ export const GoalPatch = Type.Object({
   examples: [{ forventetFunktionsevneniveau: '8328ce4a-6238-4f73-bf1a-74aadb68eff8', reason: 'fejlregistrering' }]
 })
 
-export const GoalVersionList = Type.Object({
-  items: Type.Array(Type.Object({
-    version: Type.Integer({ minimum: 1 }),
-    recordedAt: Instant,
-    clientId: Type.Union([Uuid, Type.Null()], { description: 'The API client that wrote it; null for versions written before versions were kept' }),
-    reason: Type.Union([Type.String(), Type.Null()]),
-    data: Type.Object({
-      maalformulering: Type.String(),
-      maaltype: Type.String(),
-      forventetFunktionsevneniveau: Type.String(),
-      opfoelgningsdato: Type.String({ format: 'date' }),
-      ansvarligForOpfoelgning: Type.String(),
-      relateredeUndertemaer: Type.Array(Type.String())
-    }, { description: 'The goal\'s correctable fields in this version' })
-  }), { description: 'Oldest first; the last is the current version' })
-})
+export const GoalVersionList = VersionList(Type.Object({
+  maalformulering: Type.String(),
+  maaltype: Type.String(),
+  forventetFunktionsevneniveau: Type.String(),
+  opfoelgningsdato: Type.String({ format: 'date' }),
+  ansvarligForOpfoelgning: Type.String(),
+  relateredeUndertemaer: Type.Array(Type.String())
+}, { description: 'The goal\'s correctable fields in this version' }))

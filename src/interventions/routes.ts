@@ -12,7 +12,7 @@ import { UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { listVersions } from '../versions/queries.js'
 import { addYdelse, changeProvider, changeYdelse, endIntervention, type CourseContext } from './course.js'
 import { findYdelse } from './queries.js'
-import { InterventionEnding, ProviderChange, VersionList, YdelseCreate, YdelseParams, YdelsePatch } from './schemas.js'
+import { InterventionEnding, ProviderChange, YdelseCreate, YdelseParams, YdelsePatch, YdelseVersions } from './schemas.js'
 
 /**
  * A social intervention over time (VUM phase 5 and the circle back):
@@ -101,7 +101,7 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['decisions'],
       summary: 'Every version of a ydelse, oldest first: what it said, who wrote it, when and why',
       params: YdelseParams,
-      response: { 200: VersionList, ...problemResponses(['not-found']) }
+      response: { 200: YdelseVersions, ...problemResponses(['not-found']) }
     }
   }, async (request) => {
     const found = await findYdelse(app.database.db, request.caller, request.params.id)

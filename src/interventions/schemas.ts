@@ -1,6 +1,7 @@
 import Type from 'typebox'
 import { LeverandoerInput } from '../decisions/schemas.js'
-import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
+import { CodeRef, Day, FreeText, Instant } from '../http/fields.js'
+import { VersionList } from '../versions/schemas.js'
 
 /**
  * A social intervention over time: ydelser are added, their periods moved
@@ -60,17 +61,9 @@ export const ProviderChange = Type.Object({
   examples: [{ slutdato: '2023-11-30', leverandoer: { pNummer: '1023456789' }, reason: 'Borgeren flytter til et andet botilbud' }]
 })
 
-export const VersionList = Type.Object({
-  items: Type.Array(Type.Object({
-    version: Type.Integer({ minimum: 1 }),
-    recordedAt: Instant,
-    clientId: Type.Union([Uuid, Type.Null()], { description: 'The API client that wrote it; null for versions written before versions were kept' }),
-    reason: Type.Union([Type.String(), Type.Null()]),
-    data: Type.Object({
-      code: Type.String(),
-      startdato: Type.String({ format: 'date' }),
-      slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
-      registeredAt: Instant
-    }, { description: 'The ydelse\'s own fields in this version' })
-  }), { description: 'Oldest first; the last is the current version' })
-})
+export const YdelseVersions = VersionList(Type.Object({
+  code: Type.String(),
+  startdato: Type.String({ format: 'date' }),
+  slutdato: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  registeredAt: Instant
+}, { description: 'The ydelse\'s own fields in this version' }))
