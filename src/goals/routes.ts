@@ -8,13 +8,12 @@ import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isSafeInteger, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { markDecisionChanged } from '../decisions/queries.js'
 import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { listVersions } from '../versions/queries.js'
 import { CaseParams } from '../cases/schemas.js'
-import {
-  decisionsOfGoal, findGoal, goalVersionData, insertGoal, latestAdRegistration, listGoals, lockGoal, recordGoalVersion, toGoal, updateGoal, type GoalVersionData
-} from './queries.js'
+import { correctGoal } from './correct.js'
+import { findGoal, insertGoal, latestAdRegistration, listGoals, toGoal, type GoalVersionData } from './queries.js'
+import { checkGoalFields } from './rules.js'
 import { GoalCreate, GoalListQuery, GoalParams, GoalPatch, GoalVersionList } from './schemas.js'
 
 /** /v1/cases/{id}/goals: indsatsmål (VUM phase 3). */
@@ -23,22 +22,6 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { catalogs } = app
 
   const goalNotFound = (caseId: string, goalId: string) => new HttpProblem('not-found', `No goal ${goalId} on case ${caseId} in the municipalities this client serves`)
-
-  /** The rules of a goal's fields, on create and on a correction: codes of the registration day's catalogs, dates, levels. */
-  const checkGoalFields = (fields: { maaltype?: string, forventetFunktionsevneniveau?: string, opfoelgningsdato?: string, relateredeUndertemaer?: string[] },
-    primary: string, day: string): void => {
-    const index = (fields.relateredeUndertemaer ?? []).indexOf(primary)
-    if (index >= 0) throw fieldProblem('validation', `/relateredeUndertemaer/${index}`, 'primary', 'repeats the primary sub-theme; list only other sub-themes')
-    if (fields.opfoelgningsdato !== undefined && fields.opfoelgningsdato < day) {
-      throw fieldProblem('validation', '/opfoelgningsdato', 'before-registration', `must not be before the registration day ${day}`)
-    }
-    if (fields.maaltype !== undefined) catalogs.check('maaltype', fields.maaltype, day, '/maaltype')
-    if (fields.forventetFunktionsevneniveau !== undefined &&
-      catalogs.check('funktionsevneniveau', fields.forventetFunktionsevneniveau, day, '/forventetFunktionsevneniveau').level === null) {
-      throw fieldProblem('validation', '/forventetFunktionsevneniveau', 'not-a-level', 'must be a level 0–4: "Ikke vurderet" is no expected level')
-    }
-    ;(fields.relateredeUndertemaer ?? []).forEach((code, i) => catalogs.check('aktivitet-og-deltagelse', code, day, `/relateredeUndertemaer/${i}`))
-  }
 
   app.post('/cases/:id/goals', {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'goal' } },
@@ -61,7 +44,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const day = dayInDenmark(registeredAt)
     const related = body.relateredeUndertemaer ?? []
     catalogs.check('aktivitet-og-deltagelse', body.primaertUndertema, day, '/primaertUndertema')
-    checkGoalFields(body, body.primaertUndertema, day)
+    checkGoalFields(catalogs, body, body.primaertUndertema, day)
 
     return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
@@ -154,30 +137,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { id, goalId } = request.params
     const { reason, ...change } = request.body
-    return await write(request, reply, async (trx, guard) => {
-      const current = await lockGoal(trx, request.caller, id, goalId)
-      if (current === undefined) throw goalNotFound(id, goalId)
-      guard.ifMatch(current.id, current.version)
-      checkGoalFields(change, current.primaert_undertema, dayInDenmark(current.registered_at))
-      const set = {
-        maalformulering: change.maalformulering,
-        maaltype: change.maaltype,
-        forventet_funktionsevneniveau: change.forventetFunktionsevneniveau,
-        opfoelgningsdato: change.opfoelgningsdato,
-        ansvarlig_for_opfoelgning: change.ansvarligForOpfoelgning,
-        relaterede_undertemaer: change.relateredeUndertemaer
-      }
-      const changed = (Object.keys(change) as Array<keyof typeof change>)
-        .filter((field) => JSON.stringify(change[field]) !== JSON.stringify(goalVersionData(current)[field]))
-      if (changed.length > 0) {
-        const row = await updateGoal(trx, current.id, set)
-        await recordGoalVersion(trx, row, request.caller.id, reason)
-        for (const decision of await decisionsOfGoal(trx, current.id)) await markDecisionChanged(trx, decision)
-        await touchCase(trx, current.case_id)
-      }
-      const row = (await findGoal(trx, request.caller, id, goalId))!
-      return { status: 200, body: toGoal(catalogs, row), etag: etagOf(row.id, row.version), resourceId: id, kommunekode: row.kommunekode, changed }
-    })
+    return await write(request, reply, async (trx, guard) => await correctGoal(trx, guard, catalogs, { caseId: id, goalId }, change, reason))
   })
 
   app.get('/cases/:id/goals/:goalId/versions', {
