@@ -49,19 +49,14 @@ export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catal
     scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute()
       .then(async (rows) => await loadFollowUps(db, scope, catalogs, rows))
   ])
-  const ydelser = interventions.length === 0
-    ? []
-    : await scopedSelect(db, scope, 'intervention_ydelser').selectAll()
-      .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
   const goalsOf = groupBy(goals, (g) => g.decision_id)
   const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
-  const interventionsOf = groupBy(interventions, (i) => i.decision_id)
-  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
+  const interventionsOf = groupBy(await withYdelser(db, scope, interventions), (i) => i.intervention.decision_id)
   const followUpsOf = groupBy(followUps, (f) => f.decisionId)
   return rows.map((row) => toDecision(catalogs, row, {
     goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
     stoettebehov: stoettebehovOf.get(row.id) ?? [],
-    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i, ydelserOf.get(i.id) ?? [], today)),
+    interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i.intervention, i.ydelser, today)),
     followUps: followUpsOf.get(row.id) ?? []
   }))
 }
@@ -257,14 +252,18 @@ export async function listDecisions (db: Executor, scope: Scope, filters: Decisi
   return await query.execute()
 }
 
+/** Interventions with their ydelser (in the order they were ordered), in one query; `lock` locks the ydelser for a change. */
+export async function withYdelser (db: Executor, scope: Scope, interventions: InterventionRow[], { lock = false } = {}):
+Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
+  if (interventions.length === 0) return []
+  const query = scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq')
+  const ydelserOf = groupBy(await (lock ? query.forUpdate() : query).execute(), (y) => y.intervention_id)
+  return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
+}
+
 /** The interventions of a decision with their ydelser, in the order they were ordered. */
 export async function listInterventions (db: Executor, scope: Scope, decisionId: string): Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
-  const interventions = await scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute()
-  const ydelser = interventions.length === 0
-    ? []
-    : await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').execute()
-  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
-  return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
+  return await withYdelser(db, scope, await scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute())
 }
 
 /** One intervention of a decision, with its ydelser. */
@@ -272,9 +271,7 @@ export async function findIntervention (db: Executor, scope: Scope, decisionId: 
 Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] } | undefined> {
   const intervention = await scopedSelect(db, scope, 'interventions').selectAll()
     .where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
-  if (intervention === undefined) return undefined
-  const ydelser = await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', '=', intervention.id).orderBy('seq').execute()
-  return { intervention, ydelser }
+  return intervention === undefined ? undefined : (await withYdelser(db, scope, [intervention]))[0]
 }
 
 /** The fields of a ydelse that make up one of its versions (GET /v1/ydelser/{id}/versions). */

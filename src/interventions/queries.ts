@@ -1,7 +1,6 @@
 import type { Updateable, UpdateObject } from 'kysely'
-import { requireDecision, type DecisionRow, type InterventionRow, type YdelseRow } from '../decisions/queries.js'
+import { requireDecision, withYdelser, type DecisionRow, type InterventionRow, type YdelseRow } from '../decisions/queries.js'
 import type { DB, InterventionYdelserTable } from '../db/schema.js'
-import { groupBy } from '../db/rows.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import { HttpProblem } from '../http/problems.js'
@@ -26,9 +25,8 @@ export async function lockIntervention (trx: Executor, scope: Scope, decisionId:
   const intervention = await scopedSelect(trx, scope, 'interventions').selectAll()
     .where('decision_id', '=', decision.id).where('id', '=', interventionId).forUpdate().executeTakeFirst()
   if (intervention === undefined) throw notFound(`intervention ${interventionId} on decision ${decisionId}`)
-  const ydelser = await scopedSelect(trx, scope, 'intervention_ydelser').selectAll()
-    .where('intervention_id', '=', intervention.id).orderBy('seq').forUpdate().execute()
-  return { decision, intervention, ydelser }
+  const [course] = await withYdelser(trx, scope, [intervention], { lock: true })
+  return { decision, ...course! }
 }
 
 /** The interventions of a (locked) decision not ended by `day`, each with its ydelser, locked for a change. */
@@ -36,11 +34,7 @@ export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: 
   const interventions = await scopedSelect(trx, scope, 'interventions').selectAll()
     .where('decision_id', '=', decisionId).where((eb) => eb.or([eb('slutdato', 'is', null), eb('slutdato', '>', day)]))
     .orderBy('seq').forUpdate().execute()
-  if (interventions.length === 0) return []
-  const ydelser = await scopedSelect(trx, scope, 'intervention_ydelser').selectAll()
-    .where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq').forUpdate().execute()
-  const ydelserOf = groupBy(ydelser, (y) => y.intervention_id)
-  return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
+  return await withYdelser(trx, scope, interventions, { lock: true })
 }
 
 /** A ydelse the caller may see, with the decision it belongs to. */
