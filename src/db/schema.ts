@@ -78,7 +78,7 @@ export interface CasesTable {
   changed_at: Generated<Date>
 }
 
-export interface ThemeRegistrationsTable {
+export interface ThemeRegistrationsTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   case_id: string
@@ -93,6 +93,8 @@ export interface ThemeRegistrationsTable {
   catalog_version: string
   created_at: Generated<Date>
   follow_up_id: ColumnType<string | null, string | null | undefined, string | null>
+  version: Generated<number>
+  changed_at: Generated<Date>
 }
 
 export interface IdempotencyKeysTable {
@@ -108,7 +110,7 @@ export interface IdempotencyKeysTable {
   expires_at: Date
 }
 
-export interface AssessmentsTable {
+export interface AssessmentsTable extends AnnulledColumns {
   case_id: string
   kommunekode: string
   samlet_vurdering: string | null
@@ -118,7 +120,7 @@ export interface AssessmentsTable {
   updated_at: Generated<Date>
 }
 
-export interface GoalsTable {
+export interface GoalsTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   case_id: string
@@ -139,7 +141,7 @@ export interface GoalsTable {
   changed_at: Generated<Date>
 }
 
-export interface DecisionsTable {
+export interface DecisionsTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   case_id: string
@@ -179,7 +181,7 @@ export interface StoettebehovTable {
   follow_up_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
-export interface InterventionsTable {
+export interface InterventionsTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   decision_id: string
@@ -205,7 +207,7 @@ export interface InterventionsTable {
   changed_at: Generated<Date>
 }
 
-export interface InterventionYdelserTable {
+export interface InterventionYdelserTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   intervention_id: string
@@ -219,7 +221,7 @@ export interface InterventionYdelserTable {
   changed_at: Generated<Date>
 }
 
-export interface DelmaalTable {
+export interface DelmaalTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   case_id: string
@@ -234,7 +236,7 @@ export interface DelmaalTable {
   updated_at: Generated<Date>
 }
 
-export interface NotesTable {
+export interface NotesTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   case_id: string
@@ -245,9 +247,11 @@ export interface NotesTable {
   delmaal_id: string | null
   tags: ColumnType<string[], string[] | undefined, string[]>
   created_at: Generated<Date>
+  version: Generated<number>
+  changed_at: Generated<Date>
 }
 
-export interface FollowUpsTable {
+export interface FollowUpsTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   decision_id: string
@@ -258,6 +262,8 @@ export interface FollowUpsTable {
   status_paa_indsats: string
   naeste_opfoelgningsdato: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Generated<Date>
+  version: Generated<number>
+  changed_at: Generated<Date>
 }
 
 export interface FollowUpGoalsTable {
@@ -282,4 +288,11 @@ export interface RecordVersionsTable {
   client_id: string | null
   recorded_at: ColumnType<Date, Date | undefined, never>
   reason: string | null
+}
+
+/** A record annulled (entered in error) stays, marked: when, why (a reason code) and the caseworker's comment. */
+export interface AnnulledColumns {
+  annulled_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+  annulled_reason: ColumnType<string | null, string | null | undefined, string | null>
+  annulled_comment: ColumnType<string | null, string | null | undefined, string | null>
 }
