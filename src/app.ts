@@ -1,3 +1,5 @@
+import { annulmentRoutes } from './annulment/routes.js'
+import { Annulment, AnnulmentMarker } from './annulment/schemas.js'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
@@ -92,7 +94,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
+  for (const schema of [AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
@@ -119,6 +121,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     await api.register(interventionRoutes)
     await api.register(deliveryRoutes)
     await api.register(followUpRoutes)
+    await api.register(annulmentRoutes)
     await api.register(timelineRoutes)
     await api.register(exportRoutes, { batchSize: config.exportBatchSize })
     await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })

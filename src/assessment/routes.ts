@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { refuseAnnulled } from '../annulment/marker.js'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { requireCase, touchCase } from '../cases/queries.js'
@@ -6,15 +7,13 @@ import { HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
 import { UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
-import { createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
+import { assessmentEtagKey as tag, createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
 import { AssessmentPut } from './schemas.js'
 
 /**
  * /v1/cases/{id}/assessment: one assessment per case. The first PUT creates
  * it (201); every later PUT replaces it and needs If-Match (428/412).
  */
-/** The assessment's ETags differ from its case's, though both are keyed by the case id. */
-const tag = (caseId: string): string => `assessment/${caseId}`
 
 export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/cases/:id/assessment', {
@@ -52,6 +51,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return await write(request, reply, async (trx, guard) => {
       const found = await requireCase(trx, request.caller, request.params.id)
       const current = await findAssessment(trx, request.caller, found.id, { forUpdate: true })
+      if (current !== undefined) refuseAnnulled(current, `assessment of case ${found.id}`)
       const location = `/v1/cases/${found.id}/assessment`
       const created = current === undefined && !guard.hasIfMatch
         ? await createAssessment(trx, { case_id: found.id, kommunekode: found.kommunekode, ...values })

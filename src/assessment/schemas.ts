@@ -23,6 +23,7 @@ export const Assessment = Type.Object({
   indsatsformaal: Indsatsformaal,
   version: Type.Integer({ minimum: 1 }),
   createdAt: Instant,
-  updatedAt: Instant
+  updatedAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Assessment', description: 'The assessment (vurdering) of a case' })
 export type Assessment = Static<typeof Assessment>

@@ -14,7 +14,7 @@ import type { DB } from '../db/schema.js'
  * statement for (db/unit-of-work.ts).
  */
 
-export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'delete', 'export'] as const
+export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'annul', 'delete', 'export'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** Who accesses what, through which request: the same for every event of one request. */

@@ -169,7 +169,7 @@ export interface DecisionGoalsTable {
   position: number
 }
 
-export interface StoettebehovTable {
+export interface StoettebehovTable extends AnnulledColumns {
   id: string
   seq: Generated<number>
   decision_id: string

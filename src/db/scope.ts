@@ -36,10 +36,32 @@ export function served (scope: Scope, table: ScopedTable) {
 // Kysely's overloads do not resolve for a generic table name; the cast
 // restates the builder type Kysely gives a single, known table.
 /* eslint-disable @typescript-eslint/no-empty-object-type */
-export function scopedSelect<T extends ScopedTable> (db: Executor, scope: Scope, table: T): SelectQueryBuilder<DB, T, {}> {
-  return (db.selectFrom(table) as unknown as SelectQueryBuilder<DB, T, {}>).where(served(scope, table))
+/**
+ * The rows of `table` in the caller's municipalities. An annulled row
+ * (entered in error) has left every view, list, delivery and worklist, so
+ * it is left out — unless the query asks for it (`annulled: true`): the
+ * record's own URL, a change that must answer 409, a list with
+ * includeAnnulled, the deliveries' tombstones.
+ */
+export function scopedSelect<T extends ScopedTable> (db: Executor, scope: Scope, table: T, { annulled = false } = {}): SelectQueryBuilder<DB, T, {}> {
+  const query = (db.selectFrom(table) as unknown as SelectQueryBuilder<DB, T, {}>).where(served(scope, table))
+  return annulled || !isAnnullable(table) ? query : query.where(notAnnulled(table))
 }
 /* eslint-enable @typescript-eslint/no-empty-object-type */
+
+/** Tables whose rows can be annulled: they carry annulled_at (db/schema.ts `AnnulledColumns`). */
+export type AnnullableTable = {
+  [T in keyof DB]: DB[T] extends { annulled_at: unknown } ? T : never
+}[keyof DB]
+
+const ANNULLABLE: ReadonlySet<string> = new Set<AnnullableTable>([
+  'theme_registrations', 'assessments', 'goals', 'decisions', 'stoettebehov', 'interventions', 'intervention_ydelser', 'delmaal', 'notes', 'follow_ups'
+])
+
+const isAnnullable = (table: string): table is AnnullableTable => ANNULLABLE.has(table)
+
+/** The condition that a row of `table` (or of its alias in a statement written as SQL) has not been annulled. */
+export const notAnnulled = (table: string) => sql<boolean>`${sql.ref(`${table}.annulled_at`)} IS NULL`
 
 export function serves (scope: Scope, kommunekode: string): boolean {
   return scope.municipalities === 'all' || scope.municipalities.includes(kommunekode)

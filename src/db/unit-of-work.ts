@@ -40,6 +40,8 @@ export interface Written<T> {
   kommunekode: string
   /** The fields a change set (names only), for the audit event. */
   changed?: string[]
+  /** More the audit event keeps (an annulment's reason and the records it annulled): codes and ids, never citizen data. */
+  details?: Record<string, unknown>
 }
 
 export interface Done<T> extends Written<T> {
@@ -95,7 +97,7 @@ export async function runChange<T> (db: Executor, request: WriteRequest, change:
         resourceId: written.resourceId,
         kommunekode: written.kommunekode,
         status: written.status,
-        details: written.changed === undefined ? null : { changed: written.changed }
+        details: written.changed === undefined && written.details === undefined ? null : { changed: written.changed, ...written.details }
       })
     }
     if (idempotency !== undefined) await remember(trx, request.scope, idempotency, written)

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { Insertable, Selectable } from 'kysely'
+import { refuseAnnulled } from '../annulment/marker.js'
+import { annulmentOf } from '../annulment/marker.js'
+import type { ExpressionBuilder, Insertable, Selectable } from 'kysely'
 import { touchCase } from '../cases/queries.js'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
-import type { DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
+import type { DB, DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
@@ -18,17 +20,16 @@ export type DecisionRow = Selectable<DecisionsTable>
 export type InterventionRow = Selectable<InterventionsTable>
 export type YdelseRow = Selectable<InterventionYdelserTable>
 
-export const selectDecisions = (db: Executor, scope: Scope) => scopedSelect(db, scope, 'decisions').selectAll()
-
 /**
- * A decision the caller may see, else a 404 problem. For a write on it
- * (`open`), locked until the transaction ends and still open (409 once a
- * follow-up has closed it).
+ * A decision the caller may see, annulled or not, else a 404 problem. For a
+ * write on it (`open`), locked until the transaction ends, not annulled and
+ * still open (409 once annulled, or once a follow-up has closed it).
  */
 export async function requireDecision (db: Executor, scope: Scope, id: string, { open = false } = {}): Promise<DecisionRow> {
-  const query = selectDecisions(db, scope).where('id', '=', id)
+  const query = scopedSelect(db, scope, 'decisions', { annulled: true }).selectAll().where('id', '=', id)
   const row = await (open ? query.forUpdate() : query).executeTakeFirst()
   if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
+  if (open) refuseAnnulled(row, `decision ${id}`)
   if (open && row.closed_at !== null) throw new HttpProblem('conflict', `Decision ${id} was closed on ${row.closed_at}; make a new decision`)
   return row
 }
@@ -90,7 +91,8 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
     version: row.version,
     nyAfgoerelseForventet: row.new_decision_expected,
     catalogVersion: row.catalog_version,
-    createdAt: row.created_at.toISOString()
+    createdAt: row.created_at.toISOString(),
+    ...annulmentOf(row)
   }
 }
 
@@ -115,7 +117,8 @@ function toYdelseItem (catalogs: Catalogs, y: YdelseRow, decisionId: string, tod
     status: periodStatus(y.startdato, y.slutdato, today),
     version: y.version,
     registeredAt: y.registered_at.toISOString(),
-    changedAt: y.changed_at.toISOString()
+    changedAt: y.changed_at.toISOString(),
+    ...annulmentOf(y)
   }
 }
 
@@ -159,15 +162,15 @@ export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelse
           pointer: '/ydelser',
           message: `${tilbudEntry?.label ?? 'The tilbud'} is a botilbud, but no opholdsydelse (midlertidigt or længerevarende ophold) is ordered`
         }]
-      : []
+      : [],
+    ...annulmentOf(row)
   }
 }
 
-/** One ydelse, with the intervention it belongs to as it stands (all of whose ydelser are given). */
-export function toYdelse (catalogs: Catalogs, intervention: InterventionRow, ydelser: YdelseRow[], id: string, today: string): Ydelse {
-  const whole = toIntervention(catalogs, intervention, ydelser, today)
-  const { id: interventionId, version, status, dst, warnings } = whole
-  return { ...whole.ydelser.find((y) => y.id === id)!, intervention: { id: interventionId, version, status, dst, warnings } }
+/** One ydelse, with the intervention it belongs to as it stands (all of whose current ydelser are given). */
+export function toYdelse (catalogs: Catalogs, intervention: InterventionRow, ydelser: YdelseRow[], ydelse: YdelseRow, today: string): Ydelse {
+  const { id, version, status, dst, warnings } = toIntervention(catalogs, intervention, ydelser, today)
+  return { ...toYdelseItem(catalogs, ydelse, intervention.decision_id, today), intervention: { id, version, status, dst, warnings } }
 }
 
 export interface NewDecision {
@@ -231,23 +234,39 @@ export async function markDecisionChanged (trx: Executor, decision: { id: string
   await touchCase(trx, decision.case_id)
 }
 
+/**
+ * A decision changed at or after an instant: itself (a correction, a new
+ * part, its course ended), or its case (a registration made, corrected or
+ * annulled — in every decision's uddata document of the case). A delta
+ * also brings the decisions annulled since (read with `annulled: true`), so
+ * a client learns of them, and never one annulled before.
+ */
+export const changedSince = (since: Date) => (eb: ExpressionBuilder<DB, 'decisions'>) => eb.and([
+  eb.or([eb('decisions.annulled_at', 'is', null), eb('decisions.annulled_at', '>=', since)]),
+  eb.or([
+    eb('decisions.changed_at', '>=', since),
+    eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
+  ])
+])
+
 export interface DecisionFilters {
   caseId?: string
   kommunekode?: string
   sagsafgoerelsesId?: string
-  /** Decisions that changed at or after this instant (decisions.changed_at). */
+  /** Decisions that changed at or after this instant, they or their case (`changedSince`). */
   changedSince?: Date
   after?: number
   limit: number
 }
 
-/** Decisions the caller may see, oldest first. */
+/** Decisions the caller may see, oldest first; with changedSince, those annulled since too. */
 export async function listDecisions (db: Executor, scope: Scope, filters: DecisionFilters): Promise<DecisionRow[]> {
-  let query = selectDecisions(db, scope).orderBy('seq').limit(filters.limit)
+  let query = scopedSelect(db, scope, 'decisions', { annulled: filters.changedSince !== undefined }).selectAll().orderBy('seq').limit(filters.limit)
   if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
   if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
-  if (filters.changedSince !== undefined) query = query.where('changed_at', '>=', filters.changedSince)
+  const since = filters.changedSince
+  if (since !== undefined) query = query.where(changedSince(since))
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
   return await query.execute()
 }
@@ -266,10 +285,10 @@ export async function listInterventions (db: Executor, scope: Scope, decisionId:
   return await withYdelser(db, scope, await scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute())
 }
 
-/** One intervention of a decision, with its ydelser. */
+/** One intervention of a decision, annulled or not, with its current ydelser. */
 export async function findIntervention (db: Executor, scope: Scope, decisionId: string, id: string):
 Promise<{ intervention: InterventionRow, ydelser: YdelseRow[] } | undefined> {
-  const intervention = await scopedSelect(db, scope, 'interventions').selectAll()
+  const intervention = await scopedSelect(db, scope, 'interventions', { annulled: true }).selectAll()
     .where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
   return intervention === undefined ? undefined : (await withYdelser(db, scope, [intervention]))[0]
 }

@@ -127,7 +127,8 @@ const YdelseItem = Type.Object({
   status: PeriodStatus,
   version: Type.Integer({ minimum: 1, description: 'Moves on every change; the ETag is derived from it' }),
   registeredAt: Type.String({ format: 'date-time' }),
-  changedAt: Instant
+  changedAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { description: 'One ydelse of a social intervention, over its period' })
 export type YdelseItem = Static<typeof YdelseItem>
 
@@ -171,7 +172,8 @@ export const Intervention = Type.Object({
   catalogVersion: Type.String(),
   createdAt: Instant,
   changedAt: Instant,
-  warnings: Type.Array(Warning, { description: 'e.g. a botilbud without an opholdsydelse' })
+  warnings: Type.Array(Warning, { description: 'e.g. a botilbud without an opholdsydelse' }),
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Intervention', description: 'A social intervention (social indsats)' })
 export type Intervention = Static<typeof Intervention>
 
@@ -204,7 +206,8 @@ export const Decision = Type.Object({
   version: Type.Integer({ minimum: 1, description: 'Moves on every change to the decision or anything on it; the ETag is derived from it' }),
   nyAfgoerelseForventet: Type.Boolean({ description: 'Closed by "afslutning af indsats og visitér til ny": a new decision is expected' }),
   catalogVersion: Type.String(),
-  createdAt: Instant
+  createdAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Decision', description: 'A sagsafgørelse with everything that belongs to it, codes with their labels' })
 export type Decision = Static<typeof Decision>
 
@@ -215,8 +218,10 @@ export const AllDecisionsQuery = Type.Object({
   sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
   changedSince: Type.Optional(Type.String({
     format: 'date-time',
-    description: 'Only decisions where something changed at or after this instant: the decision, or a ydelse, intervention, ' +
-      'støttebehov or follow-up of it. A ydelse passing its slutdato is not a change (its status follows the dates on every read).'
+    description: 'Only decisions where something changed at or after this instant: the decision (a correction, its ending), a ' +
+      'ydelse, intervention, støttebehov or follow-up of it, or its case (a registration made, corrected or annulled). Decisions ' +
+      'annulled since come too, with their `annulment` marker, so a copy can drop them. A ydelse passing its slutdato is not a ' +
+      'change (its status follows the dates on every read).'
   })),
   ...PageQuery
 }, { additionalProperties: false })

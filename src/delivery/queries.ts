@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
+import { annulmentOf } from '../annulment/marker.js'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { DelmaalTable, NotesTable } from '../db/schema.js'
@@ -23,7 +24,8 @@ export const toDelmaal = (row: DelmaalRow): Delmaal => ({
   status: row.status as Delmaal['status'],
   version: row.version,
   createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString()
+  updatedAt: row.updated_at.toISOString(),
+  ...annulmentOf(row)
 })
 
 export function toNote (catalogs: Catalogs, row: NoteRow): Note {
@@ -39,12 +41,15 @@ export function toNote (catalogs: Catalogs, row: NoteRow): Note {
       const theme = TAG_THEMES.find((list) => catalogs.entry(list, code, day) !== undefined) ?? 'funktioner-og-forhold'
       return { ...catalogs.coded(theme, code, day), theme }
     }),
-    createdAt: row.created_at.toISOString()
+    createdAt: row.created_at.toISOString(),
+    ...annulmentOf(row)
   }
 }
 
-export async function findDelmaal (db: Executor, scope: Scope, caseId: string, id: string, { forUpdate = false } = {}): Promise<DelmaalRow | undefined> {
-  const query = scopedSelect(db, scope, 'delmaal').selectAll().where('case_id', '=', caseId).where('id', '=', id)
+/** A delmål of a case; an annulled one only when asked (its own URL, a change that must answer 409). */
+export async function findDelmaal (db: Executor, scope: Scope, caseId: string, id: string, { forUpdate = false, annulled = false } = {}):
+Promise<DelmaalRow | undefined> {
+  const query = scopedSelect(db, scope, 'delmaal', { annulled }).selectAll().where('case_id', '=', caseId).where('id', '=', id)
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 
@@ -58,7 +63,8 @@ export async function listDelmaal (db: Executor, scope: Scope, caseId: string, f
 export async function listNotes (db: Executor, scope: Scope, caseId: string, filters: {
   noteId?: string, tag?: string, delmaalId?: string, from?: Date, to?: Date, after?: [string, number], limit: number
 }): Promise<NoteRow[]> {
-  let query = scopedSelect(db, scope, 'notes').selectAll().where('case_id', '=', caseId)
+  // One note by its id is its own URL: annulled or not.
+  let query = scopedSelect(db, scope, 'notes', { annulled: filters.noteId !== undefined }).selectAll().where('case_id', '=', caseId)
     .orderBy('tidspunkt').orderBy('seq').limit(filters.limit)
   if (filters.noteId !== undefined) query = query.where('id', '=', filters.noteId)
   if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = ANY(tags)`)
@@ -71,7 +77,8 @@ export async function listNotes (db: Executor, scope: Scope, caseId: string, fil
 
 /** Whether a goal belongs to the case. */
 export async function isGoalOfCase (db: Executor, caseId: string, goalId: string): Promise<boolean> {
-  return await db.selectFrom('goals').select('id').where('case_id', '=', caseId).where('id', '=', goalId).executeTakeFirst() !== undefined
+  return await db.selectFrom('goals').select('id').where('case_id', '=', caseId).where('id', '=', goalId).where('annulled_at', 'is', null)
+    .executeTakeFirst() !== undefined
 }
 
 export async function insertDelmaal (trx: Executor, values: Insertable<DelmaalTable>): Promise<DelmaalRow> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { refuseAnnulled } from '../annulment/marker.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
@@ -94,7 +95,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { id, delmaalId } = request.params
-    const row = await findDelmaal(app.database.db, request.caller, id, delmaalId)
+    const row = await findDelmaal(app.database.db, request.caller, id, delmaalId, { annulled: true })
     if (row === undefined) throw delmaalNotFound(id, delmaalId)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     reply.header('etag', etagOf(row.id, row.version))
@@ -109,13 +110,14 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DelmaalParams,
       headers: UpdateHeaders,
       body: DelmaalPatch,
-      response: { 200: withHeaders(Type.Ref('Delmaal'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Delmaal'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'conflict']) }
     }
   }, async (request, reply) => {
     const { id, delmaalId } = request.params
     return await write(request, reply, async (trx, guard) => {
-      const current = await findDelmaal(trx, request.caller, id, delmaalId, { forUpdate: true })
+      const current = await findDelmaal(trx, request.caller, id, delmaalId, { forUpdate: true, annulled: true })
       if (current === undefined) throw delmaalNotFound(id, delmaalId)
+      refuseAnnulled(current, `delmål ${delmaalId}`)
       guard.ifMatch(current.id, current.version)
       const maaldato = request.body.maaldato === undefined ? current.maaldato : request.body.maaldato
       if (maaldato !== null && maaldato < current.startdato) {
@@ -135,7 +137,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: CaseParams,
       headers: CreateHeaders,
       body: NoteCreate,
-      response: { 201: withHeaders(Type.Ref('Note'), ['location', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code', 'domain-rule']) }
+      response: { 201: withHeaders(Type.Ref('Note'), ['location', 'etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code', 'domain-rule']) }
     }
   }, async (request, reply) => {
     const body = request.body
@@ -162,7 +164,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags
       })
       await touchCase(trx, found.id)
-      return { status: 201, body: toNote(catalogs, row), location: `/v1/cases/${found.id}/notes/${row.id}`, resourceId: found.id, kommunekode: found.kommunekode }
+      return {
+        status: 201, body: toNote(catalogs, row), location: `/v1/cases/${found.id}/notes/${row.id}`, etag: etagOf(row.id, row.version), resourceId: found.id, kommunekode: found.kommunekode
+      }
     })
   })
 
@@ -196,13 +200,14 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['delivery'],
       summary: 'One note',
       params: NoteParams,
-      response: { 200: Type.Ref('Note'), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Note'), ['etag']), ...problemResponses(['not-found']) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { id, noteId } = request.params
     const [row] = await listNotes(app.database.db, request.caller, id, { limit: 1, noteId })
     if (row === undefined) throw new HttpProblem('not-found', `No note ${noteId} on case ${id} in the municipalities this client serves`)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(row.id, row.version))
     return toNote(catalogs, row)
   })
 }

@@ -38,7 +38,8 @@ export const Delmaal = Type.Object({
   status: DelmaalStatus,
   version: Type.Integer({ minimum: 1 }),
   createdAt: Instant,
-  updatedAt: Instant
+  updatedAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Delmaal', description: 'A delmål: a sub-goal of an indsatsmål' })
 export type Delmaal = Static<typeof Delmaal>
 
@@ -75,7 +76,8 @@ export const Note = Type.Object({
     label: Type.Union([Type.String(), Type.Null()]),
     theme: Type.Union([Type.Literal('funktioner-og-forhold'), Type.Literal('aktivitet-og-deltagelse')])
   })),
-  createdAt: Instant
+  createdAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Note', description: 'A note (daily documentation)' })
 export type Note = Static<typeof Note>
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { selectDecisions, type DecisionRow } from '../decisions/queries.js'
+import { changedSince, type DecisionRow } from '../decisions/queries.js'
 import { groupBy } from '../db/rows.js'
 import { HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
@@ -13,27 +13,33 @@ import type { Executor } from '../db/unit-of-work.js'
  * `kommunekode` picks one.
  */
 export async function requireUddataDecision (db: Executor, scope: Scope, id: string, kommunekode: string | undefined): Promise<DecisionRow> {
-  let query = selectDecisions(db, scope)
+  let query = scopedSelect(db, scope, 'decisions', { annulled: true }).selectAll()
     .where((eb) => eb.or([eb(sql<string>`id::text`, '=', id.toLowerCase()), eb('sagsafgoerelses_id', '=', id)]))
   if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
   const rows = await query.limit(2).execute()
   if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
   if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
-  return rows[0]!
+  const [row] = rows
+  if (row!.annulled_at !== null) {
+    throw new HttpProblem('not-found', `Decision ${id} was annulled at ${row!.annulled_at.toISOString()} (${row!.annulled_reason ?? ''}): it has no ` +
+      'uddata document any more; the changedSince stream carries its tombstone')
+  }
+  return row!
 }
 
 /** Which decisions a stream exports: of one municipality, and changed (the decision or its case) since an instant. */
 export interface UddataFilter { kommunekode?: string | undefined, since?: Date | undefined }
 
-/** The next `limit` decisions after `after` (a seq), in the order they were made. */
+/**
+ * The next `limit` decisions after `after` (a seq), in the order they were
+ * made. A delta (`since`) also brings the decisions annulled since, for
+ * their tombstones; a full export never has an annulled decision.
+ */
 export async function nextDecisions (db: Executor, scope: Scope, { kommunekode, since }: UddataFilter, after: number, limit: number): Promise<DecisionRow[]> {
-  let query = selectDecisions(db, scope).where('seq', '>', after).orderBy('seq').limit(limit)
+  let query = scopedSelect(db, scope, 'decisions', { annulled: since !== undefined }).selectAll().where('seq', '>', after).orderBy('seq').limit(limit)
   if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
   if (since !== undefined) {
-    query = query.where((eb) => eb.or([
-      eb('changed_at', '>=', since),
-      eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
-    ]))
+    query = query.where(changedSince(since))
   }
   return await query.execute()
 }

@@ -7,8 +7,8 @@ import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
 import { nextDecisions, requireUddataDecision } from './queries.js'
-import { ExportQuery, UddataDocument } from './schemas.js'
-import { buildDocuments } from './uddata.js'
+import { ExportQuery, UddataDocument, UddataTombstone } from './schemas.js'
+import { buildDocuments, exportLines } from './uddata.js'
 
 /**
  * The FFB uddata: one decision's document at /v1/decisions/{id}/uddata, and
@@ -32,8 +32,13 @@ const ExportLine = Type.Union([
     ...UddataDocument.properties,
     cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision, e.g. when the stream broke off' })
   }, { description: 'One decision\'s uddata document, and where to resume after it' }),
+  Type.Object({ ...UddataTombstone.properties, cursor: Type.String() }, { description: 'A decision annulled since changedSince (a tombstone), and where to resume after it' }),
   Trailer
 ])
+
+/** A line the stream sends: a document unless the worklist filter leaves it out; a tombstone unless it is the worklist. */
+const wanted = (line: UddataDocument | UddataTombstone, indberetningsklar: boolean | undefined): boolean =>
+  'annulled' in line ? indberetningsklar !== false : indberetningsklar === undefined || line.indberetningsklar === indberetningsklar
 
 export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = async (app, { batchSize }) => {
   const { catalogs } = app
@@ -66,7 +71,9 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       description: 'Decisions in the order they were made, read in batches, so memory stays flat whatever the size; ' +
         'gzip with Accept-Encoding: gzip. Every document line carries a cursor, and the trailer the cursor after the last ' +
         'decision: pass it back to continue (decisions made meanwhile follow). A cursor walks decisions in the order they were ' +
-        'made; for the daily delta of changed decisions use changedSince. The whole stream is one audit record.',
+        'made; for the daily delta of changed decisions use changedSince: it also carries a tombstone line ' +
+        '({sagsafgoerelsesId, annulled: true, annulledAt, reason}) for every decision annulled since, so a BI system can delete ' +
+        'it (never in a full export, nor in the indberetningsklar=false worklist). The whole stream is one audit record.',
       querystring: ExportQuery,
       response: {
         200: { description: 'One JSON document per line', content: { [NDJSON]: { schema: ExportLine } } },
@@ -85,8 +92,8 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       batch: async (after) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize),
       batchSize,
       positionOf: (row) => row.seq,
-      lines: async (rows) => (await buildDocuments(db, request.caller, catalogs, rows)).flatMap((document, i) =>
-        indberetningsklar !== undefined && document.indberetningsklar !== indberetningsklar ? [] : [{ ...document, cursor: encodeCursor(rows[i]!.seq) }]),
+      lines: async (rows) => (await exportLines(db, request.caller, catalogs, rows)).flatMap((line, i) =>
+        wanted(line, indberetningsklar) ? [{ ...line, cursor: encodeCursor(rows[i]!.seq) }] : []),
       trailer: ({ count, after }) => ({ trailer: true, count, cursor: encodeCursor(after), complete: true }),
       onEnd: async ({ count, complete }) => {
         await recordStreamAudit(request, kommunekode ?? null,

@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
+import { AnnulmentMarker } from '../annulment/schemas.js'
 import { Dst } from '../decisions/schemas.js'
 import { Kommunekode, Uuid } from '../http/fields.js'
 
@@ -85,6 +86,17 @@ export const UddataDocument = Type.Object({
   changedAt: Type.String({ format: 'date-time', description: 'The latest change to the decision or its case' })
 }, { $id: 'UddataDocument', description: 'The FFB uddata blocks of one decision' })
 export type UddataDocument = Static<typeof UddataDocument>
+
+/** A decision annulled since changedSince: a BI system deletes what it holds under this sagsafgoerelsesId. */
+export const UddataTombstone = Type.Object({
+  sagsafgoerelsesId: SagsafgoerelsesId,
+  decisionId: Type.String({ format: 'uuid', description: 'Our id of the decision' }),
+  kommunekode: Kommunekode,
+  annulled: Type.Literal(true),
+  annulledAt: Type.String({ format: 'date-time' }),
+  reason: AnnulmentMarker.properties.reason
+}, { description: 'A tombstone: the decision was annulled (entered in error) and has no uddata document any more' })
+export type UddataTombstone = Static<typeof UddataTombstone>
 
 export const ExportQuery = Type.Object({
   kommunekode: Type.Optional(Kommunekode),

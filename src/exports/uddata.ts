@@ -1,4 +1,5 @@
 import type { Scope } from '../db/scope.js'
+import { annulmentOf } from '../annulment/marker.js'
 import type { Selectable } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import { cprBirthDate } from '../cases/cpr.js'
@@ -8,13 +9,34 @@ import { maalgruppeMismatch } from '../decisions/rules.js'
 import type { InterventionsTable, InterventionYdelserTable } from '../db/schema.js'
 import type { Executor } from '../db/unit-of-work.js'
 import { loadUddataRows, type UddataRows } from './queries.js'
-import type { UddataDocument } from './schemas.js'
+import type { UddataDocument, UddataTombstone } from './schemas.js'
 
 /**
  * Builds the uddata documents of a batch of decisions in six queries,
  * whatever the batch size (see loadUddataRows). The theme blocks are the
  * case's, with their full history; the rest is the decision's own.
  */
+/**
+ * The lines of a batch of decisions in their order: a document for each
+ * decision standing, a tombstone for each annulled one (a delta's).
+ */
+export async function exportLines (db: Executor, scope: Scope, catalogs: Catalogs, decisions: DecisionRow[]): Promise<Array<UddataDocument | UddataTombstone>> {
+  const documents = new Map((await buildDocuments(db, scope, catalogs, decisions.filter((d) => d.annulled_at === null))).map((doc) => [doc.decisionId, doc]))
+  return decisions.map((decision) => documents.get(decision.id) ?? tombstoneOf(decision))
+}
+
+function tombstoneOf (decision: DecisionRow): UddataTombstone {
+  const { annulment } = annulmentOf(decision)
+  return {
+    sagsafgoerelsesId: decision.sagsafgoerelses_id,
+    decisionId: decision.id,
+    kommunekode: decision.kommunekode,
+    annulled: true,
+    annulledAt: annulment!.annulledAt,
+    reason: annulment!.reason
+  }
+}
+
 export async function buildDocuments (db: Executor, scope: Scope, catalogs: Catalogs, decisions: DecisionRow[]): Promise<UddataDocument[]> {
   if (decisions.length === 0) return []
   const rows = await loadUddataRows(db, scope, decisions)

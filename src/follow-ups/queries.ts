@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely'
+import { annulmentOf } from '../annulment/marker.js'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { FollowUpsTable } from '../db/schema.js'
@@ -44,7 +45,8 @@ export async function loadFollowUps (db: Executor, scope: Scope, catalogs: Catal
       stoettebehov: { id: need.id, ...catalogs.leveled('stoettebehov', need.code, day), begrundelse: need.begrundelse },
       statusPaaIndsats: catalogs.coded('status-paa-indsats', row.status_paa_indsats, day),
       naesteOpfoelgningsdato: row.naeste_opfoelgningsdato,
-      createdAt: row.created_at.toISOString()
+      createdAt: row.created_at.toISOString(),
+      ...annulmentOf(row)
     }
   })
 }
@@ -61,14 +63,15 @@ export async function dueGoals (db: Executor, scope: Scope, filters: {
   let query = scopedSelect(db, scope, 'goals')
     .leftJoinLateral((eb) => eb.selectFrom('follow_up_goals as fg').innerJoin('follow_ups as f', 'f.id', 'fg.follow_up_id')
       .select(['f.id as follow_up_id', 'f.naeste_opfoelgningsdato as naeste'])
-      .whereRef('fg.goal_id', '=', 'goals.id').orderBy('f.registered_at', 'desc').orderBy('f.seq', 'desc').limit(1).as('last'),
+      .whereRef('fg.goal_id', '=', 'goals.id').where('f.annulled_at', 'is', null).orderBy('f.registered_at', 'desc').orderBy('f.seq', 'desc').limit(1).as('last'),
     (join) => join.onTrue())
     .select(['goals.id', 'goals.seq', 'goals.case_id', 'goals.kommunekode', 'goals.ansvarlig_for_opfoelgning',
       'goals.primaert_undertema', 'goals.registered_at', due.as('due')])
     .where(sql<boolean>`${due} <= ${filters.date}::date`)
     .where(sql<boolean>`NOT (
-      EXISTS (SELECT 1 FROM decision_goals dg WHERE dg.goal_id = goals.id) AND
-      NOT EXISTS (SELECT 1 FROM decision_goals dg JOIN decisions d ON d.id = dg.decision_id WHERE dg.goal_id = goals.id AND d.closed_at IS NULL))`)
+      EXISTS (SELECT 1 FROM decision_goals dg JOIN decisions d ON d.id = dg.decision_id WHERE dg.goal_id = goals.id AND d.annulled_at IS NULL) AND
+      NOT EXISTS (SELECT 1 FROM decision_goals dg JOIN decisions d ON d.id = dg.decision_id
+        WHERE dg.goal_id = goals.id AND d.closed_at IS NULL AND d.annulled_at IS NULL))`)
     .orderBy(due).orderBy('goals.seq').limit(filters.limit)
   if (filters.kommunekode !== undefined) query = query.where('goals.kommunekode', '=', filters.kommunekode)
   if (filters.after !== undefined) query = query.where(sql<boolean>`(${due}, goals.seq) > (${filters.after[0]}::date, ${filters.after[1]}::bigint)`)
@@ -87,7 +90,7 @@ export async function dueGoals (db: Executor, scope: Scope, filters: {
 }
 
 export async function findFollowUp (db: Executor, scope: Scope, decisionId: string, id: string): Promise<FollowUpRow | undefined> {
-  return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
+  return await scopedSelect(db, scope, 'follow_ups', { annulled: true }).selectAll().where('decision_id', '=', decisionId).where('id', '=', id).executeTakeFirst()
 }
 
 /** The follow-ups of a decision, oldest first. */

@@ -5,6 +5,7 @@ import { dayInDenmark, today } from '../catalogs/catalogs.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
+import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
@@ -99,13 +100,14 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['follow-ups'],
       summary: 'One follow-up',
       params: FollowUpParams,
-      response: { 200: Type.Ref('FollowUp'), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('FollowUp'), ['etag']), ...problemResponses(['not-found']) }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const { id, followUpId } = request.params
     const row = await findFollowUp(app.database.db, request.caller, id, followUpId)
     if (row === undefined) throw new HttpProblem('not-found', `No follow-up ${followUpId} on decision ${id} in the municipalities this client serves`)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+    reply.header('etag', etagOf(row.id, row.version))
     return (await loadFollowUps(app.database.db, request.caller, catalogs, [row]))[0]!
   })
 

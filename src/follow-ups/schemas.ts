@@ -80,7 +80,8 @@ export const FollowUp = Type.Object({
   }),
   statusPaaIndsats: Type.Ref('Coded'),
   naesteOpfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When the goals are next due (fortsættelse)' }),
-  createdAt: Instant
+  createdAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'FollowUp', description: 'An opfølgning on a decision' })
 export type FollowUp = Static<typeof FollowUp>
 

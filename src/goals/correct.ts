@@ -1,4 +1,5 @@
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import { refuseAnnulled } from '../annulment/marker.js'
 import { touchCase } from '../cases/queries.js'
 import { markDecisionChanged } from '../decisions/queries.js'
 import { etagOf, type Executor, type Guard, type Written } from '../db/unit-of-work.js'
@@ -17,6 +18,7 @@ export async function correctGoal (trx: Executor, guard: Guard, catalogs: Catalo
   change: Partial<GoalVersionData>, reason?: string): Promise<Written<Goal>> {
   const current = await lockGoal(trx, guard.scope, at.caseId, at.goalId)
   if (current === undefined) throw new HttpProblem('not-found', `No goal ${at.goalId} on case ${at.caseId} in the municipalities this client serves`)
+  refuseAnnulled(current, `goal ${at.goalId}`)
   guard.ifMatch(current.id, current.version)
   checkGoalFields(catalogs, change, current.primaert_undertema, dayInDenmark(current.registered_at))
   const before = goalVersionData(current)

@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely'
+import { annulmentOf } from '../annulment/marker.js'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
 import type { GoalsTable } from '../db/schema.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
@@ -9,8 +10,8 @@ import type { Goal } from './schemas.js'
 export type GoalRow = Selectable<GoalsTable> & { aktuelt_niveau: string, aktuelt_registered_at: Date }
 
 /** Goals of the caller's municipalities, with the level their registration carries. */
-export function selectGoals (db: Executor, scope: Scope) {
-  return scopedSelect(db, scope, 'goals')
+export function selectGoals (db: Executor, scope: Scope, { annulled = false } = {}) {
+  return scopedSelect(db, scope, 'goals', { annulled })
     .innerJoin('theme_registrations as r', 'r.id', 'goals.aktuel_registration_id')
     .selectAll('goals')
     .select(['r.registered_at as aktuelt_registered_at'])
@@ -37,7 +38,8 @@ export function toGoal (catalogs: Catalogs, row: GoalRow): Goal {
     registeredAt: row.registered_at.toISOString(),
     version: row.version,
     catalogVersion: row.catalog_version,
-    createdAt: row.created_at.toISOString()
+    createdAt: row.created_at.toISOString(),
+    ...annulmentOf(row)
   }
 }
 
@@ -65,9 +67,9 @@ export async function recordGoalVersion (trx: Executor, g: Selectable<GoalsTable
   await recordVersion(trx, { resourceType: 'goal', resourceId: g.id, version: g.version, kommunekode: g.kommunekode, data: goalVersionData(g), clientId, reason })
 }
 
-/** A goal of a case, locked for a correction. */
+/** A goal of a case, annulled or not, locked for a correction. */
 export async function lockGoal (trx: Executor, scope: Scope, caseId: string, id: string): Promise<Selectable<GoalsTable> | undefined> {
-  return await scopedSelect(trx, scope, 'goals').selectAll().where('case_id', '=', caseId).where('id', '=', id).forUpdate().executeTakeFirst()
+  return await scopedSelect(trx, scope, 'goals', { annulled: true }).selectAll().where('case_id', '=', caseId).where('id', '=', id).forUpdate().executeTakeFirst()
 }
 
 /** Corrects a goal: a new version. */
@@ -79,14 +81,14 @@ export async function updateGoal (trx: Executor, id: string, set: Updateable<Goa
 /** The decisions covering a goal: a correction of the goal changes their uddata (the indsatsmål block). */
 export async function decisionsOfGoal (trx: Executor, goalId: string): Promise<Array<{ id: string, case_id: string }>> {
   return await trx.selectFrom('decision_goals as dg').innerJoin('decisions as d', 'd.id', 'dg.decision_id')
-    .select(['d.id', 'd.case_id']).where('dg.goal_id', '=', goalId).execute()
+    .select(['d.id', 'd.case_id']).where('dg.goal_id', '=', goalId).where('d.annulled_at', 'is', null).execute()
 }
 
 /** The latest A&D registration of a sub-theme on a case at an instant: where a goal's current level comes from. */
 export async function latestAdRegistration (db: Executor, caseId: string, undertema: string, at: Date) {
   return await db.selectFrom('theme_registrations').select(['id', 'funktionsevneniveau', 'registered_at'])
     .where('case_id', '=', caseId).where('theme', '=', 'aktivitet-og-deltagelse').where('undertema', '=', undertema)
-    .where('registered_at', '<=', at)
+    .where('registered_at', '<=', at).where('annulled_at', 'is', null)
     .orderBy('registered_at', 'desc').orderBy('seq', 'desc').limit(1)
     .executeTakeFirst()
 }
@@ -96,13 +98,15 @@ export async function insertGoal (trx: Executor, values: Insertable<GoalsTable>,
   await recordGoalVersion(trx, await trx.insertInto('goals').values(values).returningAll().executeTakeFirstOrThrow(), clientId)
 }
 
-/** A case's goals, oldest first, after a seq. */
-export async function listGoals (db: Executor, scope: Scope, caseId: string, { after, limit }: { after?: number, limit: number }): Promise<GoalRow[]> {
-  let query = selectGoals(db, scope).where('goals.case_id', '=', caseId).orderBy('goals.seq').limit(limit)
+/** A case's goals, oldest first, after a seq; annulled ones only when asked. */
+export async function listGoals (db: Executor, scope: Scope, caseId: string, { after, limit, annulled }: { after?: number, limit: number, annulled?: boolean }):
+Promise<GoalRow[]> {
+  let query = selectGoals(db, scope, { annulled }).where('goals.case_id', '=', caseId).orderBy('goals.seq').limit(limit)
   if (after !== undefined) query = query.where('goals.seq', '>', after)
   return await query.execute()
 }
 
+/** A goal of a case, annulled or not. */
 export async function findGoal (db: Executor, scope: Scope, caseId: string, id: string): Promise<GoalRow | undefined> {
-  return await selectGoals(db, scope).where('goals.case_id', '=', caseId).where('goals.id', '=', id).executeTakeFirst()
+  return await selectGoals(db, scope, { annulled: true }).where('goals.case_id', '=', caseId).where('goals.id', '=', id).executeTakeFirst()
 }

@@ -69,7 +69,8 @@ export const Goal = Type.Object({
   registeredAt: Type.String({ format: 'date-time', description: 'Datostempel for registrering af indsatsmål' }),
   version: Type.Integer({ minimum: 1, description: 'Moves on every correction; the ETag is derived from it' }),
   catalogVersion: Type.String(),
-  createdAt: Instant
+  createdAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Goal', description: 'An indsatsmål (structured goal)' })
 export type Goal = Static<typeof Goal>
 

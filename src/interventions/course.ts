@@ -68,7 +68,7 @@ export async function changeYdelse (trx: Executor, guard: Guard, ctx: CourseCont
   const current = course.ydelse
   if (code === current.code && startdato === current.startdato && slutdato === current.slutdato && registeredAt.getTime() === current.registered_at.getTime()) {
     // Nothing differs: no new version, and the ETags stay.
-    return { status: 200, body: toYdelse(ctx.catalogs, course.intervention, course.ydelser, id, ctx.today), etag: etagOf(id, current.version), resourceId: id, kommunekode: current.kommunekode, changed: [] }
+    return { status: 200, body: toYdelse(ctx.catalogs, course.intervention, course.ydelser, current, ctx.today), etag: etagOf(id, current.version), resourceId: id, kommunekode: current.kommunekode, changed: [] }
   }
   const ydelse = await updateYdelse(trx, id, { code, startdato, slutdato, registered_at: registeredAt })
   await recordYdelseVersion(trx, ydelse, guard.scope.id, change.reason)
@@ -82,7 +82,7 @@ async function ydelseWritten (trx: Executor, ctx: CourseContext, course: Course,
   const ydelser = [...course.ydelser.filter((y) => y.id !== ydelse.id), ydelse].sort((a, b) => a.seq - b.seq)
   return {
     status,
-    body: toYdelse(ctx.catalogs, intervention, ydelser, ydelse.id, ctx.today),
+    body: toYdelse(ctx.catalogs, intervention, ydelser, ydelse, ctx.today),
     ...(status === 201 ? { location: `/v1/ydelser/${ydelse.id}` } : {}),
     etag: etagOf(ydelse.id, ydelse.version),
     resourceId: ydelse.id,

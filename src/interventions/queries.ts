@@ -1,4 +1,5 @@
 import type { Updateable, UpdateObject } from 'kysely'
+import { refuseAnnulled } from '../annulment/marker.js'
 import { requireDecision, withYdelser, type DecisionRow, type InterventionRow, type YdelseRow } from '../decisions/queries.js'
 import type { DB, InterventionYdelserTable } from '../db/schema.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
@@ -22,9 +23,10 @@ const notFound = (what: string): HttpProblem => new HttpProblem('not-found', `No
 /** An intervention of a decision with its ydelser, locked for a change; the decision must still be open (409). */
 export async function lockIntervention (trx: Executor, scope: Scope, decisionId: string, interventionId: string): Promise<Course> {
   const decision = await requireDecision(trx, scope, decisionId, { open: true })
-  const intervention = await scopedSelect(trx, scope, 'interventions').selectAll()
+  const intervention = await scopedSelect(trx, scope, 'interventions', { annulled: true }).selectAll()
     .where('decision_id', '=', decision.id).where('id', '=', interventionId).forUpdate().executeTakeFirst()
   if (intervention === undefined) throw notFound(`intervention ${interventionId} on decision ${decisionId}`)
+  refuseAnnulled(intervention, `intervention ${interventionId}`)
   const [course] = await withYdelser(trx, scope, [intervention], { lock: true })
   return { decision, ...course! }
 }
@@ -37,11 +39,11 @@ export async function lockOpenCourses (trx: Executor, scope: Scope, decisionId: 
   return await withYdelser(trx, scope, interventions, { lock: true })
 }
 
-/** A ydelse the caller may see, with the decision it belongs to. */
+/** A ydelse the caller may see, annulled or not, with the decision it belongs to. */
 export async function findYdelse (db: Executor, scope: Scope, id: string): Promise<{ ydelse: YdelseRow, decisionId: string } | undefined> {
-  const ydelse = await scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('id', '=', id).executeTakeFirst()
+  const ydelse = await scopedSelect(db, scope, 'intervention_ydelser', { annulled: true }).selectAll().where('id', '=', id).executeTakeFirst()
   if (ydelse === undefined) return undefined
-  const { decision_id: decisionId } = await scopedSelect(db, scope, 'interventions').select('decision_id')
+  const { decision_id: decisionId } = await scopedSelect(db, scope, 'interventions', { annulled: true }).select('decision_id')
     .where('id', '=', ydelse.intervention_id).executeTakeFirstOrThrow()
   return { ydelse, decisionId }
 }
@@ -50,6 +52,7 @@ export async function findYdelse (db: Executor, scope: Scope, id: string): Promi
 export async function lockYdelse (trx: Executor, scope: Scope, id: string): Promise<Course & { ydelse: YdelseRow }> {
   const found = await findYdelse(trx, scope, id)
   if (found === undefined) throw notFound(`ydelse ${id}`)
+  refuseAnnulled(found.ydelse, `ydelse ${id}`)
   const course = await lockIntervention(trx, scope, found.decisionId, found.ydelse.intervention_id)
   return { ...course, ydelse: course.ydelser.find((y) => y.id === id)! }
 }

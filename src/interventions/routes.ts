@@ -67,12 +67,12 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const db = app.database.db
     const found = await findYdelse(db, request.caller, request.params.id)
     const course = found === undefined ? undefined : await findIntervention(db, request.caller, found.decisionId, found.ydelse.intervention_id)
-    // The ETag and the body come from the same read of the course.
-    const ydelse = course?.ydelser.find((y) => y.id === found?.ydelse.id)
+    // The ETag and the body come from the same read of the course (an annulled ydelse is no longer among its current ones).
+    const ydelse = course?.ydelser.find((y) => y.id === found?.ydelse.id) ?? found?.ydelse
     if (course === undefined || ydelse === undefined) throw ydelseNotFound(request.params.id)
     await recordAccess(request, { resourceId: ydelse.id, kommunekode: ydelse.kommunekode })
     reply.header('etag', etagOf(ydelse.id, ydelse.version))
-    return toYdelse(catalogs, course.intervention, course.ydelser, ydelse.id, dayInDenmark(app.clock()))
+    return toYdelse(catalogs, course.intervention, course.ydelser, ydelse, dayInDenmark(app.clock()))
   })
 
   app.patch('/ydelser/:id', {

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
+import { annulmentOf } from '../annulment/marker.js'
 import { auditInsert, outcomeOf, type AuditContext, type AuditRecorded } from '../audit/record.js'
 import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
@@ -30,7 +31,8 @@ export function toRegistration (catalogs: Catalogs, row: RegistrationRow): Regis
     registeredAt: row.registered_at.toISOString(),
     catalogVersion: row.catalog_version,
     followUpId: row.follow_up_id,
-    createdAt: row.created_at.toISOString()
+    createdAt: row.created_at.toISOString(),
+    ...annulmentOf(row)
   }
 }
 
@@ -112,8 +114,10 @@ export function registrationWriter (db: Kysely<DB>): (executor: Executor, scope:
   return async (executor, scope, item) => executor.isTransaction ? (await registerOnCases(executor, scope, [item]))[0]! : await batcher.add(scope, item)
 }
 
-export async function findRegistration (db: Executor, scope: Scope, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {
-  return await scopedSelect(db, scope, 'theme_registrations').selectAll()
+/** A registration of a case; an annulled one only when asked (its own URL). */
+export async function findRegistration (db: Executor, scope: Scope, caseId: string, theme: string, id: string, { annulled = false } = {}):
+Promise<RegistrationRow | undefined> {
+  return await scopedSelect(db, scope, 'theme_registrations', { annulled }).selectAll()
     .where('case_id', '=', caseId).where('theme', '=', theme).where('id', '=', id)
     .executeTakeFirst()
 }

@@ -8,6 +8,7 @@ import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { recordAccess } from '../http/audit.js'
+import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, withHeaders, write } from '../http/writes.js'
 import { currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration } from './queries.js'
 import {
@@ -121,13 +122,14 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['investigation'],
         summary: `One ${theme.title} registration`,
         params: RegistrationParams,
-        response: { 200: Type.Ref('Registration'), ...problemResponses(['not-found']) }
+        response: { 200: withHeaders(Type.Ref('Registration'), ['etag']), ...problemResponses(['not-found']) }
       }
-    }, async (request) => {
+    }, async (request, reply) => {
       const { id, registrationId } = request.params
-      const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId)
+      const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId, { annulled: true })
       if (row === undefined) throw new HttpProblem('not-found', `No ${theme.title} registration ${registrationId} on case ${id} in the municipalities this client serves`)
       await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+      reply.header('etag', etagOf(row.id, row.version))
       return toRegistration(catalogs, row)
     })
   }

@@ -114,7 +114,8 @@ export const Registration = Type.Object({
   registeredAt: Type.String({ format: 'date-time', description: 'Datostempel' }),
   catalogVersion: Type.String({ description: 'The catalog version the codes were checked against' }),
   followUpId: Type.Union([Uuid, Type.Null()], { description: 'Set when a follow-up registered this level (GET /v1/decisions/{id}/follow-ups/{followUpId})' }),
-  createdAt: Instant
+  createdAt: Instant,
+  annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Registration', description: 'One registration of a sub-theme (udredning); registrations are history and never change' })
 export type Registration = Static<typeof Registration>
 

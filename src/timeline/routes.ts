@@ -53,6 +53,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       case 'intervention-ended': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Social indsats ophørt ${row.detail ?? ''}: ${label('tilbud')}` }
       case 'provider-changed': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Skift af leverandør (${row.detail ?? ''}): ${label('tilbud')}` }
       case 'decision-ended': return { href: `/v1/decisions/${row.id}`, title: `Afgørelse ophørt ${row.detail ?? ''}` }
+      case 'annulled': return { href: row.detail!, title: `Annulleret (${row.code ?? ''}): ${row.parent ?? ''}` }
     }
   }
 

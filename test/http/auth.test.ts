@@ -117,6 +117,9 @@ async function seedCase (app: FastifyInstance): Promise<Seeded> {
   return { caseId, registrations, goalId, decisionId, sagsafgoerelsesId, interventionId, ydelseId, delmaalId, noteId, followUpId }
 }
 
+/** An annulment as every probe of one sends it (without If-Match: the record is not found first). */
+const ANNULMENT = { reason: 'fejlregistrering' }
+
 const byId = (path: (seeded: Seeded) => string, payload?: object) =>
   async (app: FastifyInstance): Promise<Probe> => ({ url: path(await seedCase(app)), payload, expect: 404 })
 
@@ -124,7 +127,9 @@ const themeProbes = Object.fromEntries(THEMES.flatMap((theme) => [
   [`POST /v1/cases/:id/investigation/${theme.id}`, byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}`, theme.example)],
   [`GET /v1/cases/:id/investigation/${theme.id}`, byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}`)],
   [`GET /v1/cases/:id/investigation/${theme.id}/:registrationId`,
-    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}`)]
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}`)],
+  [`POST /v1/cases/:id/investigation/${theme.id}/:registrationId/annulment`,
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}/annulment`, ANNULMENT)]
 ]))
 const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<Probe>> = {
   'GET /v1/audit': async (app, seeder) => {
@@ -212,6 +217,16 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`),
   'GET /v1/follow-ups/due': async (app) => ({ url: '/v1/follow-ups/due?date=2099-01-01', expect: 'hidden', marker: (await seedCase(app)).goalId }),
   'GET /v1/cases/:id/timeline': byId((s) => `/v1/cases/${s.caseId}/timeline`),
+  'POST /v1/cases/:id/assessment/annulment': byId((s) => `/v1/cases/${s.caseId}/assessment/annulment`, ANNULMENT),
+  'POST /v1/cases/:id/goals/:goalId/annulment': byId((s) => `/v1/cases/${s.caseId}/goals/${s.goalId}/annulment`, ANNULMENT),
+  'POST /v1/decisions/:id/annulment': byId((s) => `/v1/decisions/${s.decisionId}/annulment`, ANNULMENT),
+  'POST /v1/decisions/:id/interventions/:interventionId/annulment':
+    byId((s) => `/v1/decisions/${s.decisionId}/interventions/${s.interventionId}/annulment`, ANNULMENT),
+  'POST /v1/ydelser/:id/annulment': byId((s) => `/v1/ydelser/${s.ydelseId}/annulment`, ANNULMENT),
+  'POST /v1/cases/:id/delmaal/:delmaalId/annulment': byId((s) => `/v1/cases/${s.caseId}/delmaal/${s.delmaalId}/annulment`, ANNULMENT),
+  'POST /v1/cases/:id/notes/:noteId/annulment': byId((s) => `/v1/cases/${s.caseId}/notes/${s.noteId}/annulment`, ANNULMENT),
+  'POST /v1/decisions/:id/follow-ups/:followUpId/annulment':
+    byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}/annulment`, ANNULMENT),
   'GET /v1/decisions/:id/uddata': byId((s) => `/v1/decisions/${s.sagsafgoerelsesId}/uddata`),
   'GET /v1/exports/uddata': async (app) => ({ url: '/v1/exports/uddata', expect: 'hidden', marker: (await seedCase(app)).sagsafgoerelsesId }),
   'GET /v1/cases/:id/fhir': byId((s) => `/v1/cases/${s.caseId}/fhir`),

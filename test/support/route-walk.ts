@@ -1,7 +1,7 @@
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import type { Test } from 'tap'
 import { AD, LEVEL } from './codes.js'
-import { aDecision, aDelmaal, anIntervention, aNote, made, type Headers } from './factories.js'
+import { aCase, aDecision, aDelmaal, aGoal, anIntervention, aNote, made, type Headers } from './factories.js'
 import { followUpCitizenX, recordCitizenX } from './flow.js'
 
 /**
@@ -51,6 +51,34 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
   const courses = { changed: { url: '', ydelseId: '' }, ended: { url: '', ydelseId: '' }, moved: { url: '', ydelseId: '' }, closing: '' }
   const etags: Record<string, string> = {}
   const ifMatch = (url: string) => ({ 'if-match': etags[url]! })
+  /** By route pattern: the URL of the record its annulment annuls. */
+  const annulled: Record<string, string> = {}
+  const recordsToAnnul = async (): Promise<void> => {
+    for (const theme of themes) {
+      const payload = theme === 'aktivitet-og-deltagelse'
+        ? { undertema: AD.indgaaISamspilOgKontakt, funktionsevneniveau: LEVEL[1] }
+        : { undertema: theme === 'omgivelsesfaktorer' ? 'df194a84-6e4b-4f14-a194-d8d9d9a1fcad' : '08aa68ce-acd6-4e03-b6b5-091811324345' }
+      annulled[`/v1/cases/:id/investigation/${theme}/:registrationId`] = (await made(app, headers, `${x.caseUrl}/investigation/${theme}`, payload)).location
+    }
+    const other = await aCase(app, headers, { cpr: '0303904321' })
+    annulled['/v1/cases/:id/assessment'] = (await made(app, headers, `${other.location}/assessment`, { samletVurdering: 'Forkert sag', indsatsformaal: null }, 'PUT')).location
+    annulled['/v1/cases/:id/goals/:goalId'] = (await aGoal(app, headers, x.caseUrl)).location
+    const aDecisionToAnnul = async () =>
+      await aDecision(app, headers, x.caseUrl, { afgoerelsesdato: '2023-06-25', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' } })
+    annulled['/v1/decisions/:id'] = (await aDecisionToAnnul()).location
+    // The annulments under this one change its version: the decision annulled above is another.
+    const decision = await aDecisionToAnnul()
+    annulled['/v1/decisions/:id/interventions/:interventionId'] = (await anIntervention(app, headers, decision.id)).location
+    annulled['/v1/ydelser/:id'] = `/v1/ydelser/${(await anIntervention(app, headers, decision.id)).body.ydelser[0].id as string}`
+    annulled['/v1/cases/:id/delmaal/:delmaalId'] = (await aDelmaal(app, headers, x.caseUrl, x.goalId)).location
+    annulled['/v1/cases/:id/notes/:noteId'] = (await aNote(app, headers, x.caseUrl)).location
+    annulled['/v1/decisions/:id/follow-ups/:followUpId'] = (await made(app, headers, `/v1/decisions/${decision.id}/follow-ups`, {
+      maal: [],
+      stoettebehov: { code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', begrundelse: 'Fortsat lidt støtte' },
+      statusPaaIndsats: '1e971d84-10a4-4ef8-a8b3-0daa4c7d088a',
+      naesteOpfoelgningsdato: '2099-01-01'
+    })).location
+  }
 
   /** A request each route answers with success; `:id` is the case, or the decision on /decisions routes. */
   const requests: Record<string, (url: string) => { url: string, headers?: Record<string, string>, payload?: object }> = {
@@ -149,6 +177,13 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     'GET /v1/decisions/:id/follow-ups/:followUpId': (url) => ({ url }),
     'GET /v1/follow-ups/due': (url) => ({ url }),
     'GET /v1/cases/:id/timeline': (url) => ({ url }),
+    // Each annulment annuls a record of its own, made below, that no other request of the walk uses.
+    ...Object.fromEntries([...themes.map((theme) => `/v1/cases/:id/investigation/${theme}/:registrationId`), '/v1/cases/:id/assessment',
+      '/v1/cases/:id/goals/:goalId', '/v1/decisions/:id', '/v1/decisions/:id/interventions/:interventionId', '/v1/ydelser/:id',
+      '/v1/cases/:id/delmaal/:delmaalId', '/v1/cases/:id/notes/:noteId', '/v1/decisions/:id/follow-ups/:followUpId']
+      .map((pattern) => [`POST ${pattern}/annulment`, () => ({
+        url: `${annulled[pattern]!}/annulment`, headers: ifMatch(annulled[pattern]!), payload: { reason: 'fejlregistrering' }
+      })])),
     'GET /v1/decisions/:id/uddata': (url) => ({ url }),
     'GET /v1/exports/uddata': (url) => ({ url }),
     'GET /v1/cases/:id/fhir': (url) => ({ url }),
@@ -175,8 +210,10 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
   courses.closing = `/v1/decisions/${(await aDecision(app, headers, x.caseUrl, {
     afgoerelsesdato: '2023-06-20', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })).id}`
+  await recordsToAnnul()
   // Each of these is changed by one request of the walk only, so the ETag read now is still current when it runs.
-  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`]) {
+  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`,
+    ...Object.values(annulled)]) {
     etags[url] = (await app.inject({ method: 'GET', url, headers })).headers.etag!
   }
   return routes.map((route) => {
