@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { sql } from 'kysely'
 import t from 'tap'
 import { LEVEL, STATUS, STOETTEBEHOV } from '../support/codes.js'
-import { aFollowUp, type Json } from '../support/factories.js'
+import { aCase, aDecision, aFollowUp, aGoal, followUpPayload, type Json } from '../support/factories.js'
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { refusesUnguardedCorrections } from '../support/corrections.js'
 import { buildTestApp, createTestClient } from '../helper.js'
@@ -106,6 +106,26 @@ t.test('PATCH /v1/decisions/:id/follow-ups/:followUpId', async (t) => {
     t.notOk((await due()).includes(x.goalId), 'no longer due in 2023')
     t.same((await call('GET', `${url}/versions`)).json().items.map((v: Json) => v.data.naesteOpfoelgningsdato), ['2023-12-01', '2024-01-15'])
   })
+})
+
+t.test('goals sharing a sub-theme share the level their follow-up registered: one correction moves both', async (t) => {
+  const app = await buildTestApp(t)
+  const { headers } = await createTestClient(app)
+  const caseUrl = (await aCase(app, headers)).location
+  const first = await aGoal(app, headers, caseUrl)
+  const second = await aGoal(app, headers, caseUrl, { maalformulering: 'Jeg vil selv åbne min post' }, { investigated: true })
+  const decision = await aDecision(app, headers, caseUrl, { goals: [first.id, second.id] })
+  const entry = followUpPayload(first.id).maal[0]!
+  const made = await aFollowUp(app, headers, decision.id, first.id, { maal: [entry, { ...entry, goalId: second.id }] })
+  t.equal(made.body.maal[0].registrationId, made.body.maal[1].registrationId, 'one registration for the sub-theme')
+  const patch = async (maal: object[]) => await app.inject({ method: 'PATCH', url: made.location, headers: { ...headers, 'if-match': made.etag! }, payload: { maal } })
+  const split = await patch([{ goalId: first.id, funktionsevneniveau: LEVEL[1] }, { goalId: second.id, funktionsevneniveau: LEVEL[3] }])
+  t.match(split.json(), { status: 400, errors: [{ pointer: '/maal/1/funktionsevneniveau', code: 'same-subtheme' }] })
+  const twice = await patch([{ goalId: first.id, maalOpnaaet: false }, { goalId: first.id.toUpperCase(), maalOpnaaet: false }])
+  t.match(twice.json(), { status: 400, errors: [{ pointer: '/maal/1/goalId', code: 'duplicate' }] })
+  const one = await patch([{ goalId: second.id, funktionsevneniveau: LEVEL[1] }])
+  t.equal(one.statusCode, 200, one.body)
+  t.same(one.json().maal.map((m: Json) => m.funktionsevneniveau.level), [1, 1], 'both goals show the corrected level')
 })
 
 t.test('migration 0010 backfills version 1 of registrations and follow-ups in the shape the API writes', async (t) => {
