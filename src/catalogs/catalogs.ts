@@ -65,6 +65,18 @@ export function startOfDanishDay (day: string): Date {
   return dayInDenmark(summer) === day ? summer : new Date(`${day}T00:00:00+01:00`)
 }
 
+/**
+ * The Danish days that began in [since, now]: the days a period's status
+ * changed on by the passing of time alone (a ydelse planned → active on its
+ * startdato, active → ended on the day after its slutdato). Such a change's
+ * instant is the start of that day; undefined when no day began.
+ */
+export function daysBegunBetween (since: Date, now: Date): { first: string, last: string } | undefined {
+  const first = startOfDanishDay(dayInDenmark(since)) < since ? dayAfter(dayInDenmark(since)) : dayInDenmark(since)
+  const last = dayInDenmark(now)
+  return first <= last ? { first, last } : undefined
+}
+
 export class Catalogs {
   readonly lists: ReadonlyMap<string, CatalogList>
   /** Each version's entries by code: registrations look codes up on every write. */

@@ -3,7 +3,7 @@ import { refuseAnnulled } from '../annulment/marker.js'
 import { annulmentOf } from '../annulment/marker.js'
 import type { ExpressionBuilder, Insertable, Selectable } from 'kysely'
 import { touchCase } from '../cases/queries.js'
-import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
+import { dayBefore, dayInDenmark, daysBegunBetween, type Catalogs } from '../catalogs/catalogs.js'
 import type { DB, DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
@@ -235,26 +235,46 @@ export async function markDecisionChanged (trx: Executor, decision: { id: string
 }
 
 /**
- * A decision changed at or after an instant: itself (a correction, a new
- * part, its course ended), or its case (a registration made, corrected or
- * annulled — in every decision's uddata document of the case). A delta
+ * A decision changed at or after an instant (up to `now`): itself (a
+ * correction, a new part, its course ended), its case (a registration made,
+ * corrected or annulled — in every decision's uddata document of the
+ * case), or by time alone: a ydelse that started or ended, the decision's
+ * course that ended, on a day that began in [since, now] (the change's
+ * instant is the start of that Danish day, `daysBegunBetween`). A delta
  * also brings the decisions annulled since (read with `annulled: true`), so
  * a client learns of them, and never one annulled before.
  */
-export const changedSince = (since: Date) => (eb: ExpressionBuilder<DB, 'decisions'>) => eb.and([
-  eb.or([eb('decisions.annulled_at', 'is', null), eb('decisions.annulled_at', '>=', since)]),
-  eb.or([
-    eb('decisions.changed_at', '>=', since),
-    eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since))
+/** A delta: what changed from `since` up to `now` (the request's instant, fixed for a whole stream). */
+export interface Delta { since: Date, now: Date }
+
+export const changedSince = ({ since, now }: Delta) => (eb: ExpressionBuilder<DB, 'decisions'>) => {
+  const days = daysBegunBetween(since, now)
+  const timeDriven = days === undefined
+    ? []
+    : [
+        eb.exists(eb.selectFrom('intervention_ydelser as y').innerJoin('interventions as i', 'i.id', 'y.intervention_id').select('y.id')
+          .whereRef('i.decision_id', '=', 'decisions.id').where('y.annulled_at', 'is', null).where('i.annulled_at', 'is', null)
+          .where((w) => w.or([
+            w.between('y.startdato', days.first, days.last),
+            w.between('y.slutdato', dayBefore(days.first), dayBefore(days.last))
+          ]))),
+        eb.between('decisions.closed_at', dayBefore(days.first), dayBefore(days.last))
+      ]
+  return eb.and([
+    eb.or([eb('decisions.annulled_at', 'is', null), eb('decisions.annulled_at', '>=', since)]),
+    eb.or([
+      eb('decisions.changed_at', '>=', since),
+      eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id').where('cases.changed_at', '>=', since)),
+      ...timeDriven
+    ])
   ])
-])
+}
 
 export interface DecisionFilters {
   caseId?: string
   kommunekode?: string
   sagsafgoerelsesId?: string
-  /** Decisions that changed at or after this instant, they or their case (`changedSince`). */
-  changedSince?: Date
+  changedSince?: Delta | undefined
   after?: number
   limit: number
 }
@@ -265,8 +285,8 @@ export async function listDecisions (db: Executor, scope: Scope, filters: Decisi
   if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
   if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
-  const since = filters.changedSince
-  if (since !== undefined) query = query.where(changedSince(since))
+  const delta = filters.changedSince
+  if (delta !== undefined) query = query.where(changedSince(delta))
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
   return await query.execute()
 }

@@ -12,7 +12,7 @@ import { etagOf } from '../db/unit-of-work.js'
 import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { closeDecision } from '../interventions/course.js'
 import { CaseParams } from '../cases/schemas.js'
-import { findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
+import { type Delta, findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
 import { checkProvider, maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionEnding, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
@@ -30,7 +30,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** A page of whole decisions, oldest first. */
   const decisionPage = async (caller: Scope, { limit = 100, cursor }: { limit?: number, cursor?: string },
-    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, changedSince?: Date }) => {
+    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, changedSince?: Delta }) => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
     const rows = await listDecisions(app.database.db, caller, { ...filters, after, limit: limit + 1 })
     const page = toPage(rows, limit, (row) => row, (row) => row.seq)
@@ -112,7 +112,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const { changedSince, ...filters } = request.query
     const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
-    const page = await decisionPage(request.caller, request.query, { ...filters, changedSince: since })
+    const page = await decisionPage(request.caller, request.query, { ...filters, changedSince: since === undefined ? undefined : { since, now: app.clock() } })
     await recordAccess(request, { kommunekode: request.query.kommunekode ?? null })
     return page
   })

@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import { changedSince, type DecisionRow } from '../decisions/queries.js'
+import { changedSince, type DecisionRow, type Delta } from '../decisions/queries.js'
 import { groupBy } from '../db/rows.js'
 import { HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
@@ -27,20 +27,18 @@ export async function requireUddataDecision (db: Executor, scope: Scope, id: str
   return row!
 }
 
-/** Which decisions a stream exports: of one municipality, and changed (the decision or its case) since an instant. */
-export interface UddataFilter { kommunekode?: string | undefined, since?: Date | undefined }
+/** Which decisions a stream exports: of one municipality, and changed since an instant (`changedSince`). */
+export interface UddataFilter { kommunekode?: string | undefined, delta?: Delta | undefined }
 
 /**
  * The next `limit` decisions after `after` (a seq), in the order they were
  * made. A delta (`since`) also brings the decisions annulled since, for
  * their tombstones; a full export never has an annulled decision.
  */
-export async function nextDecisions (db: Executor, scope: Scope, { kommunekode, since }: UddataFilter, after: number, limit: number): Promise<DecisionRow[]> {
-  let query = scopedSelect(db, scope, 'decisions', { annulled: since !== undefined }).selectAll().where('seq', '>', after).orderBy('seq').limit(limit)
+export async function nextDecisions (db: Executor, scope: Scope, { kommunekode, delta }: UddataFilter, after: number, limit: number): Promise<DecisionRow[]> {
+  let query = scopedSelect(db, scope, 'decisions', { annulled: delta !== undefined }).selectAll().where('seq', '>', after).orderBy('seq').limit(limit)
   if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
-  if (since !== undefined) {
-    query = query.where(changedSince(since))
-  }
+  if (delta !== undefined) query = query.where(changedSince(delta))
   return await query.execute()
 }
 

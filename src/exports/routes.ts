@@ -83,13 +83,13 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
   }, async (request, reply) => {
     const { kommunekode, changedSince, indberetningsklar, cursor } = request.query
     if (kommunekode !== undefined) requireServed(request.caller, kommunekode)
-    const since = changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince')
+    const delta = changedSince === undefined ? undefined : { since: parseInstant(changedSince, 'query', '/changedSince'), now: app.clock() }
     const db = app.database.db
     // The schema describes the lines; what is sent is a stream of them (the type provider expects one line).
     return await streamNdjson(request, reply, {
       mediaType: NDJSON,
       start: cursor === undefined ? 0 : decodeCursor(cursor, isSafeInteger),
-      batch: async (after) => await nextDecisions(db, request.caller, { kommunekode, since }, after, batchSize),
+      batch: async (after) => await nextDecisions(db, request.caller, { kommunekode, delta }, after, batchSize),
       batchSize,
       positionOf: (row) => row.seq,
       lines: async (rows) => (await exportLines(db, request.caller, catalogs, rows)).flatMap((line, i) =>

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely'
+import type { Selectable, Updateable } from 'kysely'
 import { annulmentOf } from '../annulment/marker.js'
 import { sql } from 'kysely'
 import { dayInDenmark, type Catalogs } from '../catalogs/catalogs.js'
@@ -6,6 +6,7 @@ import type { FollowUpsTable } from '../db/schema.js'
 import { groupBy } from '../db/rows.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
+import { recordVersion } from '../versions/queries.js'
 import type { FollowUp } from './schemas.js'
 
 export type FollowUpRow = Selectable<FollowUpsTable>
@@ -20,7 +21,8 @@ export async function loadFollowUps (db: Executor, scope: Scope, catalogs: Catal
       .selectAll('follow_up_goals')
       .select((eb) => eb.fn.coalesce('r.funktionsevneniveau', eb.val('')).as('niveau'))
       .where('follow_up_goals.follow_up_id', 'in', ids).orderBy('follow_up_goals.position').execute(),
-    scopedSelect(db, scope, 'stoettebehov').selectAll().where('follow_up_id', 'in', ids).execute()
+    // The follow-ups given decide: an annulled one (on its own URL) comes with its annulled støttebehov.
+    scopedSelect(db, scope, 'stoettebehov', { annulled: true }).selectAll().where('follow_up_id', 'in', ids).execute()
   ])
   const goalsOf = groupBy(goals, (g) => g.follow_up_id)
   const needOf = new Map(stoettebehov.map((s) => [s.follow_up_id, s]))
@@ -45,6 +47,7 @@ export async function loadFollowUps (db: Executor, scope: Scope, catalogs: Catal
       stoettebehov: { id: need.id, ...catalogs.leveled('stoettebehov', need.code, day), begrundelse: need.begrundelse },
       statusPaaIndsats: catalogs.coded('status-paa-indsats', row.status_paa_indsats, day),
       naesteOpfoelgningsdato: row.naeste_opfoelgningsdato,
+      version: row.version,
       createdAt: row.created_at.toISOString(),
       ...annulmentOf(row)
     }
@@ -96,4 +99,62 @@ export async function findFollowUp (db: Executor, scope: Scope, decisionId: stri
 /** The follow-ups of a decision, oldest first. */
 export async function listFollowUps (db: Executor, scope: Scope, decisionId: string): Promise<FollowUpRow[]> {
   return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).orderBy('registered_at').orderBy('seq').execute()
+}
+
+/** A follow-up's goals in its order, with the registration (and level) it made for each. */
+export async function followUpGoals (db: Executor, followUpId: string) {
+  return await db.selectFrom('follow_up_goals as fg').innerJoin('theme_registrations as r', 'r.id', 'fg.registration_id')
+    .select(['fg.goal_id', 'fg.registration_id', 'fg.borgerens_vurdering', 'fg.udfoerers_vurdering', 'fg.sagsbehandlers_vurdering',
+      'fg.maal_opnaaet', 'r.funktionsevneniveau'])
+    .where('fg.follow_up_id', '=', followUpId).orderBy('fg.position').execute()
+}
+export type FollowUpGoalRow = Awaited<ReturnType<typeof followUpGoals>>[number]
+
+/** The correctable fields of a follow-up: what one of its versions holds (GET …/follow-ups/{followUpId}/versions). */
+export interface FollowUpVersionData {
+  maal: Array<{
+    goalId: string
+    funktionsevneniveau: string | null
+    borgerensVurdering: string | null
+    udfoerersVurdering: string | null
+    sagsbehandlersVurdering: string | null
+    maalOpnaaet: boolean
+  }>
+  naesteOpfoelgningsdato: string | null
+}
+
+export const followUpVersionData = (row: Pick<FollowUpRow, 'naeste_opfoelgningsdato'>, goals: FollowUpGoalRow[]): FollowUpVersionData => ({
+  maal: goals.map((g) => ({
+    goalId: g.goal_id,
+    funktionsevneniveau: g.funktionsevneniveau,
+    borgerensVurdering: g.borgerens_vurdering,
+    udfoerersVurdering: g.udfoerers_vurdering,
+    sagsbehandlersVurdering: g.sagsbehandlers_vurdering,
+    maalOpnaaet: g.maal_opnaaet
+  })),
+  naesteOpfoelgningsdato: row.naeste_opfoelgningsdato
+})
+
+/** Keeps the version of a follow-up just written (its goals as stored now), with who wrote it and why. */
+export async function recordFollowUpVersion (trx: Executor, row: FollowUpRow, clientId: string, reason?: string | null): Promise<void> {
+  await recordVersion(trx, {
+    resourceType: 'follow-up',
+    resourceId: row.id,
+    version: row.version,
+    kommunekode: row.kommunekode,
+    data: followUpVersionData(row, await followUpGoals(trx, row.id)),
+    clientId,
+    reason
+  })
+}
+
+/** A follow-up of a decision, annulled or not, locked for a correction. */
+export async function lockFollowUp (trx: Executor, scope: Scope, decisionId: string, id: string): Promise<FollowUpRow | undefined> {
+  return await scopedSelect(trx, scope, 'follow_ups', { annulled: true }).selectAll().where('decision_id', '=', decisionId).where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** Corrects a follow-up: a new version. */
+export async function updateFollowUp (trx: Executor, id: string, set: Updateable<FollowUpsTable>): Promise<FollowUpRow> {
+  return await trx.updateTable('follow_ups').set((eb) => ({ ...set, version: eb('version', '+', 1), changed_at: new Date() }))
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
 }

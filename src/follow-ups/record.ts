@@ -6,8 +6,20 @@ import type { Executor } from '../db/unit-of-work.js'
 import { markDecisionChanged, requireDecision, type DecisionRow } from '../decisions/queries.js'
 import { closeDecision } from '../interventions/course.js'
 import { fieldProblem } from '../http/problems.js'
-import { loadFollowUps } from './queries.js'
+import { recordRegistrationVersion } from '../investigation/queries.js'
+import { loadFollowUps, recordFollowUpVersion } from './queries.js'
 import type { FollowUp, FollowUpCreate } from './schemas.js'
+
+// What each status på indsats does, by its official code (FK-klassifikation UUIDs are stable).
+const STATUS_EFFECT: Record<string, { closes: boolean, newDecisionExpected: boolean }> = {
+  '1e971d84-10a4-4ef8-a8b3-0daa4c7d088a': { closes: false, newDecisionExpected: false }, // fortsættelse af indsats
+  'd7d03656-4c87-4e67-9146-aa5990460f16': { closes: true, newDecisionExpected: false }, // afslutning af indsats
+  'b4c01aa8-82fd-44e4-83ff-ca19ec02c779': { closes: true, newDecisionExpected: true } // afslutning af indsats og visitér til ny
+}
+
+/** What a status på indsats does: afslutning ends the course (and may expect a new decision), fortsættelse keeps it. */
+export const statusEffect = (code: string): { closes: boolean, newDecisionExpected: boolean } =>
+  STATUS_EFFECT[code] ?? { closes: false, newDecisionExpected: false }
 
 /** A follow-up as checked by its route: goal ids in lower case, its instant and Danish day, what its status does. */
 export type FollowUpWrite = Omit<Static<typeof FollowUpCreate>, 'registeredAt'> & {
@@ -38,7 +50,7 @@ Promise<{ decision: DecisionRow, followUp: FollowUp }> {
     status_paa_indsats: body.statusPaaIndsats,
     naeste_opfoelgningsdato: body.naesteOpfoelgningsdato ?? null
   }).execute()
-  await recordLevels(trx, catalogs, decision, id, goals, body)
+  await recordLevels(trx, catalogs, decision, { id, clientId: scope.id }, goals, body)
   await trx.insertInto('stoettebehov').values({
     id: randomUUID(),
     decision_id: decision.id,
@@ -56,6 +68,7 @@ Promise<{ decision: DecisionRow, followUp: FollowUp }> {
     await markDecisionChanged(trx, decision)
   }
   const row = await trx.selectFrom('follow_ups').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  await recordFollowUpVersion(trx, row, scope.id)
   const [followUp] = await loadFollowUps(trx, scope, catalogs, [row])
   return { decision, followUp: followUp! }
 }
@@ -89,7 +102,7 @@ async function goalsFollowedUp (trx: Executor, decision: DecisionRow, body: Foll
 }
 
 /** One new A&D level per sub-theme: goals sharing a primary sub-theme share its registration. */
-async function recordLevels (trx: Executor, catalogs: Catalogs, decision: DecisionRow, id: string,
+async function recordLevels (trx: Executor, catalogs: Catalogs, decision: DecisionRow, { id, clientId }: { id: string, clientId: string },
   goals: Array<{ id: string, primaert_undertema: string }>, { maal, registeredAt, day }: FollowUpWrite): Promise<void> {
   const version = catalogs.versionAt('aktivitet-og-deltagelse', day)?.version ?? ''
   const registered = new Map<string, { registrationId: string, level: string }>()
@@ -103,7 +116,7 @@ async function recordLevels (trx: Executor, catalogs: Catalogs, decision: Decisi
     const registrationId = earlier?.registrationId ?? randomUUID()
     if (earlier === undefined) {
       registered.set(undertema, { registrationId, level: m.funktionsevneniveau })
-      await trx.insertInto('theme_registrations').values({
+      await recordRegistrationVersion(trx, await trx.insertInto('theme_registrations').values({
         id: registrationId,
         case_id: decision.case_id,
         kommunekode: decision.kommunekode,
@@ -113,7 +126,7 @@ async function recordLevels (trx: Executor, catalogs: Catalogs, decision: Decisi
         registered_at: registeredAt,
         catalog_version: version,
         follow_up_id: id
-      }).execute()
+      }).returningAll().executeTakeFirstOrThrow(), clientId)
     }
     await trx.insertInto('follow_up_goals').values({
       follow_up_id: id,

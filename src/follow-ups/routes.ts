@@ -5,25 +5,20 @@ import { dayInDenmark, today } from '../catalogs/catalogs.js'
 import { registrationInstant } from '../http/instants.js'
 import { decodeCursor, isDay, Page, toPage } from '../http/paging.js'
 import { fieldProblem, HttpProblem, problemResponses } from '../http/problems.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { CreateHeaders, withHeaders, write } from '../http/writes.js'
+import { listVersions } from '../versions/queries.js'
 import { requireDecision } from '../decisions/queries.js'
 import { DecisionParams } from '../decisions/schemas.js'
-import { dueGoals, findFollowUp, listFollowUps, loadFollowUps } from './queries.js'
-import { recordFollowUp } from './record.js'
-import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams } from './schemas.js'
+import { correctFollowUp } from './correct.js'
+import { dueGoals, findFollowUp, listFollowUps, loadFollowUps, type FollowUpVersionData } from './queries.js'
+import { recordFollowUp, statusEffect } from './record.js'
+import { DueGoal, DueQuery, FollowUpCreate, FollowUpParams, FollowUpPatch, FollowUpVersionList } from './schemas.js'
 
 /**
  * /v1/decisions/{id}/follow-ups: the authority's follow-up (VUM phase 7);
  * /v1/follow-ups/due: goals whose follow-up date has passed without one.
  */
-
-// What each status på indsats does, by its official code (FK-klassifikation UUIDs are stable).
-const STATUS_EFFECT: Record<string, { closes: boolean, newDecisionExpected: boolean }> = {
-  '1e971d84-10a4-4ef8-a8b3-0daa4c7d088a': { closes: false, newDecisionExpected: false }, // fortsættelse af indsats
-  'd7d03656-4c87-4e67-9146-aa5990460f16': { closes: true, newDecisionExpected: false }, // afslutning af indsats
-  'b4c01aa8-82fd-44e4-83ff-ca19ec02c779': { closes: true, newDecisionExpected: true } // afslutning af indsats og visitér til ny
-}
 
 const isDueKey = (value: unknown): value is [string, number] =>
   Array.isArray(value) && value.length === 2 && isDay(value[0]) && Number.isSafeInteger(value[1])
@@ -43,7 +38,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       headers: CreateHeaders,
       body: FollowUpCreate,
       response: {
-        201: withHeaders(Type.Ref('FollowUp'), ['location', 'idempotent-replayed']),
+        201: withHeaders(Type.Ref('FollowUp'), ['location', 'etag', 'idempotent-replayed']),
         ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
       }
     }
@@ -56,7 +51,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     body.maal.forEach((m, i) => catalogs.check('funktionsevneniveau', m.funktionsevneniveau, day, `/maal/${i}/funktionsevneniveau`))
     catalogs.check('stoettebehov', body.stoettebehov.code, day, '/stoettebehov/code')
     catalogs.check('status-paa-indsats', body.statusPaaIndsats, day, '/statusPaaIndsats')
-    const effect = STATUS_EFFECT[body.statusPaaIndsats] ?? { closes: false, newDecisionExpected: false }
+    const effect = statusEffect(body.statusPaaIndsats)
     if (!effect.closes && body.naesteOpfoelgningsdato === undefined) {
       throw fieldProblem('validation', '/naesteOpfoelgningsdato', 'required', 'is required when the intervention continues: when are the goals next due?')
     }
@@ -73,6 +68,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
         status: 201,
         body: followUp,
         location: `/v1/decisions/${decision.id}/follow-ups/${followUp.id}`,
+        etag: etagOf(followUp.id, followUp.version),
         resourceId: decision.id,
         kommunekode: decision.kommunekode
       }
@@ -94,6 +90,9 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { items: await loadFollowUps(app.database.db, request.caller, catalogs, await listFollowUps(app.database.db, request.caller, decision.id)) }
   })
 
+  const followUpNotFound = (id: string, followUpId: string) =>
+    new HttpProblem('not-found', `No follow-up ${followUpId} on decision ${id} in the municipalities this client serves`)
+
   app.get('/decisions/:id/follow-ups/:followUpId', {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'follow-up' } },
     schema: {
@@ -105,10 +104,53 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { id, followUpId } = request.params
     const row = await findFollowUp(app.database.db, request.caller, id, followUpId)
-    if (row === undefined) throw new HttpProblem('not-found', `No follow-up ${followUpId} on decision ${id} in the municipalities this client serves`)
+    if (row === undefined) throw followUpNotFound(id, followUpId)
     await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
     reply.header('etag', etagOf(row.id, row.version))
     return (await loadFollowUps(app.database.db, request.caller, catalogs, [row]))[0]!
+  })
+
+  app.patch('/decisions/:id/follow-ups/:followUpId', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'follow-up' } },
+    schema: {
+      tags: ['follow-ups'],
+      summary: 'Correct a follow-up recorded wrong: per goal the vurderinger, mål opnået and the new level; the next follow-up date',
+      description: 'Send If-Match with the follow-up\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
+        'follow-up: it keeps its id and date, and every version is kept with its reason (GET …/versions). A corrected level is a new ' +
+        'version of the A&D registration the follow-up made (its own …/versions too), checked against the catalog in force on the ' +
+        'opfølgningsdato. The status på indsats is not corrected (422 status-not-correctable): an afslutning ended the course, and a ' +
+        'correction neither undoes an ending nor ends a course. The decision changes with it (changedSince), and with a corrected level ' +
+        'every decision of the case (their uddata A&D block). An annulled follow-up is not corrected (409).',
+      params: FollowUpParams,
+      headers: UpdateHeaders,
+      body: FollowUpPatch,
+      response: {
+        200: withHeaders(Type.Ref('FollowUp'), ['etag', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
+      }
+    }
+  }, async (request, reply) => {
+    const { id, followUpId } = request.params
+    const { reason, maal, ...rest } = request.body
+    // UUIDs may come in either case; the database gives them in lower case.
+    const change = { ...rest, ...(maal === undefined ? {} : { maal: maal.map((m) => ({ ...m, goalId: m.goalId.toLowerCase() })) }) }
+    return await write(request, reply, async (trx, guard) => await correctFollowUp(trx, guard, catalogs, { decisionId: id, followUpId }, change, reason))
+  })
+
+  app.get('/decisions/:id/follow-ups/:followUpId/versions', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'follow-up' } },
+    schema: {
+      tags: ['follow-ups'],
+      summary: 'Every version of a follow-up, oldest first: what it said, who wrote it, when and why',
+      params: FollowUpParams,
+      response: { 200: FollowUpVersionList, ...problemResponses(['not-found']) }
+    }
+  }, async (request, reply) => {
+    const { id, followUpId } = request.params
+    const row = await findFollowUp(app.database.db, request.caller, id, followUpId)
+    if (row === undefined) throw followUpNotFound(id, followUpId)
+    await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+    return { items: await listVersions<FollowUpVersionData>(app.database.db, 'follow-up', row.id) }
   })
 
   app.get('/follow-ups/due', {

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { CodeRef, Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
+import { VersionList } from '../versions/schemas.js'
 
 /**
  * VUM phase 7, opfølgning: for every goal of the decision a new level on its
@@ -80,10 +81,53 @@ export const FollowUp = Type.Object({
   }),
   statusPaaIndsats: Type.Ref('Coded'),
   naesteOpfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'When the goals are next due (fortsættelse)' }),
+  version: Type.Integer({ minimum: 1, description: 'Moves on every correction; the ETag is derived from it' }),
   createdAt: Instant,
   annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'FollowUp', description: 'An opfølgning on a decision' })
 export type FollowUp = Static<typeof FollowUp>
+
+const Correctable = (who: string) => Type.Optional(Type.Union([FreeText(`${who} vurdering`), Type.Null()]))
+
+export const FollowUpPatch = Type.Object({
+  maal: Type.Optional(Type.Array(Type.Object({
+    goalId: Type.String({ format: 'uuid', description: 'A goal of the follow-up; goals not named keep what they have' }),
+    funktionsevneniveau: Type.Optional(CodeRef('FunktionsevneniveauCode', {
+      description: 'The corrected level on the goal\'s primary sub-theme (a new version of the registration the follow-up made; ' +
+        'goals sharing a sub-theme share it); checked against the catalog in force on the opfølgningsdato'
+    })),
+    borgerensVurdering: Correctable('Borgerens'),
+    udfoerersVurdering: Correctable('Udførers'),
+    sagsbehandlersVurdering: Correctable('Sagsbehandlers'),
+    maalOpnaaet: Type.Optional(Type.Boolean({ description: 'Whether the goal was achieved' }))
+  }, { additionalProperties: false, minProperties: 2 }), { maxItems: 100, description: 'The goals to correct, each at most once' })),
+  naesteOpfoelgningsdato: Type.Optional(Day('Only for a follow-up that continued the intervention: the corrected next follow-up date, after the opfølgningsdato')),
+  statusPaaIndsats: Type.Optional(CodeRef('StatusPaaIndsatsCode', {
+    description: 'Not correctable: the status decided whether the course ended. Sending the stored status is accepted; another is a 422 ' +
+      '(status-not-correctable)'
+  })),
+  reason: Type.Optional(FreeText('Why the follow-up is corrected (e.g. "fejlregistrering"); kept with the version'))
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'A correction: the follow-up was recorded wrong. Its date, støttebehov and status på indsats stay; every version is kept (…/versions).',
+  examples: [{
+    maal: [{ goalId: '6a1f2c3e-8d4b-4e5f-9a7b-1c2d3e4f5a6b', funktionsevneniveau: '8328ce4a-6238-4f73-bf1a-74aadb68eff8', maalOpnaaet: false }],
+    reason: 'fejlregistrering'
+  }]
+})
+
+export const FollowUpVersionList = VersionList(Type.Object({
+  maal: Type.Array(Type.Object({
+    goalId: Uuid,
+    funktionsevneniveau: Text,
+    borgerensVurdering: Text,
+    udfoerersVurdering: Text,
+    sagsbehandlersVurdering: Text,
+    maalOpnaaet: Type.Boolean()
+  })),
+  naesteOpfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()])
+}, { description: 'The follow-up\'s correctable fields in this version' }))
 
 export const FollowUpParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The decision (our id)' }),

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely'
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely'
 import { annulmentOf } from '../annulment/marker.js'
 import { auditInsert, outcomeOf, type AuditContext, type AuditRecorded } from '../audit/record.js'
 import type { Catalogs } from '../catalogs/catalogs.js'
@@ -9,6 +9,7 @@ import type { DB, ThemeRegistrationsTable } from '../db/schema.js'
 import { afterInstantSeq } from '../db/rows.js'
 import { scopedSelect, served, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
+import { recordVersion } from '../versions/queries.js'
 import type { Registration, Theme } from './schemas.js'
 
 export type RegistrationRow = Selectable<ThemeRegistrationsTable>
@@ -31,6 +32,7 @@ export function toRegistration (catalogs: Catalogs, row: RegistrationRow): Regis
     registeredAt: row.registered_at.toISOString(),
     catalogVersion: row.catalog_version,
     followUpId: row.follow_up_id,
+    version: row.version,
     createdAt: row.created_at.toISOString(),
     ...annulmentOf(row)
   }
@@ -50,7 +52,7 @@ export interface RegistrationItem {
 /**
  * Stores registrations on cases the caller may see, in one statement: each
  * case is marked changed, each registration added (in the items' order, so
- * `seq` follows it) with its request's audit record. One result per item:
+ * `seq` follows it) with its first version and its request's audit record. One result per item:
  * the stored row, or undefined when the caller may not see the case.
  *
  * The cases are locked in the order of their ids, so two such statements
@@ -71,9 +73,9 @@ export async function registerOnCases (db: Executor, scope: Scope, items: Regist
         ${column((i) => i.registration.sagsbehandlers_bemaerkninger)}::text[],
         ${column((i) => i.registration.registered_at.toISOString())}::timestamptz[], ${column((i) => i.registration.catalog_version)}::text[],
         ${column((i) => i.audit.clientId)}::uuid[], ${column((i) => i.audit.action)}::text[], ${column((i) => i.audit.resourceType)}::text[],
-        ${column((i) => i.audit.requestId)}::text[]
+        ${column((i) => i.audit.requestId)}::text[], ${column((i) => JSON.stringify(registrationVersionData(i.registration)))}::text[]
       ) WITH ORDINALITY AS item (case_id, id, theme, undertema, funktionsevneniveau, oplysninger_fra_borgeren, oplysninger_fra_andre,
-        sagsbehandlers_bemaerkninger, registered_at, catalog_version, client_id, action, resource_type, request_id, n)
+        sagsbehandlers_bemaerkninger, registered_at, catalog_version, client_id, action, resource_type, request_id, version_data, n)
     ),
     locked AS (
       SELECT cases.id FROM cases WHERE cases.id IN (SELECT case_id FROM input) AND ${served(scope, 'cases')}
@@ -91,10 +93,64 @@ export async function registerOnCases (db: Executor, scope: Scope, items: Regist
       FROM input JOIN touched ON touched.id = input.case_id ORDER BY input.n
       RETURNING *
     ),
+    first_version AS (
+      INSERT INTO record_versions (resource_type, resource_id, version, kommunekode, data, client_id)
+      SELECT 'registration', registration.id, registration.version, registration.kommunekode, input.version_data::jsonb, input.client_id
+      FROM registration JOIN input ON input.id = registration.id
+    ),
     audit AS (${recording.query})
     SELECT * FROM registration`.execute(db)
   const stored = new Map(rows.map((row) => [row.id, row]))
   return items.map((item) => ({ row: stored.get(item.registration.id), audited: recording.recorded }))
+}
+
+/** The correctable fields of a registration: what one of its versions holds (GET …/{registrationId}/versions). */
+export interface RegistrationVersionData {
+  undertema: string
+  funktionsevneniveau: string | null
+  registeredAt: string
+  oplysningerFraBorgeren: string | null
+  oplysningerFraAndre: string | null
+  sagsbehandlersBemaerkninger: string | null
+}
+
+export const registrationVersionData = (r: Pick<RegistrationRow, 'undertema' | 'funktionsevneniveau' | 'registered_at' |
+'oplysninger_fra_borgeren' | 'oplysninger_fra_andre' | 'sagsbehandlers_bemaerkninger'>): RegistrationVersionData => ({
+  undertema: r.undertema,
+  funktionsevneniveau: r.funktionsevneniveau,
+  registeredAt: r.registered_at.toISOString(),
+  oplysningerFraBorgeren: r.oplysninger_fra_borgeren,
+  oplysningerFraAndre: r.oplysninger_fra_andre,
+  sagsbehandlersBemaerkninger: r.sagsbehandlers_bemaerkninger
+})
+
+/** Keeps the version of a registration just written, with who wrote it and why. */
+export async function recordRegistrationVersion (trx: Executor, r: RegistrationRow, clientId: string, reason?: string | null): Promise<void> {
+  await recordVersion(trx, {
+    resourceType: 'registration', resourceId: r.id, version: r.version, kommunekode: r.kommunekode, data: registrationVersionData(r), clientId, reason
+  })
+}
+
+/** A registration of a case, annulled or not, locked for a correction. */
+export async function lockRegistration (trx: Executor, scope: Scope, caseId: string, theme: string, id: string): Promise<RegistrationRow | undefined> {
+  return await scopedSelect(trx, scope, 'theme_registrations', { annulled: true }).selectAll()
+    .where('case_id', '=', caseId).where('theme', '=', theme).where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+/** Corrects a registration: a new version. */
+export async function updateRegistration (trx: Executor, id: string, set: Updateable<ThemeRegistrationsTable>): Promise<RegistrationRow> {
+  return await trx.updateTable('theme_registrations').set((eb) => ({ ...set, version: eb('version', '+', 1), changed_at: new Date() }))
+    .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+/** The goals whose current level is this registration (goals.aktuel_registration_id): they depend on its sub-theme and date. */
+export async function goalsOnRegistration (trx: Executor, registrationId: string): Promise<Array<{ id: string, registered_at: Date }>> {
+  return await trx.selectFrom('goals').select(['id', 'registered_at']).where('aktuel_registration_id', '=', registrationId).orderBy('seq').execute()
+}
+
+/** Every decision of a case: their uddata documents carry the case's theme blocks with their history. */
+export async function decisionsOfCase (trx: Executor, caseId: string): Promise<Array<{ id: string, case_id: string }>> {
+  return await trx.selectFrom('decisions').select(['id', 'case_id']).where('case_id', '=', caseId).orderBy('seq').execute()
 }
 
 /** A stored registration with its audit event, or no row when the caller may not see the case (nothing stored). */

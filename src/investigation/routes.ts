@@ -8,11 +8,15 @@ import { parseInstant, registrationInstant } from '../http/instants.js'
 import { decodeCursor, isInstantSeq, Page, toPage } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { recordAccess } from '../http/audit.js'
+import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { CreateHeaders, withHeaders, write } from '../http/writes.js'
-import { currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration } from './queries.js'
+import { listVersions } from '../versions/queries.js'
+import { correctRegistration } from './correct.js'
 import {
-  CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, THEMES
+  currentRegistrations, findRegistration, registrationHistory, registrationWriter, toRegistration, type RegistrationVersionData
+} from './queries.js'
+import {
+  CurrentQuery, CurrentView, HistoryQuery, registrationBody, RegistrationParams, registrationPatch, RegistrationVersionList, THEMES
 } from './schemas.js'
 
 /**
@@ -61,7 +65,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: CaseParams,
         headers: CreateHeaders,
         body: registrationBody(theme),
-        response: { 201: withHeaders(Type.Ref('Registration'), ['location', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code']) }
+        response: { 201: withHeaders(Type.Ref('Registration'), ['location', 'etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'catalog-code']) }
       }
     }, async (request, reply) => {
       const body = request.body
@@ -90,6 +94,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
             status: 201,
             body: toRegistration(catalogs, row),
             location: `/v1/cases/${row.case_id}/investigation/${theme.id}/${row.id}`,
+            etag: etagOf(row.id, row.version),
             resourceId: row.case_id,
             kommunekode: row.kommunekode,
             audited
@@ -116,6 +121,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return toPage(rows, limit, (row) => toRegistration(catalogs, row), (row) => [row.registered_at.toISOString(), row.seq])
     })
 
+    const notFound = (caseId: string, registrationId: string) =>
+      new HttpProblem('not-found', `No ${theme.title} registration ${registrationId} on case ${caseId} in the municipalities this client serves`)
+
     app.get(`${path}/:registrationId`, {
       config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
       schema: {
@@ -127,10 +135,61 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }, async (request, reply) => {
       const { id, registrationId } = request.params
       const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId, { annulled: true })
-      if (row === undefined) throw new HttpProblem('not-found', `No ${theme.title} registration ${registrationId} on case ${id} in the municipalities this client serves`)
+      if (row === undefined) throw notFound(id, registrationId)
       await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
       reply.header('etag', etagOf(row.id, row.version))
       return toRegistration(catalogs, row)
+    })
+
+    app.patch(`${path}/:registrationId`, {
+      config: { scope: 'cases:write', audit: { action: 'update', resource: 'investigation' } },
+      schema: {
+        tags: ['investigation'],
+        summary: `Correct a ${theme.title} registration recorded wrong: its sub-theme${theme.withLevel ? ', funktionsevneniveau' : ''}, datostempel or texts`,
+        description: 'Send If-Match with the registration\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
+          'assessment (that is a new registration, POST): the registration keeps its id, and every version is kept with its reason ' +
+          '(GET …/versions). The codes are checked against the catalog in force on the corrected registration\'s day. The decisions of ' +
+          'the case change with it (their uddata theme blocks, changedSince). The sub-theme of a registration a goal takes its current ' +
+          'level from is not corrected, nor its date moved after the goal (422 goal-depends); a level a follow-up registered is ' +
+          'corrected through the follow-up (422 made-by-follow-up); an annulled registration is not corrected (409).',
+        params: RegistrationParams,
+        headers: UpdateHeaders,
+        body: registrationPatch(theme),
+        response: {
+          200: withHeaders(Type.Ref('Registration'), ['etag', 'idempotent-replayed']),
+          ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
+        }
+      }
+    }, async (request, reply) => {
+      const { id, registrationId } = request.params
+      const { reason, registeredAt, undertema, oplysningerFraBorgeren, oplysningerFraAndre, sagsbehandlersBemaerkninger } = request.body
+      const level = 'funktionsevneniveau' in request.body && typeof request.body.funktionsevneniveau === 'string' ? request.body.funktionsevneniveau : undefined
+      const change = {
+        undertema,
+        funktionsevneniveau: level,
+        oplysningerFraBorgeren,
+        oplysningerFraAndre,
+        sagsbehandlersBemaerkninger,
+        registeredAt: registeredAt === undefined ? undefined : registrationInstant(registeredAt, '/registeredAt')
+      }
+      return await write(request, reply, async (trx, guard) =>
+        await correctRegistration(trx, guard, catalogs, { caseId: id, theme, registrationId }, change, reason))
+    })
+
+    app.get(`${path}/:registrationId/versions`, {
+      config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
+      schema: {
+        tags: ['investigation'],
+        summary: `Every version of a ${theme.title} registration, oldest first: what it said, who wrote it, when and why`,
+        params: RegistrationParams,
+        response: { 200: RegistrationVersionList, ...problemResponses(['not-found']) }
+      }
+    }, async (request, reply) => {
+      const { id, registrationId } = request.params
+      const row = await findRegistration(app.database.db, request.caller, id, theme.id, registrationId, { annulled: true })
+      if (row === undefined) throw notFound(id, registrationId)
+      await recordAccess(request, { resourceId: id, kommunekode: row.kommunekode })
+      return { items: await listVersions<RegistrationVersionData>(app.database.db, 'registration', row.id) }
     })
   }
 }

@@ -2,6 +2,7 @@ import Type, { type Static, type TSchema } from 'typebox'
 import { codeSchemaId } from '../catalogs/catalogs.js'
 import { CodeRef, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
+import { VersionList } from '../versions/schemas.js'
 
 /**
  * Phase 2 of VUM 2.0, oplysning: registrations of sub-themes in the three
@@ -114,9 +115,14 @@ export const Registration = Type.Object({
   registeredAt: Type.String({ format: 'date-time', description: 'Datostempel' }),
   catalogVersion: Type.String({ description: 'The catalog version the codes were checked against' }),
   followUpId: Type.Union([Uuid, Type.Null()], { description: 'Set when a follow-up registered this level (GET /v1/decisions/{id}/follow-ups/{followUpId})' }),
+  version: Type.Integer({ minimum: 1, description: 'Moves on every correction; the ETag is derived from it' }),
   createdAt: Instant,
   annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
-}, { $id: 'Registration', description: 'One registration of a sub-theme (udredning); registrations are history and never change' })
+}, {
+  $id: 'Registration',
+  description: 'One registration of a sub-theme (udredning). Registrations are history: a new assessment is a new registration; ' +
+    'one recorded wrong is corrected (PATCH, every version kept)'
+})
 export type Registration = Static<typeof Registration>
 
 export const CurrentView = Type.Object({
@@ -135,6 +141,51 @@ export const HistoryQuery = Type.Object({
   undertema: Type.Optional(Type.String({ maxLength: 100, description: 'Only this sub-theme' })),
   ...PageQuery
 }, { additionalProperties: false })
+
+const Reason = FreeText('Why the registration is corrected (e.g. "fejlregistrering"); kept with the version')
+
+/**
+ * The body of a correction: the registration was recorded wrong. Only A&D
+ * carries a level (sending one to another theme is a 400); texts are
+ * cleared with null.
+ */
+export function registrationPatch (theme: Theme) {
+  const fields = {
+    undertema: Type.Optional(undertemaOf(theme)),
+    registeredAt: Type.Optional(Type.String({
+      format: 'date-time',
+      description: 'The corrected datostempel; never in the future. The codes are checked against the catalog in force on its day.'
+    })),
+    oplysningerFraBorgeren: Type.Optional(Nullable(texts.oplysningerFraBorgeren)),
+    oplysningerFraAndre: Type.Optional(Nullable(texts.oplysningerFraAndre)),
+    sagsbehandlersBemaerkninger: Type.Optional(Nullable(texts.sagsbehandlersBemaerkninger)),
+    reason: Type.Optional(Reason)
+  }
+  const options = {
+    additionalProperties: false,
+    minProperties: 1,
+    description: `A correction of a ${theme.title} registration recorded wrong: it keeps its id, and every version is kept (…/versions). ` +
+      'A new assessment of the sub-theme is a new registration (POST), not a correction.'
+  }
+  return theme.withLevel
+    ? Type.Object({
+      ...fields,
+      funktionsevneniveau: Type.Optional(CodeRef(codeSchemaId('funktionsevneniveau'), { description: 'The level, 0–4 or "Ikke vurderet"' }))
+    }, { ...options, examples: [{ funktionsevneniveau: '8328ce4a-6238-4f73-bf1a-74aadb68eff8', reason: 'fejlregistrering' }] })
+    : Type.Object(fields, {
+      ...options,
+      examples: [{ oplysningerFraAndre: 'Søsteren hjælper i dag med at åbne post og betale regninger.', reason: 'fejlregistrering' }]
+    })
+}
+
+export const RegistrationVersionList = VersionList(Type.Object({
+  undertema: Type.String(),
+  funktionsevneniveau: Nullable(Type.String()),
+  registeredAt: Type.String({ format: 'date-time' }),
+  oplysningerFraBorgeren: Nullable(Type.String()),
+  oplysningerFraAndre: Nullable(Type.String()),
+  sagsbehandlersBemaerkninger: Nullable(Type.String())
+}, { description: 'The registration\'s correctable fields in this version' }))
 
 export const RegistrationParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The case' }),

@@ -129,7 +129,11 @@ const themeProbes = Object.fromEntries(THEMES.flatMap((theme) => [
   [`GET /v1/cases/:id/investigation/${theme.id}/:registrationId`,
     byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}`)],
   [`POST /v1/cases/:id/investigation/${theme.id}/:registrationId/annulment`,
-    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}/annulment`, ANNULMENT)]
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}/annulment`, ANNULMENT)],
+  [`PATCH /v1/cases/:id/investigation/${theme.id}/:registrationId`,
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}`, { sagsbehandlersBemaerkninger: 'x' })],
+  [`GET /v1/cases/:id/investigation/${theme.id}/:registrationId/versions`,
+    byId((s) => `/v1/cases/${s.caseId}/investigation/${theme.id}/${s.registrations[theme.id]!}/versions`)]
 ]))
 const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<Probe>> = {
   'GET /v1/audit': async (app, seeder) => {
@@ -215,6 +219,10 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
     statusPaaIndsats: STATUS.fortsaettelse
   }),
   'GET /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`),
+  'PATCH /v1/decisions/:id/follow-ups/:followUpId': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}`, {
+    naesteOpfoelgningsdato: '2030-01-01'
+  }),
+  'GET /v1/decisions/:id/follow-ups/:followUpId/versions': byId((s) => `/v1/decisions/${s.decisionId}/follow-ups/${s.followUpId}/versions`),
   'GET /v1/follow-ups/due': async (app) => ({ url: '/v1/follow-ups/due?date=2099-01-01', expect: 'hidden', marker: (await seedCase(app)).goalId }),
   'GET /v1/cases/:id/timeline': byId((s) => `/v1/cases/${s.caseId}/timeline`),
   'POST /v1/cases/:id/assessment/annulment': byId((s) => `/v1/cases/${s.caseId}/assessment/annulment`, ANNULMENT),

@@ -323,3 +323,22 @@ t.test('a decision ending earlier than an intervention already ended moves that 
     ['2027-05-31', 'Fraflyttet', ['2027-05-31']], ['2027-05-31', 'Fraflyttet', ['2027-05-31', '2027-05-31']]
   ], 'no ydelse runs past the end of its decision')
 })
+
+t.test('a time-driven change (a ydelse starting or ending) reaches changedSince at the start of its Danish day', async (t) => {
+  const { call, decision, setNow } = await setUp(t)
+  const since = async (instant: string) => ({
+    decisions: (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(instant)}`)).json().items.map((d: Json) => d.id),
+    uddata: (await call('GET', `/v1/exports/uddata?changedSince=${encodeURIComponent(instant)}`)).body.trim().split('\n')
+      .map((line) => JSON.parse(line) as Json).flatMap((line) => line.decisionId ?? [])
+  })
+  setNow('2027-01-01T10:00:00Z')
+  t.same(await since('2026-12-31T23:00:00Z'), { decisions: [decision.id], uddata: [decision.id] },
+    'the ydelser started on 1 January: a change at its Danish midnight')
+  t.same(await since('2027-01-01T00:30:00+01:00'), { decisions: [], uddata: [] }, 'and not after it')
+  setNow('2027-07-01T08:00:00Z')
+  t.same(await since('2027-06-30T22:00:00Z'), { decisions: [decision.id], uddata: [decision.id] },
+    'the stay ended on 30 June: the change is at the start of 1 July')
+  t.same(await since('2027-06-30T12:00:00Z'), { decisions: [decision.id], uddata: [decision.id] })
+  setNow('2027-06-30T20:00:00Z')
+  t.same(await since('2027-06-30T12:00:00Z'), { decisions: [], uddata: [] }, 'not before that day has begun')
+})

@@ -45,6 +45,8 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
   }
   const themes = ['funktioner-og-forhold', 'omgivelsesfaktorer', 'aktivitet-og-deltagelse']
   const registrations = Object.fromEntries(await Promise.all(themes.map(async (theme) => [theme, await registrationOf(theme)])))
+  const registrationUrl = (theme: string): string => `${x.caseUrl}/investigation/${theme}/${registrations[theme]!}`
+  const followUpUrl = `/v1/decisions/${x.decisionId}/follow-ups/${followUp.id}`
 
   // Made once the open decision is (below): interventions on it for the changes of a course — one whose ydelse
   // changes, one to end, one to move — and a decision to end; with the ETags the changes send in If-Match.
@@ -63,8 +65,9 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     const other = await aCase(app, headers, { cpr: '0303904321' })
     annulled['/v1/cases/:id/assessment'] = (await made(app, headers, `${other.location}/assessment`, { samletVurdering: 'Forkert sag', indsatsformaal: null }, 'PUT')).location
     annulled['/v1/cases/:id/goals/:goalId'] = (await aGoal(app, headers, x.caseUrl)).location
+    // On a case of their own: a correction of a registration changes every decision of its case.
     const aDecisionToAnnul = async () =>
-      await aDecision(app, headers, x.caseUrl, { afgoerelsesdato: '2023-06-25', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' } })
+      await aDecision(app, headers, other.location, { afgoerelsesdato: '2023-06-25', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' } })
     annulled['/v1/decisions/:id'] = (await aDecisionToAnnul()).location
     // The annulments under this one change its version: the decision annulled above is another.
     const decision = await aDecisionToAnnul()
@@ -97,7 +100,11 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
           : { undertema: theme === 'omgivelsesfaktorer' ? 'df194a84-6e4b-4f14-a194-d8d9d9a1fcad' : '08aa68ce-acd6-4e03-b6b5-091811324345' }
       })],
       [`GET /v1/cases/:id/investigation/${theme}`, (url: string) => ({ url })],
-      [`GET /v1/cases/:id/investigation/${theme}/:registrationId`, (url: string) => ({ url: url.replace(/[^/]*$/, registrations[theme]) })]
+      [`GET /v1/cases/:id/investigation/${theme}/:registrationId`, (url: string) => ({ url: url.replace(/[^/]*$/, registrations[theme]) })],
+      [`PATCH /v1/cases/:id/investigation/${theme}/:registrationId`, () => ({
+        url: registrationUrl(theme), headers: ifMatch(registrationUrl(theme)), payload: { sagsbehandlersBemaerkninger: 'Rettet', reason: 'fejlregistrering' }
+      })],
+      [`GET /v1/cases/:id/investigation/${theme}/:registrationId/versions`, () => ({ url: `${registrationUrl(theme)}/versions` })]
     ])),
     'GET /v1/cases/:id/assessment': (url) => ({ url }),
     'PUT /v1/cases/:id/assessment': (url) => ({
@@ -175,6 +182,10 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
       }
     }),
     'GET /v1/decisions/:id/follow-ups/:followUpId': (url) => ({ url }),
+    'PATCH /v1/decisions/:id/follow-ups/:followUpId': (url) => ({
+      url, headers: ifMatch(followUpUrl), payload: { maal: [{ goalId: x.goalId, udfoerersVurdering: 'Stabil i fire måneder' }], reason: 'fejlregistrering' }
+    }),
+    'GET /v1/decisions/:id/follow-ups/:followUpId/versions': (url) => ({ url }),
     'GET /v1/follow-ups/due': (url) => ({ url }),
     'GET /v1/cases/:id/timeline': (url) => ({ url }),
     // Each annulment annuls a record of its own, made below, that no other request of the walk uses.
@@ -207,13 +218,15 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     const made = await anIntervention(app, headers, open.id, { ydelser: [{ code: 'd473dea2-4f6d-4f36-a8f0-260f0213f50a', startdato: '2023-07-01' }] })
     courses[name] = { url: made.location, ydelseId: made.body.ydelser[0].id }
   }
-  courses.closing = `/v1/decisions/${(await aDecision(app, headers, x.caseUrl, {
+  // On a case of its own: a correction of citizen X's registrations changes every decision of that case (and its ETag).
+  const closingCase = (await aCase(app, headers, { cpr: '0303904321' })).location
+  courses.closing = `/v1/decisions/${(await aDecision(app, headers, closingCase, {
     afgoerelsesdato: '2023-06-20', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })).id}`
   await recordsToAnnul()
   // Each of these is changed by one request of the walk only, so the ETag read now is still current when it runs.
   for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`,
-    ...Object.values(annulled)]) {
+    followUpUrl, ...themes.map(registrationUrl), ...Object.values(annulled)]) {
     etags[url] = (await app.inject({ method: 'GET', url, headers })).headers.etag!
   }
   return routes.map((route) => {
