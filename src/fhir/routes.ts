@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess, recordStreamAudit } from '../http/audit.js'
-import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalogs.js'
+import { dayAfter, dayBefore, dayInDenmark, startOfDanishDay } from '../catalogs/catalogs.js'
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
@@ -52,7 +52,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       const uuid = organisation(found.kommunekode)
       const { date } = request.query
       const [rows] = await loadCitizens(app.database.db, request.caller, found.kommunekode, [{ key: found.seq, cpr: found.cpr }])
-      const bundle = buildBundle(rows!, uuid, date === undefined ? asItStands(new Date(0)) : dayOf(date))
+      const bundle = buildBundle(rows!, uuid, date === undefined ? asItStands(new Date(0), app.clock()) : dayOf(date))
       if (bundle === undefined) throw new HttpProblem('not-found', `Nothing to report for the case's citizen on ${date ?? 'any day'}`)
       await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
       // Sent as serialised here, the same bytes as the stream's line.
@@ -85,8 +85,8 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
         })
       }
       const selection = changedSince !== undefined
-        ? asItStands(parseInstant(changedSince, 'query', '/changedSince'))
-        : dayOf(date ?? dayBefore(today()))
+        ? asItStands(parseInstant(changedSince, 'query', '/changedSince'), app.clock())
+        : dayOf(date ?? dayBefore(dayInDenmark(app.clock())))
       const db = app.database.db
       return await streamNdjson(request, reply, {
         mediaType: FHIR_NDJSON,
@@ -113,8 +113,8 @@ function dayOf (day: string): Selection {
   return { kind: 'day', day, start: startOfDanishDay(day), end: startOfDanishDay(dayAfter(day)) }
 }
 
-/** What was written from `since` on, in its state at the end of today. */
-function asItStands (since: Date): Selection {
-  const day = today()
+/** What was written from `since` on, in its state at the end of today (`now`'s day). */
+function asItStands (since: Date, now: Date): Selection {
+  const day = dayInDenmark(now)
   return { kind: 'since', since, day, end: startOfDanishDay(dayAfter(day)) }
 }

@@ -1,5 +1,6 @@
 import { closing, currentStoettebehov, goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow, type InterventionRow, type YdelseRow } from '../citizen.js'
-import { PROFILE, caseNumber, caseNumberSystem, ffb, iso, latest, rank, ref, resource, type Resource } from './common.js'
+import { startOfDanishDay } from '../../catalogs/catalogs.js'
+import { PROFILE, caseNumber, caseNumberSystem, corrected, ffb, iso, latest, rank, ref, resource, type Resource } from './common.js'
 import { targetGroup } from './condition.js'
 import { careTeam } from './care-team.js'
 import { plannedFollowUp } from './encounter.js'
@@ -21,7 +22,9 @@ function carePlan (c: Citizen, d: DecisionRow, i: InterventionRow): Resource {
   const encounter = plannedFollowUp(c, d)
   const team = careTeam(c, i)
   const closed = isClosed(c, d)
-  return resource(c.resources, 'CarePlan', 'carePlan', i.id, () => [latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at, lastFollowUp(c, d)?.registered_at), {
+  const changes = [corrected(c, i), c.enteredInError.has(`Decision/${d.id}`) ? d.annulled_at : null, closed && d.closed_at !== null ? startOfDanishDay(d.closed_at) : null]
+  return resource(c.resources, 'CarePlan', 'carePlan', i.id, () => [latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at,
+    lastFollowUp(c, d)?.registered_at, ...changes), {
     extension: [
       caseNumber(caseNumberSystem(c.kommunekode, 'sagsafgoerelse'), d.sagsafgoerelses_id),
       ...(encounter !== undefined ? [{ url: `${PROFILE}kl-reporting-ffb-follow-up-date-extension`, valueReference: ref(encounter) }] : [])
@@ -44,7 +47,9 @@ function intervention (c: Citizen, d: DecisionRow, y: YdelseRow, plan: Resource)
   // An end date the closing follow-up set later is not known yet on an earlier day.
   const ended = y.slutdato !== null && !(d.closed_at !== null && d.closed_at > day && y.slutdato === d.closed_at) ? y.slutdato : null
   const done = ended !== null && ended <= day
-  return resource(c.resources, 'CarePlan', 'intervention', y.id, () => [ended !== null && ended === d.closed_at && closedBy !== undefined ? latest(y.registered_at, closedBy.registered_at) : y.registered_at, {
+  // Completed on its last day: a change by time alone, at the start of that day (or when the follow-up ending the course was made).
+  const completed = done ? latest(startOfDanishDay(ended), ended === d.closed_at ? closedBy?.registered_at : undefined) : undefined
+  return resource(c.resources, 'CarePlan', 'intervention', y.id, () => [latest(y.registered_at, corrected(c, y), completed), {
     basedOn: [ref(plan)],
     status: done ? 'completed' : 'active',
     intent: 'order',

@@ -11,14 +11,22 @@ export const CORE = 'http://fhir.kl.dk/core/StructureDefinition/'
 /** The code systems of our own identifiers where KL's guide has no element (see the OpenAPI description). */
 export const caseNumberSystem = (kommunekode: string, kind: 'sag' | 'sagsafgoerelse'): string => `urn:ffb-api:kommune:${kommunekode}:${kind}`
 
-export interface Resource { resourceType: string, id: string, meta: { profile: string[], lastUpdated: string }, [element: string]: unknown }
+export interface Resource { resourceType: string, id: string, meta: { versionId: string, lastUpdated: string, profile: string[] }, [element: string]: unknown }
 
 export const coding = (system: string, code: string) => ({ coding: [{ system, code }] })
 export const ffb = (code: string) => coding(FFB_SYSTEM, code)
 export const ref = (resource: Resource) => ({ reference: `${resource.resourceType}/${resource.id}` })
 export const rank = (resource: Resource, value: 1 | 2) => ({ extension: [{ url: `${CORE}ConditionRank`, valuePositiveInt: value }], ...ref(resource) })
 export const iso = (instant: Date): string => instant.toISOString()
-export const latest = (...instants: Array<Date | undefined>): Date => new Date(Math.max(...instants.map((i) => i?.getTime() ?? 0)))
+export const latest = (...instants: Array<Date | null | undefined>): Date => new Date(Math.max(...instants.map((i) => i?.getTime() ?? 0)))
+
+/**
+ * When a row was last corrected or annulled, if that happened by the end of
+ * the selection (a change its resource's meta shows); else undefined.
+ */
+export const corrected = ({ selection }: { selection: { end: Date } },
+  row: { changed_at: Date, annulled_at: Date | null, version?: number }): Date | undefined =>
+  (row.annulled_at !== null || (row.version ?? 1) > 1) && row.changed_at < selection.end ? row.changed_at : undefined
 
 export function caseNumber (system: string, value: string) {
   return {
@@ -37,7 +45,9 @@ export function resource (resources: Resources, type: string, profile: string, n
   let made = resources.get(key)
   if (made === undefined) {
     const [lastUpdated, elements] = make()
-    made = { resourceType: type, id: stableId(key), meta: { profile: [`${PROFILE}kl-reporting-ffb-${profile}`], lastUpdated: iso(lastUpdated) }, ...elements }
+    // The id stays across changes; the version moves with lastUpdated, the instant of the resource's last change.
+    const meta = { versionId: String(lastUpdated.getTime()), lastUpdated: iso(lastUpdated), profile: [`${PROFILE}kl-reporting-ffb-${profile}`] }
+    made = { resourceType: type, id: stableId(key), meta, ...elements }
     resources.set(key, made)
   }
   return made

@@ -1,5 +1,5 @@
 import type { Citizen, DecisionRow, RegistrationRow } from '../citizen.js'
-import { CORE, coding, ffb, iso, resource, type Resource } from './common.js'
+import { CORE, coding, corrected, ffb, iso, latest, resource, type Resource } from './common.js'
 
 /** One Condition per sub-theme of a case: first recorded, last reassessed, the latest level on A&D; none before it is investigated. */
 export function condition (c: Citizen, caseId: string, undertema: string): Resource | undefined {
@@ -7,7 +7,7 @@ export function condition (c: Citizen, caseId: string, undertema: string): Resou
   if (history === undefined) return undefined
   const [firstSeen] = history as [RegistrationRow]
   const last = history.at(-1)!
-  return resource(c.resources, 'Condition', 'condition', `${caseId}/${undertema}`, () => [last.registered_at, {
+  return resource(c.resources, 'Condition', 'condition', `${caseId}/${undertema}`, () => [latest(last.registered_at, ...history.map((r) => corrected(c, r))), {
     ...(last !== firstSeen ? { extension: [{ url: `${CORE}ConditionLastAssertedDate`, valueDateTime: iso(last.registered_at) }] } : {}),
     clinicalStatus: coding('http://terminology.hl7.org/CodeSystem/condition-clinical', 'active'),
     verificationStatus: coding('http://terminology.hl7.org/CodeSystem/condition-ver-status', 'confirmed'),

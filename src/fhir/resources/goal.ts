@@ -1,5 +1,6 @@
 import { closing, isClosed, type Citizen, type GoalRow } from '../citizen.js'
-import { CSC, SNOMED, coding, ffb, latest, rank, resource, type Resource } from './common.js'
+import { startOfDanishDay } from '../../catalogs/catalogs.js'
+import { CSC, SNOMED, coding, corrected, ffb, latest, rank, resource, type Resource } from './common.js'
 import { condition } from './condition.js'
 
 /** An indsatsmål: completed once every decision it is part of is closed. */
@@ -13,7 +14,9 @@ export function goal (c: Citizen, g: GoalRow): Resource {
       const addressed = condition(c, g.case_id, code)
       return addressed === undefined ? [] : [rank(addressed, i === 0 ? 1 : 2)]
     })
-    return [done ? latest(g.registered_at, ...covering.map((d) => closing(c, d)?.registered_at)) : g.registered_at, {
+    // Completed once the last covering decision's course ended: at the start of its last day, or when the follow-up closing it was made.
+    const ended = done ? covering.flatMap((d) => [closing(c, d)?.registered_at, d.closed_at === null ? undefined : startOfDanishDay(d.closed_at)]) : []
+    return [latest(g.registered_at, corrected(c, g), ...ended), {
       lifecycleStatus: done ? 'completed' : 'active',
       category: [coding(CSC, '0bb3daef-538d-45dc-b444-abdbcb63f6bc')],
       description: coding(SNOMED, '410518001'),
