@@ -42,6 +42,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
     schema: {
       tags: ['export'],
+      operationId: 'getDecisionUddata',
       summary: 'The FFB uddata blocks of one decision, by its id or its sagsafgoerelsesId',
       description: 'Every block of the uddata specification with its date stamps and full history, codes with their labels, ' +
         'the derived DST codes of each intervention, and whether the decision is indberetningsklar (and if not, why).',
@@ -62,6 +63,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
     schema: {
       tags: ['export'],
+      operationId: 'exportUddata',
       summary: 'Stream the uddata of every decision as NDJSON, one line per decision, ending with a trailer',
       description: 'Decisions in the order they were made, read in batches, so memory stays flat whatever the size; ' +
         'gzip with Accept-Encoding: gzip. Every document line carries a cursor, and the trailer the cursor after the last ' +

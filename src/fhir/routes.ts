@@ -36,6 +36,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
       schema: {
         tags: ['export'],
+        operationId: 'getCaseFhirBundle',
         summary: 'The FHIR delivery bundle (KL\'s FFB uddatasæt) of the case\'s citizen, for a day or as it stands',
         description: 'With ?date=, the bundle KL expects for that day: what was registered, started, ended or followed up that day ' +
           'for the citizen (all the citizen\'s cases in the municipality), in its state at the end of the day, and everything it ' +
@@ -63,6 +64,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
       schema: {
         tags: ['export'],
+        operationId: 'exportFhirBundles',
         summary: 'Stream a municipality\'s FHIR delivery bundles (KL\'s FFB uddatasæt) for a day, one citizen per line',
         description: 'NDJSON of kl-reporting-ffb-deliveryReport Bundles, one per citizen with something to report for the day ' +
           '(default yesterday in Denmark) or, with changedSince, with anything written since that instant (as it stands today). ' +

@@ -35,6 +35,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'createFollowUp',
       summary: 'Follow up on a decision: a new level for each of its goals, a new støttebehov and a status på indsats',
       description: 'The new levels are stored as A&D registrations dated at the follow-up, and the støttebehov as a new ' +
         'støttebehov of the decision, so the history keeps both dates. A closed decision takes no follow-up (409).',
@@ -82,6 +83,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'listFollowUps',
       summary: 'The follow-ups of a decision, oldest first',
       description: 'All of them: a decision has a follow-up or two a year.',
       params: DecisionParams,
@@ -97,7 +99,9 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'getFollowUp',
       summary: 'One follow-up',
+      description: '404 when the follow-up is not of this decision.',
       params: FollowUpParams,
       response: { 200: Type.Ref('FollowUp'), ...problemResponses(['not-found']) }
     }
@@ -113,7 +117,9 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'listDueFollowUps',
       summary: 'Goals whose follow-up date has passed without a follow-up, with their open decisions; oldest first',
+      description: 'A worklist: ?date= (default today in Denmark) sets the day, ?kommunekode= one municipality; paged.',
       querystring: DueQuery,
       response: { 200: Page(DueGoal) }
     }

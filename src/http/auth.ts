@@ -33,9 +33,12 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
         throw new Error(`${route.method.toString()} ${route.url} is authenticated but declares no config.scope`)
       }
       const schema = route.schema ?? {}
+      // The scope is an extension: a bearer scheme has no scopes to list it among (Spectral's oas3-operation-security-defined).
+      const extension = { 'x-ffb-scope': route.config.scope }
       route.schema = {
         ...schema,
-        security: [{ bearerAuth: route.config.scope === 'any' ? [] : [route.config.scope] }],
+        ...extension,
+        security: [{ bearerAuth: [] }],
         response: { ...problemResponses(['unauthorized', 'forbidden', 'too-many-requests']), ...(schema.response as object) }
       }
     })

@@ -29,7 +29,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
     schema: {
       tags: ['investigation'],
+      operationId: 'getInvestigation',
       summary: 'The investigation as it stands: the latest registration of every sub-theme, per theme',
+      description: 'With ?at=, the investigation as it stood at that instant. Codes come with their labels.',
       params: CaseParams,
       querystring: CurrentQuery,
       response: { 200: CurrentView, ...problemResponses(['not-found']) }
@@ -54,6 +56,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:write', audit: { action: 'create', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `register${theme.operation}`,
         summary: `Register a ${theme.title} sub-theme${theme.withLevel ? ' with its funktionsevneniveau' : ''}`,
         description: 'Adds to the history: registering a sub-theme again adds a row and never overwrites. ' +
           'Codes are checked against the catalog version in force on the registration\'s day (422 otherwise).',
@@ -101,7 +104,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:read', audit: { action: 'list', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `list${theme.operation}Registrations`,
         summary: `The full history of ${theme.title} registrations on the case, oldest first`,
+        description: 'Every registration of the theme, registrations of a sub-theme again included, paged; ?undertema= narrows to one sub-theme.',
         params: CaseParams,
         querystring: HistoryQuery,
         response: { 200: Page(Type.Ref('Registration')), ...problemResponses(['not-found']) }
@@ -119,7 +124,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `get${theme.operation}Registration`,
         summary: `One ${theme.title} registration`,
+        description: '404 when the registration is not on this case or not of this theme.',
         params: RegistrationParams,
         response: { 200: Type.Ref('Registration'), ...problemResponses(['not-found']) }
       }

@@ -16,6 +16,8 @@ export interface Theme {
   id: 'funktioner-og-forhold' | 'omgivelsesfaktorer' | 'aktivitet-og-deltagelse'
   /** The property of the current view. */
   key: 'funktionerOgForhold' | 'omgivelsesfaktorer' | 'aktivitetOgDeltagelse'
+  /** The noun of its operationIds (registerFunktionerOgForhold, …): stable, as generated clients name methods by them. */
+  operation: 'FunktionerOgForhold' | 'Omgivelsesfaktorer' | 'AktivitetOgDeltagelse'
   title: string
   withLevel: boolean
   example: Record<string, unknown>
@@ -26,6 +28,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'funktioner-og-forhold',
     key: 'funktionerOgForhold',
+    operation: 'FunktionerOgForhold',
     title: 'Funktioner og forhold',
     withLevel: false,
     example: {
@@ -38,6 +41,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'omgivelsesfaktorer',
     key: 'omgivelsesfaktorer',
+    operation: 'Omgivelsesfaktorer',
     title: 'Omgivelsesfaktorer',
     withLevel: false,
     example: {
@@ -49,6 +53,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'aktivitet-og-deltagelse',
     key: 'aktivitetOgDeltagelse',
+    operation: 'AktivitetOgDeltagelse',
     title: 'Aktivitet og deltagelse',
     withLevel: true,
     example: {

@@ -4,7 +4,19 @@ import t from 'tap'
 import { OPENAPI_FILE, openapiDocument } from '../../src/http/openapi.js'
 import { buildTestApp } from '../helper.js'
 
-interface Operation { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> }
+interface Operation {
+  operationId?: string
+  summary?: string
+  description?: string
+  tags?: string[]
+  security?: unknown
+  'x-ffb-scope'?: unknown
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>
+}
+
+/** `get /v1/cases/{id}` and its operation, for every operation of the document. */
+const operationsOf = (document: { paths: Record<string, Record<string, Operation>> }): Array<readonly [string, Operation]> =>
+  Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => [`${method} ${path}`, op] as const))
 
 t.test('the OpenAPI document', async (t) => {
   const app = await buildTestApp(t)
@@ -24,14 +36,46 @@ t.test('the OpenAPI document', async (t) => {
 
   t.test('every operation declares a success schema and the problems any route can give', async (t) => {
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
-    const operations = Object.entries(document.paths as Record<string, Record<string, Operation>>)
-      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => [`${method} ${path}`, op] as const))
+    const operations = operationsOf(document)
     t.ok(operations.length > 0)
     for (const [name, operation] of operations) {
       const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'))
       t.ok(success.length > 0 && success.every(([, r]) => r.content === undefined || Object.values(r.content).every((c) => c.schema !== undefined)),
         `${name} has a success response with a schema`)
       t.ok(operation.responses['500']?.content?.['application/problem+json'], `${name} declares 500 as a problem`)
+    }
+  })
+
+  t.test('every operation has a unique verbNoun operationId, a description of its own, and declared tags', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const declared = new Set((document.tags as Array<{ name: string, description?: string }>).map((tag) => {
+      t.ok(tag.description, `tag ${tag.name} is described`)
+      return tag.name
+    }))
+    const seen = new Map<string, string>()
+    for (const [name, operation] of operationsOf(document)) {
+      const id = operation.operationId ?? ''
+      // A generated client names its methods by these: a rename breaks every vendor's code.
+      t.match(id, /^[a-z]+(?:[A-Z][a-z0-9]*)+$/, `${name} has a verbNoun operationId`)
+      t.notOk(seen.has(id), `${name}: operationId ${id} is also ${seen.get(id) ?? ''}`)
+      seen.set(id, name)
+      t.ok(operation.description !== undefined && operation.description !== operation.summary, `${name} has a description beyond its summary`)
+      t.ok(operation.tags !== undefined && operation.tags.length > 0 && operation.tags.every((tag) => declared.has(tag)),
+        `${name} has tags, each declared at the top with a description`)
+    }
+  })
+
+  t.test('the public routes say security: [], every other names the bearer scheme and its scope', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const publicPaths = new Set(app.routeTable.filter((route) => route.public).map((route) => route.url))
+    for (const [name, operation] of operationsOf(document)) {
+      const path = name.split(' ')[1]!
+      if (publicPaths.has(path)) {
+        t.same(operation.security, [], `${name} is public`)
+      } else {
+        t.same(operation.security, [{ bearerAuth: [] }], `${name} needs a token`)
+        t.type(operation['x-ffb-scope'], 'string', `${name} names its scope`)
+      }
     }
   })
 
