@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { authenticateToken, type Client, type Scope } from '../clients/clients.js'
-import { HttpProblem, problemResponses } from './problems.js'
+import { HttpProblem, withProblems } from './problems.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,7 +39,7 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
         ...schema,
         ...extension,
         security: [{ bearerAuth: [] }],
-        response: { ...problemResponses(['unauthorized', 'forbidden', 'too-many-requests']), ...(schema.response as object) }
+        response: withProblems(schema.response, ['unauthorized', 'forbidden', 'too-many-requests'])
       }
     })
     app.addHook('onRequest', async (request) => {

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import Type from 'typebox'
 import { purgeExpiredKeys, runChange, type Change } from '../db/unit-of-work.js'
 import { auditContext } from './audit.js'
-import { problemResponses, type ProblemCode } from './problems.js'
+import { withProblems, type ProblemCode } from './problems.js'
 
 /**
  * The HTTP side of the one write path (db/unit-of-work.ts): the write
@@ -63,7 +63,7 @@ export const writesPlugin = fp<{ idempotencyTtlSeconds: number }>(async (app: Fa
     if ('idempotency-key' in headers) codes.push('idempotency-in-progress', 'idempotency-key-reused')
     if ('if-match' in headers) codes.push('precondition-failed', 'precondition-required')
     if (codes.length === 0) return
-    route.schema = { ...route.schema, response: { ...problemResponses(codes), ...(route.schema?.response as object) } }
+    route.schema = { ...route.schema, response: withProblems(route.schema?.response, codes) }
   })
   let timer: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {

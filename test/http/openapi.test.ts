@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { OPENAPI_FILE, openapiDocument } from '../../src/http/openapi.js'
+import { PROBLEMS, problemType, type ProblemCode } from '../../src/http/problems.js'
 import { buildTestApp } from '../helper.js'
 
 interface Operation {
@@ -11,7 +12,7 @@ interface Operation {
   tags?: string[]
   security?: unknown
   'x-ffb-scope'?: unknown
-  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>
+  responses: Record<string, { description: string, content?: Record<string, { schema?: unknown }> }>
 }
 
 /** `get /v1/cases/{id}` and its operation, for every operation of the document. */
@@ -75,6 +76,24 @@ t.test('the OpenAPI document', async (t) => {
       } else {
         t.same(operation.security, [{ bearerAuth: [] }], `${name} needs a token`)
         t.type(operation['x-ffb-scope'], 'string', `${name} names its scope`)
+      }
+    }
+  })
+
+  t.test('the problem types are an enum, each with its status, title and an example; each problem response has an example of every kind it lists', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const problem = document.components.schemas.Problem
+    const codes = Object.keys(PROBLEMS) as ProblemCode[]
+    t.same(problem.properties.type.enum, codes.map(problemType))
+    t.same(problem.properties.type['x-enum-descriptions'], codes.map((code) => `${PROBLEMS[code].status} ${PROBLEMS[code].title}`))
+    t.same(problem.examples.map((example: { type: string }) => example.type), codes.map(problemType), 'one example of each kind')
+    for (const [name, operation] of operationsOf(document)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const media = response.content?.['application/problem+json'] as { examples?: Record<string, { value: { status: number } }> } | undefined
+        if (media === undefined) continue
+        const kinds = Object.keys(media.examples ?? {}) as ProblemCode[]
+        t.same(kinds.map((kind) => PROBLEMS[kind].title).sort(), response.description.split('; ').sort(), `${name} ${status} has an example of each kind`)
+        t.ok(kinds.every((kind) => String(PROBLEMS[kind].status) === status), `${name} ${status}: the examples' status`)
       }
     }
   })
