@@ -4,7 +4,7 @@ import { recordAccess } from '../http/audit.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { UpsertHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
 import { AssessmentPut } from './schemas.js'
@@ -44,7 +44,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       description: 'The first PUT creates the assessment (201) and needs no If-Match; every later one replaces it and must send ' +
         'If-Match with its ETag (428 without, 412 when it changed since).',
       params: CaseParams,
-      headers: UpdateHeaders,
+      headers: UpsertHeaders,
       body: AssessmentPut,
       response: {
         200: withHeaders(Type.Ref('Assessment'), ['etag', 'idempotent-replayed']),

@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { recordRefusal } from './audit.js'
 import { containsCpr, decodeUrlParts, maskCpr, maskUrl } from '../logger.js'
 import {
-  HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemType, withProblems,
+  HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, preconditionRequired, problemType, withProblems,
   type ProblemCode, type ValidationIssue
 } from './problems.js'
 
@@ -64,6 +64,10 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
     const part = PART[error.validationContext ?? 'body'] ?? 'body'
     const errors = toIssues(error.validation, part, (allowed, pointer) =>
       request.server.catalogs?.explainRefusal(allowed, valueAt(partOf(request, error.validationContext), pointer)))
+    // The schema marks If-Match required, so a client knows; its absence is still a 428 (RFC 6585), not a 400.
+    if (errors.length > 0 && errors.every((issue) => issue.in === 'header' && issue.pointer === '/if-match' && issue.code === 'required')) {
+      return preconditionRequired()
+    }
     return new HttpProblem('validation', `${errors.length} schema violation(s) in the request ${part}`, { errors })
   }
   const status = error.statusCode ?? 500

@@ -153,3 +153,7 @@ function exampleOf (code: ProblemCode): { summary: string, value: Record<string,
 export function fieldProblem (code: ProblemCode, pointer: string, rule: string, message: string, where: ValidationIssue['in'] = 'body'): HttpProblem {
   return new HttpProblem(code, `${pointer.slice(1)} ${message}`, { errors: [{ in: where, pointer, code: rule, message }] })
 }
+
+/** An update without If-Match (RFC 6585): refused whether the schema or the unit of work finds it missing. */
+export const preconditionRequired = (): HttpProblem => new HttpProblem('precondition-required',
+  'Send If-Match with the ETag from your last read of this resource, so a concurrent change is not overwritten')

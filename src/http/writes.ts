@@ -27,10 +27,9 @@ const IdempotencyKey = Type.String({
   examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"']
 })
 
-const IfMatch = Type.String({
+const IfMatch = (description: string) => Type.String({
   maxLength: 1000,
-  description: 'The ETag of the resource as last read. Required: without it the update is refused (428); when ' +
-    'the resource has changed since, 412 with the current ETag.',
+  description: `The ETag of the resource as last read. ${description} When the resource has changed since, 412 with the current ETag.`,
   examples: ['"hTz1ckkc0h2KJQwxiUBbVQ"']
 })
 
@@ -46,7 +45,16 @@ export function withHeaders<T extends object> (schema: T, names: Array<keyof typ
 }
 
 export const CreateHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) })
-export const UpdateHeaders = Type.Object({ 'if-match': Type.Optional(IfMatch), 'idempotency-key': Type.Optional(IdempotencyKey) })
+/** A change of what exists: If-Match is required, and its absence a 428 (errors.ts), as the unit of work answers too. */
+export const UpdateHeaders = Type.Object({
+  'if-match': IfMatch('Required: without it the update is refused (428).'),
+  'idempotency-key': Type.Optional(IdempotencyKey)
+})
+/** A PUT that creates what does not exist yet (needing no If-Match) and replaces what does (needing it: 428 without). */
+export const UpsertHeaders = Type.Object({
+  'if-match': Type.Optional(IfMatch('Not sent when creating; required when replacing (428 without).')),
+  'idempotency-key': Type.Optional(IdempotencyKey)
+})
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -12,6 +12,7 @@ interface Operation {
   tags?: string[]
   security?: unknown
   'x-ffb-scope'?: unknown
+  parameters?: Array<{ in: string, name: string, required?: boolean }>
   responses: Record<string, { description: string, content?: Record<string, { schema?: unknown }> }>
 }
 
@@ -96,6 +97,14 @@ t.test('the OpenAPI document', async (t) => {
         t.ok(kinds.every((kind) => String(PROBLEMS[kind].status) === status), `${name} ${status}: the examples' status`)
       }
     }
+  })
+
+  t.test('If-Match is a required header of every update; only the PUT that may create leaves it optional', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const withIfMatch = operationsOf(document).flatMap(([name, operation]) =>
+      (operation.parameters ?? []).filter((p) => p.in === 'header' && p.name === 'if-match').map((p) => [operation.operationId, p.required, name] as const))
+    t.ok(withIfMatch.length >= 8)
+    for (const [id, required, name] of withIfMatch) t.equal(required, id !== 'putAssessment', `${name}: If-Match required`)
   })
 
   t.test('GET /docs renders the interactive reference', async (t) => {
