@@ -73,6 +73,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } }
   })
   app.setValidatorCompiler(validatorCompiler(app))
+  // Every body is JSON. Fastify's default text/plain parser would hand the schema a string, refused as a 400;
+  // without it, a body of any other type is the 415 the document promises (errors.ts).
+  app.removeContentTypeParser('text/plain')
   app.decorate('database', database)
   app.decorate('clock', clock ?? (() => new Date()))
   app.decorate('routeTable', [])
