@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess, recordStreamAudit } from '../http/audit.js'
 import { parseInstant } from '../http/instants.js'
-import { streamNdjson } from '../http/ndjson.js'
+import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
 import { nextDecisions, requireUddataDecision } from './queries.js'
-import { ExportQuery, UddataDocument } from './schemas.js'
+import { ExportQuery } from './schemas.js'
 import { buildDocuments } from './uddata.js'
 
 /**
@@ -16,24 +16,6 @@ import { buildDocuments } from './uddata.js'
  */
 
 const NDJSON = 'application/x-ndjson'
-
-const Trailer = Type.Object({
-  trailer: Type.Literal(true),
-  count: Type.Integer({ description: 'Documents in this stream' }),
-  cursor: Type.String({
-    description: 'Pass as ?cursor= to continue after the last decision of this stream: the decisions made since. Changes to ' +
-      'decisions already delivered (follow-ups, new registrations) come with changedSince, the daily delta.'
-  }),
-  complete: Type.Literal(true)
-}, { description: 'The last line: the stream ended normally' })
-
-const ExportLine = Type.Union([
-  Type.Object({
-    ...UddataDocument.properties,
-    cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision, e.g. when the stream broke off' })
-  }, { description: 'One decision\'s uddata document, and where to resume after it' }),
-  Trailer
-])
 
 export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = async (app, { batchSize }) => {
   const { catalogs } = app
@@ -71,7 +53,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
         'made; for the daily delta of changed decisions use changedSince. The whole stream is one audit record.',
       querystring: ExportQuery,
       response: {
-        200: { description: 'One JSON document per line', content: { [NDJSON]: { schema: ExportLine } } },
+        200: ndjsonResponse(NDJSON, 'UddataExportLine', 'a line per decision, then the trailer'),
         ...problemResponses(['forbidden'])
       }
     }

@@ -5,14 +5,14 @@ import { dayAfter, dayBefore, startOfDanishDay, today } from '../catalogs/catalo
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
-import { streamNdjson } from '../http/ndjson.js'
+import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
 import { buildBundle } from './bundle.js'
 import type { Selection } from './citizen.js'
 import { loadCitizens, nextCitizens } from './queries.js'
-import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, FhirTrailer, GAPS } from './schemas.js'
+import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, GAPS } from './schemas.js'
 
 /**
  * KL's FFB delivery format: one FHIR Bundle per citizen per day, for one
@@ -73,7 +73,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
           'so sending one twice is harmless. The whole stream is one audit record. ' + GAPS,
         querystring: FhirExportQuery,
         response: {
-          200: { description: 'One Bundle per line, then the trailer', content: { [FHIR_NDJSON]: { schema: Type.Union([FhirBundle, FhirTrailer]) } } },
+          200: ndjsonResponse(FHIR_NDJSON, 'FhirExportLine', 'a Bundle per citizen, then the trailer'),
           ...problemResponses(['validation', 'forbidden', 'not-configured'])
         }
       }
