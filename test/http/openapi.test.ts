@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
 import { OPENAPI_FILE, openapiDocument } from '../../src/http/openapi.js'
 import { PROBLEMS, problemType, type ProblemCode } from '../../src/http/problems.js'
-import { buildTestApp } from '../helper.js'
+import { buildTestApp, ROOT } from '../helper.js'
 
 interface Operation {
   operationId?: string
@@ -25,6 +29,15 @@ t.test('the OpenAPI document', async (t) => {
 
   t.test('committed openapi/openapi.json matches what the code generates (run `npm run openapi`)', async (t) => {
     t.equal(await readFile(OPENAPI_FILE, 'utf8'), await openapiDocument(app))
+  })
+
+  t.test('committed openapi/ffb-api.d.ts is what openapi-typescript generates from it (run `npm run openapi`)', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'ffb-api-client-'))
+    t.teardown(async () => { await rm(dir, { recursive: true, force: true }) })
+    const generated = join(dir, 'ffb-api.d.ts')
+    const cli = join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js')
+    await promisify(execFile)(process.execPath, [cli, OPENAPI_FILE, '--output', generated], { cwd: ROOT })
+    t.equal(await readFile(join(ROOT, 'openapi', 'ffb-api.d.ts'), 'utf8'), await readFile(generated, 'utf8'))
   })
 
   t.test('GET /openapi.json serves a valid OpenAPI 3.1 document', async (t) => {
