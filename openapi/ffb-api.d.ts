@@ -2061,61 +2061,61 @@ export interface components {
         };
         /**
          * Funktioner og forhold
-         * @description A code of the FFB list Funktioner og forhold (GET /v1/catalogs/funktioner-og-forhold); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Funktioner og forhold (GET /v1/catalogs/funktioner-og-forhold); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         FunktionerOgForholdCode: "17c35058-eb88-4a7a-8727-74cd12be42c7" | "3591c972-5b15-4bbd-86c7-91622cda56e8" | "4934e45a-0f93-4c23-a767-2b681378700b" | "52e0b8dd-f5fa-4e1a-b66e-f5e4a41bd313" | "61452fe5-cea2-4d92-b2f1-406e9a5d31cb" | "6279a3dc-7085-4157-809c-f96922242b1b" | "8028b034-cad2-42df-b51c-aaba9c0bba61" | "9c2173e6-6465-44d3-af16-7c44059193b2" | "b93216fa-3843-4a7e-85bc-e3ef35a1967f" | "dccaa419-0bcd-4056-a11a-2e385e23edc6" | "ef4271c4-f942-4194-a2b0-e9a7045eab22" | "f7c0ef6c-18ba-4d38-9df5-4c891f154a08" | "081ab1be-7dc1-41fa-803c-12a146eb0b74" | "0b650369-258a-4d01-a811-42b306c2f89d" | "69dbfad7-859a-4596-8737-8054f6b4948f" | "83376fdb-f55d-4dd9-944e-b49631a9836f" | "c67aed23-d4f3-4ae6-8886-156c99048e5b" | "c8f4475a-8de3-4920-ad0c-eea78c49a68d" | "e6f82424-da5a-41d1-bd1a-5796aa79d5f2" | "f5b8e809-7689-4952-838c-a069c99408b3" | "1a6585e7-25a6-4518-9384-8f6290f879cc" | "3b4bcb40-f761-46a5-bc5f-b30ac37c88ed" | "9959e779-e8ee-47e8-989b-bbff4aae2883" | "b37419b3-c5f2-43e9-9e9d-4037b06b3fa5" | "eb3599bc-c0bb-4281-8a1c-bf6eab8ffde3" | "08aa68ce-acd6-4e03-b6b5-091811324345" | "35c56275-0093-4901-9fd8-d06fdb5cb8f3" | "52efa2e9-e0dc-41eb-8c01-9865e2fdebae" | "7a8f247b-baf8-4552-95bb-acf8ef004b74" | "83cf43f1-6d71-477c-8583-2e28755b41d3" | "d493a97d-6036-423d-87ff-c2a086e9d664" | "e993d8c3-b7d7-4d72-9be2-937e5ba38b5a" | "f695cec7-2b39-4c7e-8731-da8558a4fb3f";
         /**
          * Omgivelsesfaktorer
-         * @description A code of the FFB list Omgivelsesfaktorer (GET /v1/catalogs/omgivelsesfaktorer); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Omgivelsesfaktorer (GET /v1/catalogs/omgivelsesfaktorer); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         OmgivelsesfaktorerCode: "22eef871-6650-426f-8b79-8d40a6c62808" | "83342ff3-5f2e-4914-b045-e98357685866" | "df194a84-6e4b-4f14-a194-d8d9d9a1fcad";
         /**
          * Aktivitet og deltagelse
-         * @description A code of the FFB list Aktivitet og deltagelse (GET /v1/catalogs/aktivitet-og-deltagelse); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Aktivitet og deltagelse (GET /v1/catalogs/aktivitet-og-deltagelse); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         AktivitetOgDeltagelseCode: "3f9da5ac-9686-4eeb-b517-b46e17fcb1d7" | "4c082610-b122-4019-96f2-1061e287445e" | "dcc6bb77-45af-4625-9c4d-7d7878307220" | "2ba29098-a527-43d5-b858-4c5353669f42" | "986898d0-e2e5-4afa-9cb3-ee7aecaa0143" | "9bbbffef-c404-4ea3-a927-cd22d8027e6d" | "a80e8f96-18ba-4ee4-9496-d3ce882c2f85" | "320c9aa6-630e-4695-bba2-29ea808fad24" | "4977ce08-df4d-4c09-8e03-c2a563862e68" | "759ddc8e-57c0-4aa6-8d32-14d8eb51c5dd" | "eff3385d-01fa-4c9c-9850-52e179243f21" | "14615a09-bd94-4602-b43a-f6d3d3f9801d" | "28fbf17e-bca3-45e1-be35-553e3d91f1b7" | "347aa085-4fe2-411f-ac56-5693d164adc3" | "3a748135-98a8-416a-808d-bff88a8e40ee" | "464a2ab6-a7df-4b3a-b74d-7873f4cfe668" | "4a58417e-9a75-43f2-9763-66505050159f" | "885400cc-dd71-479e-8993-3fc48fdd6710" | "94fb3ea0-92cf-43b1-929b-c95e6fb739a1" | "b3939f0b-43d9-4e8c-bb2e-50ff8bb7ed03" | "685e8517-2f5c-4ef8-a7c4-fa2d008fdd9d" | "70443014-3faf-402d-abcf-396bfad32eb9" | "8888edfa-642b-4329-9fe3-a9b180e6d3f4" | "8bef71de-55b5-47fe-b438-18ac769106b3" | "fd4b8dd3-5c4b-4257-8c13-ea045617d2f6" | "01770afa-cd17-41fe-a966-b8895e4d55d8" | "4a51d7a7-61e7-48fa-a1d5-9d26337c6c38" | "58ef570c-1c1e-47be-8bfd-26ed99825762" | "8f32c948-41c4-49d7-8913-cdeede2e7fe1" | "b947f321-7cdb-4b33-9653-f3ff800572b0" | "bd67597b-e80f-427f-8cf9-79d01eff91fc";
         /**
          * Funktionsevneniveau
-         * @description A code of the FFB list Funktionsevneniveau (GET /v1/catalogs/funktionsevneniveau); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Funktionsevneniveau (GET /v1/catalogs/funktionsevneniveau); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         FunktionsevneniveauCode: "1c327095-107f-4b96-88d0-ec562cb980be" | "5bdde847-2837-416b-ab63-bbff8b7aa531" | "8328ce4a-6238-4f73-bf1a-74aadb68eff8" | "832ae90b-23b5-4063-80aa-0b81bdce680e" | "b508ff66-6326-4862-a6d7-7bbf184c9823" | "cae545f5-2813-4d79-98fc-0a7d770af3cd";
         /**
          * Støttebehov
-         * @description A code of the FFB list Støttebehov (GET /v1/catalogs/stoettebehov); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Støttebehov (GET /v1/catalogs/stoettebehov); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         StoettebehovCode: "2254dac8-8aa3-4334-8502-9720194f49ad" | "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76" | "ae9f388a-91c3-46cf-af55-f81952f2977c" | "b99a0790-4d70-4152-b149-3fe58b745583" | "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae" | "e99763d6-6c43-4969-ad52-2b1a7055f9dc";
         /**
          * Måltype
-         * @description A code of the FFB list Måltype (GET /v1/catalogs/maaltype); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Måltype (GET /v1/catalogs/maaltype); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         MaaltypeCode: "10752a63-00b4-4958-b7f4-9f3a18f74266" | "d41c8072-52f8-42b5-9375-ddbea454d27f" | "e47c22bd-d88d-48ab-882b-419923e1f44e";
         /**
          * Status på indsats
-         * @description A code of the FFB list Status på indsats (GET /v1/catalogs/status-paa-indsats); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Status på indsats (GET /v1/catalogs/status-paa-indsats); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         StatusPaaIndsatsCode: "1e971d84-10a4-4ef8-a8b3-0daa4c7d088a" | "b4c01aa8-82fd-44e4-83ff-ca19ec02c779" | "d7d03656-4c87-4e67-9146-aa5990460f16";
         /**
          * Målgrupper
-         * @description A code of the FFB list Målgrupper (GET /v1/catalogs/maalgrupper); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Målgrupper (GET /v1/catalogs/maalgrupper); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         MaalgrupperCode: "0919515d-9975-4743-a16f-edb45374b0da" | "122f3f8e-84a0-476f-b9c5-0e40b1dcf113" | "16075f99-3694-4878-a48d-b2f4b515cb76" | "293bf940-c075-4e3d-b5ef-6e331202e556" | "3b166cb0-df17-4002-a4c4-69e9a943645c" | "3e3f5ebf-82c1-401b-ab5e-e6138a31da3a" | "5e95db73-4d16-4084-93a3-595c0650b160" | "66fac925-3488-43b3-8e50-4510d3821b37" | "6fd0f315-2297-4d66-b638-3f867a0900e0" | "e1b59a4a-9cc2-4113-a5f1-84af588b02a2" | "f1f4d709-19d2-48cc-8942-231bf912323d" | "3412d671-22bf-456c-b963-c4e05c2725a0" | "905caa77-2b98-48ce-b0e1-35dc4c1cc4bd" | "c47fd846-f1e0-4786-89a4-88d00e7a86c0" | "6a038911-d866-4910-90ae-72ca55c641ea" | "df42d472-06f6-4c5f-9dcf-64aa6cc20925" | "0e25a2ec-4f04-4d14-a5ad-a6519a7d1d5f" | "ab4413f0-fa81-41c0-ad8c-21782c12a0fa" | "1f23325e-c9c9-455b-bfe7-b4dcd1bb63e5" | "f1c7ee41-21b4-4dba-9424-c874bf72b5e7" | "112cc0ba-9953-476c-a971-2671697d7639" | "5cb8997c-eb10-477f-b653-b2a5ff11ce7d" | "615310e8-f702-4455-910b-9d6d8aa684fb" | "6e155207-db12-419a-8d9c-d67756533056" | "7ef8be83-90d1-4375-b1cb-24710bea21c7" | "da298aec-cd7d-436c-9927-d88d00066881" | "0d66b364-958e-48cf-a18b-744fab284194" | "ab7b7d7b-b7bb-4b8c-99d9-5c98a302b771" | "9ed67228-b934-4677-9f7e-ebb0d80de44b" | "192b7d79-415c-4f4f-9223-607938ecbe97" | "303deb9b-84f0-49d2-ab7a-f8b98eed40a2" | "6aac5ae6-ef06-4866-9c66-16d51ebbc83b" | "851b2a9d-cde2-4d5d-8f33-d03789022cbb" | "afaa7e31-2b5d-4a49-9008-56aa8df8dc13" | "d42d8f41-2d07-4391-a687-bad51172d0c9" | "ee5b52bd-b839-4e69-ad04-c8b33eabfbde" | "f2ccc0c0-2a0a-49c9-9d6a-741a7cd220a3" | "17ce646b-4469-4a73-82a9-9628436f6c70" | "7b48f1a0-579b-4976-ae7c-4074b5981449" | "97c355cc-84e3-46d0-ac1b-00bc627d089f" | "5cfc9530-a193-4f66-9981-3b980ee9ea7b" | "71dfe6d1-ebc1-4414-8527-edf8e605c356" | "93d52b11-faa7-4ff7-b552-11a84cce8bf1" | "9b3fd322-a75a-4ed8-9b74-425fa1e01c95" | "cc6a58cf-d3d2-4e5f-b7fe-98b009647eac" | "e6a269f5-944a-4ff8-b4d8-6dc2134d9167" | "1097d07f-1dba-4cc2-ae3a-399a501c2eb6" | "d26f97e8-99ed-46a9-94db-93340f77a950";
         /**
          * Ydelser
-         * @description A code of the FFB list Ydelser (GET /v1/catalogs/ydelser); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Ydelser (GET /v1/catalogs/ydelser); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         YdelserCode: "35b593cf-724f-4058-9f31-fe1b3e8df124" | "5af56051-8413-4115-aaa2-83a0767e1137" | "80aa8ea7-4ad8-405f-876a-4c0f89fde06a" | "a81a3fa9-6601-4d1e-a11e-f7444dfd3828" | "299af83f-586c-4c17-8af6-c8c47a847d6d" | "2c1944be-fe87-4c42-b08e-9cc075c9ef18" | "66e23d66-1c5f-4070-bed1-8827cc863dcd" | "7e419926-bb04-4829-99c9-95ea20403c2c" | "be5d5058-ef06-42a9-b894-51e44513e717" | "f25674bf-3162-45c3-bde4-6d542bf9629b" | "55b77d7c-afce-4269-9232-7731ab1ef4fc" | "c429b7a9-5085-472b-b118-a21ca90f769f" | "fb3d8722-90e0-4a80-ba65-490617ffeb0f" | "0886a1b6-4a3a-47e5-9c97-066270529e4f" | "1a2daf63-0510-4bf3-8578-662d4300c965" | "cb1169ee-8969-46d3-813d-f0dd555bd838" | "e2631dec-fd8b-420e-94db-53fd80e82766" | "3c1639d0-e486-43c6-8add-448b8aff4b8f" | "72272d03-1774-4a14-b598-5f19b5eac83f" | "ad7755d2-11bf-468d-958b-2f0c8d9c3742" | "bd5fea9a-16ed-4e63-b6a1-8e83caaf9b0b" | "e7c8b42e-b882-4629-8e03-65e44b1aa3e3" | "05cd5e81-1a3a-4bdd-901b-7ec96c12d990" | "ea47a198-7e24-472d-ba5d-132b8b744710" | "638f44df-6bf2-47f8-9935-b8fdc83e5bf5" | "c56634ca-6847-4c50-b5c1-c528c1ffc1d8" | "d473dea2-4f6d-4f36-a8f0-260f0213f50a" | "3459f530-7334-48c4-9037-53bf80df8851" | "f3edac43-d0d6-4cc3-96c7-4658a557257a" | "fe42f8f4-d516-4bab-b006-12b0cd186603" | "b6e1f331-fccf-4a33-8bb6-566546edc405" | "d580bcb7-145a-4346-8e99-d387bbf08a40";
         /**
          * Sociale tilbud
-         * @description A code of the FFB list Sociale tilbud (GET /v1/catalogs/tilbud); x-enum-descriptions gives each code's label.
+         * @description A code of the FFB list Sociale tilbud (GET /v1/catalogs/tilbud); x-enum-descriptions gives each code's label, x-enum-varnames a name for it in generated code.
          * @enum {string}
          */
         TilbudCode: "5ea75f09-8eec-4edc-aafd-a330a523c33e" | "d90f4da6-f87a-43b5-833f-646b4baf16d6" | "9401777d-bdc5-4f52-9804-63c8cae9a792" | "a0fb02a2-367c-48bc-bacd-92e49a861a4c" | "a7cbf55b-6906-4b2a-872e-c48b4d728837" | "25de7444-3919-4dab-b844-8cec6c15f30e" | "070016aa-e164-4813-aca5-b75acab89d63" | "498fe92c-d7f7-41cd-9404-5b38fe113be0";

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import t from 'tap'
+import { enumNames } from '../../src/catalogs/catalogs.js'
 import { OPENAPI_FILE, openapiDocument } from '../../src/http/openapi.js'
 import { PROBLEMS, problemType, type ProblemCode } from '../../src/http/problems.js'
 import { buildTestApp, ROOT } from '../helper.js'
@@ -118,6 +119,21 @@ t.test('the OpenAPI document', async (t) => {
       (operation.parameters ?? []).filter((p) => p.in === 'header' && p.name === 'if-match').map((p) => [operation.operationId, p.required, name] as const))
     t.ok(withIfMatch.length >= 8)
     for (const [id, required, name] of withIfMatch) t.equal(required, id !== 'putAssessment', `${name}: If-Match required`)
+  })
+
+  t.test('every code schema pairs each code with its label and a unique identifier for generated code', async (t) => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+    const codes = Object.entries(document.components.schemas as Record<string, { enum?: string[], 'x-ffb-catalog'?: string, 'x-enum-varnames'?: string[], 'x-enum-descriptions'?: string[] }>)
+      .filter(([, schema]) => schema['x-ffb-catalog'] !== undefined)
+    t.ok(codes.length >= 10)
+    for (const [name, schema] of codes) {
+      const names = schema['x-enum-varnames'] ?? []
+      t.equal(schema['x-enum-descriptions']?.length, schema.enum?.length, `${name}: a label per code`)
+      t.equal(names.length, schema.enum?.length, `${name}: a name per code`)
+      t.equal(new Set(names).size, names.length, `${name}: unique names`)
+      t.ok(names.every((n) => /^[A-Z][A-Za-z0-9_]*$/.test(n)), `${name}: identifiers`)
+    }
+    t.same(enumNames(['Træf afgørelse', 'Træf afgørelse', '0 – Ingen', 'Hjemløshed']), ['TraefAfgoerelse', 'TraefAfgoerelse_2', 'Code0Ingen', 'Hjemloeshed'])
   })
 
   t.test('GET /docs renders the interactive reference', async (t) => {
