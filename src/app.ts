@@ -17,7 +17,8 @@ import { interventionRoutes } from './interventions/routes.js'
 import { Delmaal, Note } from './delivery/schemas.js'
 import { exportRoutes } from './exports/routes.js'
 import { fhirRoutes } from './fhir/routes.js'
-import { UddataDocument } from './exports/schemas.js'
+import { FhirExportLine } from './fhir/schemas.js'
+import { UddataDocument, UddataExportLine } from './exports/schemas.js'
 import { followUpRoutes } from './follow-ups/routes.js'
 import { FollowUp } from './follow-ups/schemas.js'
 import { goalRoutes } from './goals/routes.js'
@@ -75,6 +76,9 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     schemaController: { compilersFactory: { buildSerializer: sharedSerializers() } }
   })
   app.setValidatorCompiler(validatorCompiler(app))
+  // Every body is JSON. Fastify's default text/plain parser would hand the schema a string, refused as a 400;
+  // without it, a body of any other type is the 415 the document promises (errors.ts).
+  app.removeContentTypeParser('text/plain')
   app.decorate('database', database)
   app.decorate('clock', clock ?? (() => new Date()))
   app.decorate('routeTable', [])
@@ -94,7 +98,8 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note, UddataDocument]) {
+  for (const schema of [AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note,
+    UddataDocument, UddataExportLine, FhirExportLine]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.

@@ -36,11 +36,12 @@ export const annulmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
    * the record by the URL's parameters (column → parameter name), `fixed`
    * by constants (a registration's theme).
    */
-  function route (url: string, kind: AnnullableKind, tag: string, params: TObject<Record<string, TString>>,
+  function route (url: string, kind: AnnullableKind, operationId: string, tag: string, params: TObject<Record<string, TString>>,
     columns: Record<string, string>, { fixed = {}, etagKey = identity }: { fixed?: Record<string, string>, etagKey?: (id: string) => string } = {}): void {
     app.post(`${url}/annulment`, {
       config: { scope: 'cases:write', audit: { action: 'annul', resource: kind } },
       schema: {
+        operationId,
         tags: [tag],
         summary: `Annul a ${kind} recorded in error`,
         description: DESCRIPTION,
@@ -59,15 +60,15 @@ export const annulmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   for (const theme of THEMES) {
-    route(`/cases/:id/investigation/${theme.id}/:registrationId`, 'registration', 'investigation', RegistrationParams,
+    route(`/cases/:id/investigation/${theme.id}/:registrationId`, 'registration', `annul${theme.operation}Registration`, 'investigation', RegistrationParams,
       { case_id: 'id', id: 'registrationId' }, { fixed: { theme: theme.id } })
   }
-  route('/cases/:id/assessment', 'assessment', 'assessment', CaseParams, { case_id: 'id' }, { etagKey: assessmentEtagKey })
-  route('/cases/:id/goals/:goalId', 'goal', 'goals', GoalParams, { case_id: 'id', id: 'goalId' })
-  route('/decisions/:id', 'decision', 'decisions', DecisionParams, { id: 'id' })
-  route('/decisions/:id/interventions/:interventionId', 'intervention', 'decisions', InterventionParams, { decision_id: 'id', id: 'interventionId' })
-  route('/ydelser/:id', 'ydelse', 'decisions', YdelseParams, { id: 'id' })
-  route('/cases/:id/delmaal/:delmaalId', 'delmaal', 'delivery', DelmaalParams, { case_id: 'id', id: 'delmaalId' })
-  route('/cases/:id/notes/:noteId', 'note', 'delivery', NoteParams, { case_id: 'id', id: 'noteId' })
-  route('/decisions/:id/follow-ups/:followUpId', 'follow-up', 'follow-ups', FollowUpParams, { decision_id: 'id', id: 'followUpId' })
+  route('/cases/:id/assessment', 'assessment', 'annulAssessment', 'assessment', CaseParams, { case_id: 'id' }, { etagKey: assessmentEtagKey })
+  route('/cases/:id/goals/:goalId', 'goal', 'annulGoal', 'goals', GoalParams, { case_id: 'id', id: 'goalId' })
+  route('/decisions/:id', 'decision', 'annulDecision', 'decisions', DecisionParams, { id: 'id' })
+  route('/decisions/:id/interventions/:interventionId', 'intervention', 'annulIntervention', 'decisions', InterventionParams, { decision_id: 'id', id: 'interventionId' })
+  route('/ydelser/:id', 'ydelse', 'annulYdelse', 'decisions', YdelseParams, { id: 'id' })
+  route('/cases/:id/delmaal/:delmaalId', 'delmaal', 'annulDelmaal', 'delivery', DelmaalParams, { case_id: 'id', id: 'delmaalId' })
+  route('/cases/:id/notes/:noteId', 'note', 'annulNote', 'delivery', NoteParams, { case_id: 'id', id: 'noteId' })
+  route('/decisions/:id/follow-ups/:followUpId', 'follow-up', 'annulFollowUp', 'follow-ups', FollowUpParams, { decision_id: 'id', id: 'followUpId' })
 }

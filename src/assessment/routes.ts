@@ -5,7 +5,7 @@ import { recordAccess } from '../http/audit.js'
 import { requireCase, touchCase } from '../cases/queries.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { etagOf } from '../db/unit-of-work.js'
-import { UpdateHeaders, withHeaders, write } from '../http/writes.js'
+import { UpsertHeaders, withHeaders, write } from '../http/writes.js'
 import { CaseParams } from '../cases/schemas.js'
 import { assessmentEtagKey as tag, createAssessment, findAssessment, replaceAssessment, toAssessment } from './queries.js'
 import { AssessmentPut } from './schemas.js'
@@ -20,7 +20,9 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'assessment' } },
     schema: {
       tags: ['assessment'],
+      operationId: 'getAssessment',
       summary: 'The assessment of a case (samlet vurdering, indsatsformål)',
+      description: '404 while the case has none. Its ETag is what a PUT that replaces it sends in If-Match.',
       params: CaseParams,
       response: { 200: withHeaders(Type.Ref('Assessment'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -36,9 +38,12 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'assessment' } },
     schema: {
       tags: ['assessment'],
+      operationId: 'putAssessment',
       summary: 'Write the assessment of a case: creates it (201), or replaces it with If-Match (200)',
+      description: 'The first PUT creates the assessment (201) and needs no If-Match; every later one replaces it and must send ' +
+        'If-Match with its ETag (428 without, 412 when it changed since).',
       params: CaseParams,
-      headers: UpdateHeaders,
+      headers: UpsertHeaders,
       body: AssessmentPut,
       response: {
         200: withHeaders(Type.Ref('Assessment'), ['etag', 'idempotent-replayed']),

@@ -37,7 +37,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'audit:read', audit: { action: 'list', resource: 'audit' } },
     schema: {
       tags: ['audit'],
+      operationId: 'listAuditRecords',
       summary: 'List audit records of the municipalities this client serves',
+      description: 'Every read, search, export and change of citizen data in the municipalities this client serves, oldest first, ' +
+        'paged with ?cursor=; narrowed by time range, client and resource.',
       querystring: AuditQuery,
       response: { 200: Page(Type.Ref('AuditRecord')) }
     }

@@ -23,7 +23,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'case' } },
     schema: {
       tags: ['cases'],
+      operationId: 'createCase',
       summary: 'Open a case for a citizen (sagsåbning)',
+      description: 'The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a ' +
+        'municipality this client does not serve. With an Idempotency-Key a retry returns the same case.',
       headers: CreateHeaders,
       body: CaseCreate,
       response: { 201: withHeaders(Type.Ref('Case'), ['location', 'etag', 'idempotent-replayed']) }
@@ -51,7 +54,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'case' } },
     schema: {
       tags: ['cases'],
+      operationId: 'getCase',
       summary: 'Read a case; the ETag header is what an update sends in If-Match',
+      description: '404 for a case that does not exist or belongs to a municipality this client does not serve.',
       params: CaseParams,
       response: { 200: withHeaders(Type.Ref('Case'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -65,7 +70,10 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'case' } },
     schema: {
       tags: ['cases'],
+      operationId: 'updateCase',
       summary: 'Change a case\'s wishes or diagnoses; requires If-Match',
+      description: 'Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields ' +
+        'sent change.',
       params: CaseParams,
       headers: UpdateHeaders,
       body: CasePatch,
@@ -88,7 +96,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'case' } },
     schema: {
       tags: ['cases'],
+      operationId: 'listCases',
       summary: 'List cases of the municipalities this client serves, oldest first',
+      description: 'Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened.',
       querystring: CaseListQuery,
       response: { 200: Page(Type.Ref('Case')) }
     }
@@ -109,7 +119,9 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'search', resource: 'case' } },
     schema: {
       tags: ['cases'],
+      operationId: 'searchCases',
       summary: 'Find a citizen\'s cases by CPR number (sent in the body, never in a URL)',
+      description: 'A POST, so the CPR number stays out of URLs and logs. Each case found is recorded in the audit trail.',
       body: CaseSearch,
       response: { 200: Type.Object({ items: Type.Array(Type.Ref('Case')) }, { description: 'The citizen\'s cases, oldest first' }) }
     }

@@ -200,8 +200,10 @@ export class Catalogs {
       $id: codeSchemaId(id),
       type: 'string',
       title: list.title,
-      description: `A code of the FFB list ${list.title} (GET /v1/catalogs/${id}); x-enum-descriptions gives each code's label.`,
+      description: `A code of the FFB list ${list.title} (GET /v1/catalogs/${id}); x-enum-descriptions gives each code's ` +
+        'label, x-enum-varnames a name for it in generated code.',
       enum: [...labels.keys()],
+      'x-enum-varnames': enumNames([...labels.values()]),
       'x-enum-descriptions': [...labels.values()],
       'x-ffb-catalog': id
     } as unknown as TSchema & { $id: string }
@@ -213,6 +215,24 @@ export class Catalogs {
  * (reported for a citizen without a diagnosis; the decision checks which).
  */
 export const registrable = (entry: CatalogEntry): boolean => entry.selectable || entry.topLevel === true
+
+/**
+ * Names for codes in generated code, from their labels: Danish letters
+ * spelled as the uddata specification does (æ→ae, ø→oe, å→aa), PascalCase,
+ * unique within the list (a repeated label gets _2, _3, …).
+ */
+export function enumNames (labels: readonly string[]): string[] {
+  const seen = new Map<string, number>()
+  return labels.map((label) => {
+    const ascii = label.toLowerCase().replaceAll('æ', 'ae').replaceAll('ø', 'oe').replaceAll('å', 'aa').normalize('NFKD').replace(/[^a-z0-9]+/g, ' ')
+    const words = ascii.trim().split(' ').filter((word) => word !== '')
+    const name = words.map((word) => word.charAt(0).toUpperCase() + word.slice(1)).join('')
+    const base = /^[A-Z]/.test(name) ? name : `Code${name}`
+    const count = (seen.get(base) ?? 0) + 1
+    seen.set(base, count)
+    return count === 1 ? base : `${base}_${count}`
+  })
+}
 
 export const codeSchemaId = (id: string): string =>
   `${id.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Code`

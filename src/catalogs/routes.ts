@@ -78,7 +78,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
     config: { scope: 'any' },
     schema: {
       tags: ['catalogs'],
+      operationId: 'listCatalogs',
       summary: 'The FFB lists and their versions',
+      description: 'Every FFB list the API has loaded, with its versions and the days they are in force. Any valid token may read the catalogs.',
       response: {
         200: Type.Object({
           items: Type.Array(Type.Object({
@@ -113,7 +115,10 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
     config: { scope: 'any' },
     schema: {
       tags: ['catalogs'],
+      operationId: 'getCatalog',
       summary: 'The entries of one list: the version in force today, or ?version= / ?at=; flat, or nested with ?tree=true',
+      description: 'The codes and labels a client offers its users; a request sends the code, an answer gives code and label. ' +
+        '404 for an unknown list or version.',
       params: ListParams,
       querystring: Type.Object({
         ...VersionQuery,
@@ -134,7 +139,9 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ catalogs: Catalogs }> = 
     config: { scope: 'any' },
     schema: {
       tags: ['catalogs'],
+      operationId: 'getCatalogEntry',
       summary: 'One entry of a list, as of the version in force today or ?version= / ?at=',
+      description: 'The label and validity of one code, e.g. one read from a stored record. 404 when the list has no such code in that version.',
       params: Type.Object({ ...ListParams.properties, code: Type.String({ maxLength: 100 }) }),
       querystring: Type.Object(VersionQuery, { additionalProperties: false }),
       response: {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import { recordAudit, type AuditContext, type AuditRecorded } from '../audit/record.js'
-import { HttpProblem } from '../http/problems.js'
+import { HttpProblem, preconditionRequired } from '../http/problems.js'
 import type { DB } from './schema.js'
 import { serves, type Scope } from './scope.js'
 
@@ -113,8 +113,7 @@ function guardOf (request: WriteRequest): Guard {
     hasIfMatch: request.ifMatch !== undefined,
     ifMatch (key, version) {
       if (header === undefined || header === '' || header === '*') {
-        throw new HttpProblem('precondition-required',
-          'Send If-Match with the ETag from your last read of this resource, so a concurrent change is not overwritten')
+        throw preconditionRequired()
       }
       if (version === undefined) throw new HttpProblem('precondition-failed', 'If-Match names a version, but the resource does not exist (yet)')
       const current = etagOf(key, version)

@@ -41,7 +41,10 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'decision' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'createDecision',
       summary: 'Make a decision (sagsafgørelse): the goals it covers, its støttebehov and its målgrupper',
+      description: 'The goals must be the case\'s; støttebehov and målgrupper codes are checked against the catalogs in force on their ' +
+        'registration days (422 otherwise). 201 with the decision, its Location and ETag.',
       params: CaseParams,
       headers: CreateHeaders,
       body: DecisionCreate,
@@ -89,7 +92,9 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'decision' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'listCaseDecisions',
       summary: 'The decisions of a case, oldest first',
+      description: 'Paged with ?limit= and ?cursor=; each decision as GET /v1/decisions/{id} gives it.',
       params: CaseParams,
       querystring: DecisionListQuery,
       response: { 200: Page(Type.Ref('Decision')), ...problemResponses(['not-found']) }
@@ -105,7 +110,10 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'decision' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'listDecisions',
       summary: 'Decisions of the municipalities this client serves, oldest first; find one by its sagsafgoerelsesId',
+      description: 'Paged; ?changedSince= gives the decisions where anything changed since the last sync, ?sagsafgoerelsesId= one decision ' +
+        'by the id the municipality gave it.',
       querystring: AllDecisionsQuery,
       response: { 200: Page(Type.Ref('Decision')) }
     }
@@ -121,7 +129,9 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'decision' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'getDecision',
       summary: 'A decision with its goals, støttebehov, målgrupper and interventions, codes with their labels',
+      description: 'Its ETag is what ending the decision sends in If-Match. 404 for a decision of a municipality this client does not serve.',
       params: DecisionParams,
       response: { 200: withHeaders(Type.Ref('Decision'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -136,6 +146,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'decision' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'endDecision',
       summary: 'End a decision\'s course (ophør) on a day, with its reason',
       description: 'Send If-Match with the decision\'s ETag (428 without, 412 when anything on it changed since). Every ' +
         'intervention not yet ended ends that day, and its ydelser running longer, or open-ended, with it — the same as ' +
@@ -168,6 +179,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'intervention' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'orderIntervention',
       summary: 'Order a social intervention (social indsats) on a decision: one tilbud, its ydelser, the provider',
       description: 'A botilbud without an opholdsydelse is accepted with a warning in `warnings`, as the seeds ask. ' +
         'A decision may have several interventions (e.g. a botilbud and a dagtilbud); a closed decision takes none (409).',
@@ -235,6 +247,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'intervention' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'listInterventions',
       summary: 'The social interventions of a decision, in the order they were ordered, ended ones included',
       description: 'All of them: a decision has a few. After a change of provider both are here, the new one naming the old in `continuesInterventionId`.',
       params: DecisionParams,
@@ -252,7 +265,10 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'intervention' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'getIntervention',
       summary: 'One social intervention, with its warnings',
+      description: 'With its ydelser, DST codes and warnings as they stand today. Its ETag is what adding a ydelse, ending the ' +
+        'intervention or changing its provider sends in If-Match.',
       params: InterventionParams,
       response: { 200: withHeaders(Type.Ref('Intervention'), ['etag']), ...problemResponses(['not-found']) }
     }

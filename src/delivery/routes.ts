@@ -30,7 +30,10 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'delivery:write', audit: { action: 'create', resource: 'delmaal' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'createDelmaal',
       summary: 'Add a delmål to one of the case\'s goals',
+      description: 'Needs scope delivery:write, a provider\'s. The goal must be one of the case\'s (422 otherwise). 201 with the delmål, ' +
+        'its Location and ETag.',
       params: CaseParams,
       headers: CreateHeaders,
       body: DelmaalCreate,
@@ -70,7 +73,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'delmaal' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'listDelmaal',
       summary: 'The delmål of a case, oldest first; ?goalId= for one goal\'s',
+      description: 'Paged with ?limit= and ?cursor=.',
       params: CaseParams,
       querystring: DelmaalQuery,
       response: { 200: Page(Type.Ref('Delmaal')), ...problemResponses(['not-found']) }
@@ -89,7 +94,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'delmaal' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'getDelmaal',
       summary: 'One delmål; its ETag is what a change sends in If-Match',
+      description: '404 when the delmål is not on this case.',
       params: DelmaalParams,
       response: { 200: withHeaders(Type.Ref('Delmaal'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -106,7 +113,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'delivery:write', audit: { action: 'update', resource: 'delmaal' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'updateDelmaal',
       summary: 'Change a delmål\'s text, target date or status; requires If-Match',
+      description: 'Send If-Match with the delmål\'s ETag (428 without it, 412 when it changed since). Only the fields sent change.',
       params: DelmaalParams,
       headers: UpdateHeaders,
       body: DelmaalPatch,
@@ -133,7 +142,10 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'delivery:write', audit: { action: 'create', resource: 'note' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'createNote',
       summary: 'Write a note, optionally on a delmål, tagged with the F&F or A&D sub-themes it concerns',
+      description: 'Needs scope delivery:write. Tags are F&F or A&D sub-theme codes; a delmål, if named, must be on the case. 201 with ' +
+        'the note and its Location.',
       params: CaseParams,
       headers: CreateHeaders,
       body: NoteCreate,
@@ -174,7 +186,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'note' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'listNotes',
       summary: 'The notes of a case in time order, filtered by tag, delmål and time range',
+      description: 'Paged with ?limit= and ?cursor=; ?tag=, ?delmaalId=, ?from= and ?to= narrow the list.',
       params: CaseParams,
       querystring: NoteQuery,
       response: { 200: Page(Type.Ref('Note')), ...problemResponses(['not-found']) }
@@ -198,7 +212,9 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'note' } },
     schema: {
       tags: ['delivery'],
+      operationId: 'getNote',
       summary: 'One note',
+      description: '404 when the note is not on this case.',
       params: NoteParams,
       response: { 200: withHeaders(Type.Ref('Note'), ['etag']), ...problemResponses(['not-found']) }
     }

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess, recordStreamAudit } from '../http/audit.js'
 import { parseInstant } from '../http/instants.js'
-import { streamNdjson } from '../http/ndjson.js'
+import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
 import { nextDecisions, requireUddataDecision } from './queries.js'
-import { ExportQuery, UddataDocument, UddataTombstone } from './schemas.js'
+import { ExportQuery, type UddataDocument, type UddataTombstone } from './schemas.js'
 import { buildDocuments, exportLines } from './uddata.js'
 
 /**
@@ -16,25 +16,6 @@ import { buildDocuments, exportLines } from './uddata.js'
  */
 
 const NDJSON = 'application/x-ndjson'
-
-const Trailer = Type.Object({
-  trailer: Type.Literal(true),
-  count: Type.Integer({ description: 'Documents in this stream' }),
-  cursor: Type.String({
-    description: 'Pass as ?cursor= to continue after the last decision of this stream: the decisions made since. Changes to ' +
-      'decisions already delivered (follow-ups, new registrations) come with changedSince, the daily delta.'
-  }),
-  complete: Type.Literal(true)
-}, { description: 'The last line: the stream ended normally' })
-
-const ExportLine = Type.Union([
-  Type.Object({
-    ...UddataDocument.properties,
-    cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision, e.g. when the stream broke off' })
-  }, { description: 'One decision\'s uddata document, and where to resume after it' }),
-  Type.Object({ ...UddataTombstone.properties, cursor: Type.String() }, { description: 'A decision annulled since changedSince (a tombstone), and where to resume after it' }),
-  Trailer
-])
 
 /** A line the stream sends: a document unless the worklist filter leaves it out; a tombstone unless it is the worklist. */
 const wanted = (line: UddataDocument | UddataTombstone, indberetningsklar: boolean | undefined): boolean =>
@@ -47,6 +28,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
     schema: {
       tags: ['export'],
+      operationId: 'getDecisionUddata',
       summary: 'The FFB uddata blocks of one decision, by its id or its sagsafgoerelsesId',
       description: 'Every block of the uddata specification with its date stamps and full history, codes with their labels, ' +
         'the derived DST codes of each intervention, and whether the decision is indberetningsklar (and if not, why).',
@@ -67,6 +49,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
     config: { scope: 'export:read', audit: { action: 'export', resource: 'uddata' } },
     schema: {
       tags: ['export'],
+      operationId: 'exportUddata',
       summary: 'Stream the uddata of every decision as NDJSON, one line per decision, ending with a trailer',
       description: 'Decisions in the order they were made, read in batches, so memory stays flat whatever the size; ' +
         'gzip with Accept-Encoding: gzip. Every document line carries a cursor, and the trailer the cursor after the last ' +
@@ -76,7 +59,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
         'it (never in a full export, nor in the indberetningsklar=false worklist). The whole stream is one audit record.',
       querystring: ExportQuery,
       response: {
-        200: { description: 'One JSON document per line', content: { [NDJSON]: { schema: ExportLine } } },
+        200: ndjsonResponse(NDJSON, 'UddataExportLine', 'a line per decision, then the trailer'),
         ...problemResponses(['forbidden'])
       }
     }

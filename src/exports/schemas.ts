@@ -104,3 +104,25 @@ export const ExportQuery = Type.Object({
   indberetningsklar: Type.Optional(Type.Boolean({ description: 'false: the worklist of decisions not yet reportable' })),
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The trailer\'s cursor of an interrupted stream: continue after the last decision it delivered' }))
 }, { additionalProperties: false })
+
+const Trailer = Type.Object({
+  trailer: Type.Literal(true),
+  count: Type.Integer({ description: 'Documents in this stream' }),
+  cursor: Type.String({
+    description: 'Pass as ?cursor= to continue after the last decision of this stream: the decisions made since. Changes to ' +
+      'decisions already delivered (follow-ups, new registrations) come with changedSince, the daily delta.'
+  }),
+  complete: Type.Literal(true)
+}, { description: 'The last line: the stream ended normally' })
+
+/** One line of GET /v1/exports/uddata: a decision's document with its cursor, or the trailer. */
+export const UddataExportLine = Type.Union([
+  Type.Object({
+    ...UddataDocument.properties,
+    cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision, e.g. when the stream broke off' })
+  }, { description: 'One decision\'s uddata document, and where to resume after it' }),
+  Type.Object({ ...UddataTombstone.properties, cursor: Type.String({ description: 'Pass as ?cursor= to continue after this decision' }) }, {
+    description: 'A decision annulled since changedSince (a tombstone), and where to resume after it'
+  }),
+  Trailer
+], { $id: 'UddataExportLine', description: 'One line of the uddata stream: a decision\'s document, a tombstone of one annulled since changedSince, or the trailer that ends the stream' })

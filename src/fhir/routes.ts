@@ -5,14 +5,14 @@ import { dayAfter, dayBefore, dayInDenmark, startOfDanishDay } from '../catalogs
 import { requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
-import { streamNdjson } from '../http/ndjson.js'
+import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
 import { buildBundle } from './bundle.js'
 import type { Selection } from './citizen.js'
 import { loadCitizens, nextCitizens } from './queries.js'
-import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, FhirTrailer, GAPS } from './schemas.js'
+import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, GAPS } from './schemas.js'
 
 /**
  * KL's FFB delivery format: one FHIR Bundle per citizen per day, for one
@@ -36,6 +36,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
       schema: {
         tags: ['export'],
+        operationId: 'getCaseFhirBundle',
         summary: 'The FHIR delivery bundle (KL\'s FFB uddatasæt) of the case\'s citizen, for a day or as it stands',
         description: 'With ?date=, the bundle KL expects for that day: what was registered, started, ended or followed up that day ' +
           'for the citizen (all the citizen\'s cases in the municipality), in its state at the end of the day, and everything it ' +
@@ -63,6 +64,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       config: { scope: 'export:read', audit: { action: 'export', resource: 'fhir' } },
       schema: {
         tags: ['export'],
+        operationId: 'exportFhirBundles',
         summary: 'Stream a municipality\'s FHIR delivery bundles (KL\'s FFB uddatasæt) for a day, one citizen per line',
         description: 'NDJSON of kl-reporting-ffb-deliveryReport Bundles, one per citizen with something to report for the day ' +
           '(default yesterday in Denmark) or, with changedSince, with anything written since that instant (as it stands today). ' +
@@ -71,7 +73,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
           'so sending one twice is harmless. The whole stream is one audit record. ' + GAPS,
         querystring: FhirExportQuery,
         response: {
-          200: { description: 'One Bundle per line, then the trailer', content: { [FHIR_NDJSON]: { schema: Type.Union([FhirBundle, FhirTrailer]) } } },
+          200: ndjsonResponse(FHIR_NDJSON, 'FhirExportLine', 'a Bundle per citizen, then the trailer'),
           ...problemResponses(['validation', 'forbidden', 'not-configured'])
         }
       }

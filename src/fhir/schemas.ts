@@ -54,3 +54,9 @@ export const FhirExportQuery = Type.Object({
 export const CaseFhirQuery = Type.Object({
   date: Type.Optional(Day('The day whose delivery bundle is wanted; without it, everything reported so far, as it stands today'))
 }, { additionalProperties: false })
+
+/** One line of GET /v1/exports/fhir: a citizen's Bundle, or the Parameters trailer. */
+export const FhirExportLine = Type.Union([FhirBundle, FhirTrailer], {
+  $id: 'FhirExportLine',
+  description: 'One line of the FHIR stream: a citizen\'s delivery Bundle, or the Parameters resource that ends the stream'
+})

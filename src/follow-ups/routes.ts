@@ -31,6 +31,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'createFollowUp',
       summary: 'Follow up on a decision: a new level for each of its goals, a new støttebehov and a status på indsats',
       description: 'The new levels are stored as A&D registrations dated at the follow-up, and the støttebehov as a new ' +
         'støttebehov of the decision, so the history keeps both dates. A closed decision takes no follow-up (409).',
@@ -79,6 +80,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'listFollowUps',
       summary: 'The follow-ups of a decision, oldest first',
       description: 'All of them: a decision has a follow-up or two a year.',
       params: DecisionParams,
@@ -97,7 +99,9 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'getFollowUp',
       summary: 'One follow-up',
+      description: '404 when the follow-up is not of this decision.',
       params: FollowUpParams,
       response: { 200: withHeaders(Type.Ref('FollowUp'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -113,6 +117,7 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/decisions/:id/follow-ups/:followUpId', {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'follow-up' } },
     schema: {
+      operationId: 'correctFollowUp',
       tags: ['follow-ups'],
       summary: 'Correct a follow-up recorded wrong: per goal the vurderinger, mål opnået and the new level; the next follow-up date',
       description: 'Send If-Match with the follow-up\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
@@ -140,8 +145,10 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/decisions/:id/follow-ups/:followUpId/versions', {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'follow-up' } },
     schema: {
+      operationId: 'listFollowUpVersions',
       tags: ['follow-ups'],
       summary: 'Every version of a follow-up, oldest first: what it said, who wrote it, when and why',
+      description: 'The first version is the follow-up as it was recorded; each later one names who corrected it, when and why.',
       params: FollowUpParams,
       response: { 200: FollowUpVersionList, ...problemResponses(['not-found']) }
     }
@@ -157,7 +164,9 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'follow-up' } },
     schema: {
       tags: ['follow-ups'],
+      operationId: 'listDueFollowUps',
       summary: 'Goals whose follow-up date has passed without a follow-up, with their open decisions; oldest first',
+      description: 'A worklist: ?date= (default today in Denmark) sets the day, ?kommunekode= one municipality; paged.',
       querystring: DueQuery,
       response: { 200: Page(DueGoal) }
     }

@@ -27,6 +27,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'goal' } },
     schema: {
       tags: ['goals'],
+      operationId: 'createGoal',
       summary: 'Set an indsatsmål on an investigated A&D sub-theme',
       description: 'The current funktionsevneniveau is not sent: it is the latest level of the primary sub-theme in the ' +
         'case\'s investigation at the goal\'s registration time (422 when the sub-theme has not been investigated).',
@@ -87,7 +88,9 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'goal' } },
     schema: {
       tags: ['goals'],
+      operationId: 'listGoals',
       summary: 'The goals of a case, oldest first',
+      description: 'Every goal of the case as it stands now, corrections applied; a goal\'s earlier versions are at its /versions.',
       params: CaseParams,
       querystring: GoalListQuery,
       response: { 200: Page(Type.Ref('Goal')), ...problemResponses(['not-found']) }
@@ -105,7 +108,9 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'goal' } },
     schema: {
       tags: ['goals'],
+      operationId: 'getGoal',
       summary: 'One goal',
+      description: 'Its ETag is what a correction (PATCH) sends in If-Match.',
       params: GoalParams,
       response: { 200: withHeaders(Type.Ref('Goal'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -122,6 +127,7 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'goal' } },
     schema: {
       tags: ['goals'],
+      operationId: 'correctGoal',
       summary: 'Correct a goal recorded wrong: its måltype, expected level, opfølgningsdato, wording, who follows up, related sub-themes',
       description: 'Send If-Match with the goal\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
         'registration: the goal keeps its id, primary sub-theme and datostempel, and every version is kept with its reason ' +
@@ -144,7 +150,9 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'goal' } },
     schema: {
       tags: ['goals'],
+      operationId: 'listGoalVersions',
       summary: 'Every version of a goal, oldest first: what it said, who wrote it, when and why',
+      description: 'The first version is the goal as it was set; each later one names who corrected it, when and why.',
       params: GoalParams,
       response: { 200: GoalVersionList, ...problemResponses(['not-found']) }
     }

@@ -8,7 +8,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ schemaVersion: number }> 
   app.get('/health', {
     schema: {
       tags: ['operations'],
+      security: [],
+      operationId: 'getHealth',
       summary: 'Liveness: the process answers',
+      description: 'Public: no token. 200 while the process runs, without asking the database; for a liveness probe.',
       response: { 200: Type.Object({ status: Type.Literal('ok') }, { description: 'The process is alive' }) }
     }
   }, async () => ({ status: 'ok' as const }))
@@ -16,7 +19,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ schemaVersion: number }> 
   app.get('/ready', {
     schema: {
       tags: ['operations'],
+      security: [],
+      operationId: 'getReadiness',
       summary: 'Readiness: the database answers and its schema is current',
+      description: 'Public: no token. 200 when the database answers and its schema is at the version this build expects; otherwise 503 ' +
+        'with Retry-After. For a readiness probe or a load balancer.',
       response: {
         200: Type.Object({ status: Type.Literal('ready'), schemaVersion: Type.Integer() }, { description: 'Ready to serve' }),
         ...problemResponses(['unavailable'])

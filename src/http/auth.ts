@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { authenticateToken, type Client, type Scope } from '../clients/clients.js'
-import { HttpProblem, problemResponses } from './problems.js'
+import { HttpProblem, withProblems } from './problems.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,10 +33,13 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
         throw new Error(`${route.method.toString()} ${route.url} is authenticated but declares no config.scope`)
       }
       const schema = route.schema ?? {}
+      // The scope is an extension: a bearer scheme has no scopes to list it among (Spectral's oas3-operation-security-defined).
+      const extension = { 'x-ffb-scope': route.config.scope }
       route.schema = {
         ...schema,
-        security: [{ bearerAuth: route.config.scope === 'any' ? [] : [route.config.scope] }],
-        response: { ...problemResponses(['unauthorized', 'forbidden', 'too-many-requests']), ...(schema.response as object) }
+        ...extension,
+        security: [{ bearerAuth: [] }],
+        response: withProblems(schema.response, ['unauthorized', 'forbidden', 'too-many-requests'])
       }
     })
     app.addHook('onRequest', async (request) => {

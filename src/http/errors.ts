@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.js'
 import { recordRefusal } from './audit.js'
 import { containsCpr, decodeUrlParts, maskCpr, maskUrl } from '../logger.js'
 import {
-  HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, problemResponses, problemType,
+  HttpProblem, PROBLEM_MEDIA_TYPE, PROBLEMS, Problem, preconditionRequired, problemType, withProblems,
   type ProblemCode, type ValidationIssue
 } from './problems.js'
 
@@ -23,7 +23,7 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (schema.body !== undefined) codes.push('malformed-request', 'payload-too-large', 'unsupported-media-type')
     if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined ||
       schema.headers !== undefined) codes.push('validation')
-    route.schema = { ...schema, response: { ...problemResponses(codes), ...(schema.response as object) } }
+    route.schema = { ...schema, response: withProblems(schema.response, codes) }
   })
   // A CPR number in a URL ends up in proxies' and browsers' logs; refuse it
   // everywhere, so a vendor finds out on the first call (search goes in a body).
@@ -64,6 +64,10 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
     const part = PART[error.validationContext ?? 'body'] ?? 'body'
     const errors = toIssues(error.validation, part, (allowed, pointer) =>
       request.server.catalogs?.explainRefusal(allowed, valueAt(partOf(request, error.validationContext), pointer)))
+    // The schema marks If-Match required, so a client knows; its absence is still a 428 (RFC 6585), not a 400.
+    if (errors.length > 0 && errors.every((issue) => issue.in === 'header' && issue.pointer === '/if-match' && issue.code === 'required')) {
+      return preconditionRequired()
+    }
     return new HttpProblem('validation', `${errors.length} schema violation(s) in the request ${part}`, { errors })
   }
   const status = error.statusCode ?? 500

@@ -117,7 +117,9 @@ export async function metricsRoutes (app: FastifyInstance): Promise<void> {
     config: { scope: 'metrics:read' },
     schema: {
       tags: ['operations'],
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics: requests and latency per route, database connections, export rows, rate-limit rejections',
+      description: 'The Prometheus text exposition format, scraped with a token of scope metrics:read; rate-limited apart from the API.',
       response: {
         200: { description: 'The Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }
       }

@@ -2,11 +2,26 @@ import { Readable, pipeline } from 'node:stream'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { createGzip } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import Type from 'typebox'
 
 /**
  * The NDJSON export streams: rows read in batches after a position (a
  * decoded cursor), each batch turned into lines, then a trailer line.
  */
+
+/**
+ * The documented 200 of a stream: its media type with the schema of one
+ * line (a shared schema, so a generated client names it), and what NDJSON
+ * means, as OpenAPI 3.1 has no item schema for a sequence of JSON values.
+ */
+export function ndjsonResponse (mediaType: string, lineSchemaId: string, lines: string): object {
+  return {
+    description: `Newline-delimited JSON (${mediaType}): not one JSON document but one JSON value per line, each matching ` +
+      `the schema (${lines}). A stream without its trailer broke off: continue from the last line's cursor. ` +
+      'Gzip-encoded when the request sends Accept-Encoding: gzip.',
+    content: { [mediaType]: { schema: Type.Ref(lineSchemaId) } }
+  }
+}
 
 /** How a stream went, for its audit entry. */
 export interface StreamSummary {

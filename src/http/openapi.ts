@@ -19,10 +19,25 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         version: '1',
         description: 'REST API for FFB (Fælles Faglige Begreber) and VUM 2.0: cases, investigation, ' +
           'goals, decisions, social interventions, delivery, follow-up, catalogs and the FFB uddata export. ' +
-          'Every error is an RFC 9457 application/problem+json document.'
+          'Every error is an RFC 9457 application/problem+json document.',
+        // No license has been granted yet: a LicenseRef (SPDX's form for a license of one's own) says so until one is.
+        license: { name: 'Proprietary: no license has been granted yet', identifier: 'LicenseRef-Proprietary' },
+        contact: { name: 'ffb-api maintainers' }
       },
+      // The paths are the same wherever the API runs: relative to where the document is served, not one host's name.
+      servers: [{ url: '/', description: 'The origin serving this document, e.g. http://localhost:3000 for `npm start`' }],
+      // Every operation names its own security; /health and /ready say `security: []`.
       tags: [
-        { name: 'operations', description: 'Liveness, readiness and metrics' },
+        { name: 'operations', description: 'Liveness, readiness and metrics, for the platform rather than a vendor' },
+        { name: 'catalogs', description: 'The FFB classification lists and their versions: the codes every request sends' },
+        { name: 'cases', description: 'Cases (sager) of a citizen: open, read, change, list, search, and a case\'s timeline (VUM phase 1)' },
+        { name: 'investigation', description: 'The investigation (udredning): Funktioner og forhold, Omgivelsesfaktorer and Aktivitet og deltagelse registrations (VUM phase 2)' },
+        { name: 'assessment', description: 'The assessment of a case (samlet vurdering, indsatsformål)' },
+        { name: 'goals', description: 'Goals (indsatsmål) on investigated A&D sub-themes, their corrections and versions (VUM phase 3)' },
+        { name: 'decisions', description: 'Decisions (sagsafgørelser) with støttebehov and målgrupper, their social interventions and ydelser (VUM phases 4–5)' },
+        { name: 'delivery', description: 'The provider\'s delivery: delmål and notes (VUM phase 6)' },
+        { name: 'follow-ups', description: 'Follow-up (opfølgning) on a decision\'s goals, and the goals due for one (VUM phase 7)' },
+        { name: 'export', description: 'The FFB uddata export and KL\'s FHIR delivery report, per decision or case, and as NDJSON streams' },
         { name: 'audit', description: 'Who accessed which citizen data' }
       ],
       components: {
@@ -30,13 +45,15 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
           bearerAuth: {
             type: 'http',
             scheme: 'bearer',
-            description: `A client token from \`npm run clients -- create\`. Scopes: ${SCOPES.join(', ')}; each operation names the one it needs.`
+            description: `A client token from \`npm run clients -- create\`. Scopes: ${SCOPES.join(', ')}; each operation ` +
+              'names the one it needs in `x-ffb-scope` (`any`: every valid token).'
           }
         }
       }
     },
     // Shared schemas (added with addSchema) become components named by their $id.
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` }
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
+    transformObject: (document) => 'openapiObject' in document ? withoutUnusedCodes(document.openapiObject) : document.swaggerObject
   })
   // No staticCSP: the page's scripts and styles are files of its own origin, which
   // helmet's Content-Security-Policy (security-headers.ts) already allows.
@@ -45,6 +62,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
     uiConfig: {
       filter: true,
       persistAuthorization: true,
+      // Shows each operation's x-ffb-scope.
+      showExtensions: true,
       requestInterceptor: freshIdempotencyKey
     },
     transformSpecification: labelledCodes
@@ -82,6 +101,21 @@ function labelledCodes (document: Readonly<Record<string, unknown>>): Record<str
     if (!Array.isArray(codes) || !Array.isArray(labels)) continue
     const list = codes.map((code, i) => `- \`${String(code)}\` ${String(labels[i])}`).join('\n')
     schema.description = `${typeof schema.description === 'string' ? schema.description : ''}\n\n${list}`
+  }
+  return document
+}
+
+/**
+ * Every catalog gets a code schema, but a client only needs those of the
+ * lists that requests send (dst-mapping's codes, the API's own table, it
+ * never does): one nobody refers to is left out of the document.
+ */
+function withoutUnusedCodes<T extends { components?: { schemas?: Record<string, unknown> } }> (document: T): T {
+  const schemas = document.components?.schemas ?? {}
+  const text = JSON.stringify(document)
+  for (const [name, schema] of Object.entries(schemas)) {
+    const catalog = (schema as Record<string, unknown>)['x-ffb-catalog']
+    if (catalog !== undefined && !text.includes(`"#/components/schemas/${name}"`)) delete schemas[name]
   }
   return document
 }

@@ -4,7 +4,7 @@ import fp from 'fastify-plugin'
 import Type from 'typebox'
 import { purgeExpiredKeys, runChange, type Change } from '../db/unit-of-work.js'
 import { auditContext } from './audit.js'
-import { problemResponses, type ProblemCode } from './problems.js'
+import { withProblems, type ProblemCode } from './problems.js'
 
 /**
  * The HTTP side of the one write path (db/unit-of-work.ts): the write
@@ -27,10 +27,9 @@ const IdempotencyKey = Type.String({
   examples: ['"8e03978e-40d5-43e8-bc93-6894a57f9324"']
 })
 
-const IfMatch = Type.String({
+const IfMatch = (description: string) => Type.String({
   maxLength: 1000,
-  description: 'The ETag of the resource as last read. Required: without it the update is refused (428); when ' +
-    'the resource has changed since, 412 with the current ETag.',
+  description: `The ETag of the resource as last read. ${description} When the resource has changed since, 412 with the current ETag.`,
   examples: ['"hTz1ckkc0h2KJQwxiUBbVQ"']
 })
 
@@ -46,7 +45,16 @@ export function withHeaders<T extends object> (schema: T, names: Array<keyof typ
 }
 
 export const CreateHeaders = Type.Object({ 'idempotency-key': Type.Optional(IdempotencyKey) })
-export const UpdateHeaders = Type.Object({ 'if-match': Type.Optional(IfMatch), 'idempotency-key': Type.Optional(IdempotencyKey) })
+/** A change of what exists: If-Match is required, and its absence a 428 (errors.ts), as the unit of work answers too. */
+export const UpdateHeaders = Type.Object({
+  'if-match': IfMatch('Required: without it the update is refused (428).'),
+  'idempotency-key': Type.Optional(IdempotencyKey)
+})
+/** A PUT that creates what does not exist yet (needing no If-Match) and replaces what does (needing it: 428 without). */
+export const UpsertHeaders = Type.Object({
+  'if-match': Type.Optional(IfMatch('Not sent when creating; required when replacing (428 without).')),
+  'idempotency-key': Type.Optional(IdempotencyKey)
+})
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -63,7 +71,7 @@ export const writesPlugin = fp<{ idempotencyTtlSeconds: number }>(async (app: Fa
     if ('idempotency-key' in headers) codes.push('idempotency-in-progress', 'idempotency-key-reused')
     if ('if-match' in headers) codes.push('precondition-failed', 'precondition-required')
     if (codes.length === 0) return
-    route.schema = { ...route.schema, response: { ...problemResponses(codes), ...(route.schema?.response as object) } }
+    route.schema = { ...route.schema, response: withProblems(route.schema?.response, codes) }
   })
   let timer: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {

@@ -35,6 +35,7 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'ydelse' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'addYdelse',
       summary: 'Add a ydelse to an intervention (e.g. "støtte til uddannelse" added later to the same § 85 support)',
       description: `${IF_MATCH} Here: the intervention's ETag. An ended intervention takes no new ydelser (409). The answer carries ` +
         'the intervention\'s DST codes and warnings as they stand with the new ydelse.',
@@ -59,7 +60,9 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'ydelse' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'getYdelse',
       summary: 'One ydelse with its period, status and ETag, and its intervention\'s DST codes and warnings',
+      description: 'Its status follows its dates on every read. Its ETag is what a PATCH sends in If-Match.',
       params: YdelseParams,
       response: { 200: withHeaders(Type.Ref('Ydelse'), ['etag']), ...problemResponses(['not-found']) }
     }
@@ -79,6 +82,7 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'ydelse' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'changeYdelse',
       summary: 'Extend, shorten or end a ydelse, or correct its startdato or code',
       description: `${IF_MATCH} Every change is kept as a new version with its reason (GET /v1/ydelser/{id}/versions). A ydelse ` +
         'of an ended intervention cannot run past its end (422).',
@@ -101,7 +105,9 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'ydelse' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'listYdelseVersions',
       summary: 'Every version of a ydelse, oldest first: what it said, who wrote it, when and why',
+      description: 'The first version is the ydelse as it was added; each later one names who changed it, when and why.',
       params: YdelseParams,
       response: { 200: YdelseVersions, ...problemResponses(['not-found']) }
     }
@@ -116,6 +122,7 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'intervention' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'endIntervention',
       summary: 'End an intervention on a day: its ydelser running longer, or open-ended, end that day',
       description: `${IF_MATCH} Here: the intervention's ETag. An intervention ends once (409 after), and not before its ` +
         'first ydelse starts (422). A ydelse that has not started by then ends on its startdato.',
@@ -136,6 +143,7 @@ export const interventionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:write', audit: { action: 'create', resource: 'intervention' } },
     schema: {
       tags: ['decisions'],
+      operationId: 'changeProvider',
       summary: 'Move an intervention to another provider: it ends on a day, a new one continues from the next',
       description: `${IF_MATCH} Here: the current intervention's ETag. One call, never two a client could half-do: the current ` +
         'intervention ends on `slutdato` (as …/ending does), and a new intervention with the new provider (and tilbud, if given) ' +

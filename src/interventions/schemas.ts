@@ -24,7 +24,7 @@ export const YdelseCreate = Type.Object({
   registeredAt: RegisteredAt
 }, {
   additionalProperties: false,
-  examples: [{ code: '7d7dd8a3-5f5d-4c4a-9a43-0b1f0f2f6a11', startdato: '2023-08-01', registeredAt: '2023-07-20T09:00:00+02:00' }]
+  examples: [{ code: '1a2daf63-0510-4bf3-8578-662d4300c965', startdato: '2023-08-01', registeredAt: '2023-07-20T09:00:00+02:00' }]
 })
 
 export const YdelsePatch = Type.Object({

@@ -34,7 +34,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
     schema: {
       tags: ['investigation'],
+      operationId: 'getInvestigation',
       summary: 'The investigation as it stands: the latest registration of every sub-theme, per theme',
+      description: 'With ?at=, the investigation as it stood at that instant. Codes come with their labels.',
       params: CaseParams,
       querystring: CurrentQuery,
       response: { 200: CurrentView, ...problemResponses(['not-found']) }
@@ -59,6 +61,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:write', audit: { action: 'create', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `register${theme.operation}`,
         summary: `Register a ${theme.title} sub-theme${theme.withLevel ? ' with its funktionsevneniveau' : ''}`,
         description: 'Adds to the history: registering a sub-theme again adds a row and never overwrites. ' +
           'Codes are checked against the catalog version in force on the registration\'s day (422 otherwise).',
@@ -107,7 +110,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:read', audit: { action: 'list', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `list${theme.operation}Registrations`,
         summary: `The full history of ${theme.title} registrations on the case, oldest first`,
+        description: 'Every registration of the theme, registrations of a sub-theme again included, paged; ?undertema= narrows to one sub-theme.',
         params: CaseParams,
         querystring: HistoryQuery,
         response: { 200: Page(Type.Ref('Registration')), ...problemResponses(['not-found']) }
@@ -128,7 +133,9 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
       schema: {
         tags: ['investigation'],
+        operationId: `get${theme.operation}Registration`,
         summary: `One ${theme.title} registration`,
+        description: '404 when the registration is not on this case or not of this theme.',
         params: RegistrationParams,
         response: { 200: withHeaders(Type.Ref('Registration'), ['etag']), ...problemResponses(['not-found']) }
       }
@@ -144,6 +151,7 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.patch(`${path}/:registrationId`, {
       config: { scope: 'cases:write', audit: { action: 'update', resource: 'investigation' } },
       schema: {
+        operationId: `correct${theme.operation}Registration`,
         tags: ['investigation'],
         summary: `Correct a ${theme.title} registration recorded wrong: its sub-theme${theme.withLevel ? ', funktionsevneniveau' : ''}, datostempel or texts`,
         description: 'Send If-Match with the registration\'s ETag (428 without, 412 when it changed since). A correction is not a new ' +
@@ -179,8 +187,10 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     app.get(`${path}/:registrationId/versions`, {
       config: { scope: 'cases:read', audit: { action: 'read', resource: 'investigation' } },
       schema: {
+        operationId: `list${theme.operation}RegistrationVersions`,
         tags: ['investigation'],
         summary: `Every version of a ${theme.title} registration, oldest first: what it said, who wrote it, when and why`,
+        description: 'The first version is the registration as it was made; each later one names who corrected it, when and why.',
         params: RegistrationParams,
         response: { 200: RegistrationVersionList, ...problemResponses(['not-found']) }
       }

@@ -17,6 +17,8 @@ export interface Theme {
   id: 'funktioner-og-forhold' | 'omgivelsesfaktorer' | 'aktivitet-og-deltagelse'
   /** The property of the current view. */
   key: 'funktionerOgForhold' | 'omgivelsesfaktorer' | 'aktivitetOgDeltagelse'
+  /** The noun of its operationIds (registerFunktionerOgForhold, …): stable, as generated clients name methods by them. */
+  operation: 'FunktionerOgForhold' | 'Omgivelsesfaktorer' | 'AktivitetOgDeltagelse'
   title: string
   withLevel: boolean
   example: Record<string, unknown>
@@ -27,6 +29,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'funktioner-og-forhold',
     key: 'funktionerOgForhold',
+    operation: 'FunktionerOgForhold',
     title: 'Funktioner og forhold',
     withLevel: false,
     example: {
@@ -39,6 +42,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'omgivelsesfaktorer',
     key: 'omgivelsesfaktorer',
+    operation: 'Omgivelsesfaktorer',
     title: 'Omgivelsesfaktorer',
     withLevel: false,
     example: {
@@ -50,6 +54,7 @@ export const THEMES: readonly Theme[] = [
   {
     id: 'aktivitet-og-deltagelse',
     key: 'aktivitetOgDeltagelse',
+    operation: 'AktivitetOgDeltagelse',
     title: 'Aktivitet og deltagelse',
     withLevel: true,
     example: {

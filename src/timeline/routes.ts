@@ -61,6 +61,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { scope: 'cases:read', audit: { action: 'list', resource: 'timeline' } },
     schema: {
       tags: ['cases'],
+      operationId: 'getTimeline',
       summary: 'Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups, and the changes of a course — in time order',
       description: 'The changes of a course are events of their own: a ydelse added to an intervention, every new version of a ydelse ' +
         '(extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended.',

@@ -326,7 +326,8 @@ t.test('every route of the app', async (t) => {
       const probe = probes[`${route.method} ${route.url}`]
       if (probe === undefined) return t.fail(`add a probes entry for ${route.method} ${route.url}`)
       const { url, payload, expect, marker } = await probe(app, seeder.client)
-      const res = await app.inject({ method: route.method as 'GET', url, payload, headers: other.headers })
+      // An update names a version it read (If-Match, required): the probe is then answered by what it finds, not by the 428.
+      const res = await app.inject({ method: route.method as 'GET', url, payload, headers: { ...other.headers, 'if-match': '"probe"' } })
       if (expect === 'no citizen data') return t.equal(res.statusCode, 200, res.body)
       if (expect !== 'hidden') return t.equal(res.statusCode, expect, res.body)
       t.equal(res.statusCode, 200, res.body)

@@ -110,6 +110,13 @@ t.test('problem documents', async (t) => {
     t.equal(res.json().type, 'urn:ffb-api:problem:unsupported-media-type')
   })
 
+  t.test('a text/plain body, even one holding JSON, is a 415 problem, not a schema violation', async (t) => {
+    const res = await app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify(valid) })
+    t.equal(res.statusCode, 415)
+    t.equal(res.headers['content-type'], problemType)
+    t.match(res.json(), { type: 'urn:ffb-api:problem:unsupported-media-type', detail: 'Unsupported content type: text/plain; send application/json' })
+  })
+
   t.test('an unknown route is a 404 problem', async (t) => {
     const res = await app.inject({ method: 'GET', url: '/v1/nothing-here?x=1' })
     t.equal(res.statusCode, 404)

@@ -43,16 +43,17 @@ export async function aRegistration (app: FastifyInstance, headers: Headers, cas
 }
 
 /** Citizen X's goal: to pay the bills on her own (Varetage økonomi, from level 2 to 1), followed up on 1 June 2023. */
-export const goalPayload = (overrides: Json = {}) => ({
+export const CITIZEN_X_GOAL = {
   maalformulering: 'Jeg vil selv kunne betale mine regninger',
   maaltype: MAALTYPE.udvikle,
   primaertUndertema: AD.varetageOekonomi,
   forventetFunktionsevneniveau: LEVEL[1],
   opfoelgningsdato: '2023-06-01',
   ansvarligForOpfoelgning: 'Socialafdelingen i kommune Y',
-  registeredAt: '2023-01-01T11:00:00+01:00',
-  ...overrides
-})
+  registeredAt: '2023-01-01T11:00:00+01:00'
+} as const
+
+export const goalPayload = (overrides: Json = {}) => ({ ...CITIZEN_X_GOAL, ...overrides })
 
 const anHourBefore = (at: string | undefined): string | undefined =>
   at === undefined ? undefined : new Date(Date.parse(at) - 3_600_000).toISOString()

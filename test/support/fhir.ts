@@ -10,7 +10,7 @@ export const PROFILE = 'http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-re
 
 // The tests walk FHIR JSON by path; the validator checks its shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface Resource { resourceType: string, id: string, meta: { profile: string[], lastUpdated: string }, [element: string]: any }
+export interface Resource { resourceType: string, id: string, meta: { versionId: string, lastUpdated: string, profile: string[] }, [element: string]: any }
 export interface Bundle { id: string, timestamp: string, entry: Array<{ fullUrl: string, resource: Resource }> }
 export type { Headers }
 

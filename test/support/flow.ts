@@ -11,7 +11,7 @@ import { aCase, aDecision, aFollowUp, aGoal, aRegistration, anIntervention, type
 
 /** Example 1: 1 January 2023. */
 export async function recordCitizenX (app: FastifyInstance, headers: Headers,
-  { kommunekode = '101', cpr = '0101904321', maalgruppe = MAALGRUPPE.socialtProblem } = {}) {
+  { kommunekode = '101', cpr = '0101904321', maalgruppe = MAALGRUPPE.socialtProblem }: { kommunekode?: string, cpr?: string, maalgruppe?: string } = {}) {
   const caseUrl = (await aCase(app, headers, { kommunekode, cpr })).location
   await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: FF.organiseringOgPlanlaegning })
   await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: FF.oekonomiskSituation })
