@@ -60,6 +60,9 @@ t.test('PATCH /v1/decisions/:id', async (t) => {
     }, 'uddata delivers the corrected målgrupper and støttebehov')
     const changed = (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(since)}`)).json().items.map((d: Json) => d.id)
     t.same(changed, [x.decisionId], 'the decision is in the delta')
+    const delta = (await call('GET', `/v1/exports/uddata?changedSince=${encodeURIComponent(since)}`)).body.trim().split('\n').map((line) => JSON.parse(line) as Json)
+    t.match(delta, [{ decisionId: x.decisionId, maalgruppe: { primaerMaalgruppe: { code: MAALGRUPPE.psykiskFunktionsnedsaettelse } } }, { trailer: true, count: 1 }],
+      'and in the uddata delta, corrected')
 
     const versions = (await call('GET', `${url}/versions`)).json().items
     t.same(versions.map((v: Json) => [v.version, v.data, v.clientId, v.reason]), [
