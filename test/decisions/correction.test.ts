@@ -118,6 +118,20 @@ t.test('PATCH /v1/decisions/:id', async (t) => {
     t.equal(fixed.json().closedAt, closed.closedAt, 'and it stays closed')
   })
 
+  t.test('checks codes against the catalog in force on the day they were registered', async (t) => {
+    const x = await recordCitizenX(app, headers, { cpr: '0404904321' })
+    const url = `/v1/decisions/${x.decisionId}`
+    // Made through the API, a decision's registrations fall within a catalog; moved to the day before the first one here.
+    const early = new Date('2022-12-31T12:00:00Z')
+    await app.database.db.updateTable('decisions').set({ maalgrupper_registered_at: early }).where('id', '=', x.decisionId).execute()
+    await app.database.db.updateTable('stoettebehov').set({ registered_at: early }).where('decision_id', '=', x.decisionId).execute()
+    t.match((await call('PATCH', url, { maalgrupper: { primaer: MAALGRUPPE.psykiskFunktionsnedsaettelse } }, { 'if-match': await etag(url) })).json(),
+      { status: 422, type: 'urn:ffb-api:problem:catalog-code', errors: [{ pointer: '/maalgrupper/primaer', code: 'catalog' }] })
+    t.match((await call('PATCH', url, { stoettebehov: { code: STOETTEBEHOV.intet } }, { 'if-match': await etag(url) })).json(),
+      { status: 422, type: 'urn:ffb-api:problem:catalog-code', errors: [{ pointer: '/stoettebehov/code', code: 'catalog' }] })
+    t.equal((await call('PATCH', url, { stoettebehov: { begrundelse: 'Rettet' } }, { 'if-match': await etag(url) })).statusCode, 200, 'a text is not a code')
+  })
+
   t.test('an empty correction is refused', async (t) => {
     const x = await recordCitizenX(app, headers, { cpr: '0303904321' })
     const url = `/v1/decisions/${x.decisionId}`
