@@ -14,6 +14,7 @@ import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import { recordVersion } from '../versions/queries.js'
 import { deriveDst } from './dst.js'
+import { recordDecisionVersion } from './versions.js'
 import type { Decision, Intervention, Ydelse, YdelseItem } from './schemas.js'
 
 export type DecisionRow = Selectable<DecisionsTable>
@@ -23,11 +24,12 @@ export type YdelseRow = Selectable<InterventionYdelserTable>
 /**
  * A decision the caller may see, annulled or not, else a 404 problem. For a
  * write on it (`open`), locked until the transaction ends, not annulled and
- * still open (409 once annulled, or once a follow-up has closed it).
+ * still open (409 once annulled, or once a follow-up has closed it); `lock`
+ * only locks it (a correction, which also applies to a closed decision).
  */
-export async function requireDecision (db: Executor, scope: Scope, id: string, { open = false } = {}): Promise<DecisionRow> {
+export async function requireDecision (db: Executor, scope: Scope, id: string, { open = false, lock = open }: { open?: boolean, lock?: boolean } = {}): Promise<DecisionRow> {
   const query = scopedSelect(db, scope, 'decisions', { annulled: true }).selectAll().where('id', '=', id)
-  const row = await (open ? query.forUpdate() : query).executeTakeFirst()
+  const row = await (lock ? query.forUpdate() : query).executeTakeFirst()
   if (row === undefined) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
   if (open) refuseAnnulled(row, `decision ${id}`)
   if (open && row.closed_at !== null) throw new HttpProblem('conflict', `Decision ${id} was closed on ${row.closed_at}; make a new decision`)
@@ -184,11 +186,12 @@ export interface NewDecision {
 }
 
 /**
- * Stores a decision on a case with its goals and its first støttebehov;
- * returns its id. Its goals must be the case's, and its sagsafgoerelsesId
- * (ours when the vendor gives none) unique in the municipality.
+ * Stores a decision on a case with its goals and its first støttebehov, and
+ * its first version (…/versions); returns its id. Its goals must be the
+ * case's, and its sagsafgoerelsesId (ours when the vendor gives none) unique
+ * in the municipality.
  */
-export async function insertDecision (trx: Executor, found: { id: string, kommunekode: string }, decision: NewDecision): Promise<string> {
+export async function insertDecision (trx: Executor, found: { id: string, kommunekode: string }, decision: NewDecision, clientId: string): Promise<string> {
   const { goalIds } = decision
   const own = new Set(goalIds.length === 0
     ? []
@@ -202,7 +205,7 @@ export async function insertDecision (trx: Executor, found: { id: string, kommun
   if (taken !== undefined) {
     throw fieldProblem('conflict', '/sagsafgoerelsesId', 'unique', `is already used by another decision in municipality ${found.kommunekode}`)
   }
-  await trx.insertInto('decisions').values({
+  const row = await trx.insertInto('decisions').values({
     id,
     case_id: found.id,
     kommunekode: found.kommunekode,
@@ -212,18 +215,19 @@ export async function insertDecision (trx: Executor, found: { id: string, kommun
     oevrige_maalgrupper: decision.maalgrupper.oevrige,
     maalgrupper_registered_at: decision.maalgrupper.registeredAt,
     catalog_version: decision.catalogVersion
-  }).execute()
+  }).returningAll().executeTakeFirstOrThrow()
   if (goalIds.length > 0) {
     await trx.insertInto('decision_goals').values(goalIds.map((goalId, position) => ({ decision_id: id, goal_id: goalId, position }))).execute()
   }
-  await trx.insertInto('stoettebehov').values({
+  const stoettebehov = await trx.insertInto('stoettebehov').values({
     id: randomUUID(),
     decision_id: id,
     kommunekode: found.kommunekode,
     code: decision.stoettebehov.code,
     begrundelse: decision.stoettebehov.begrundelse,
     registered_at: decision.stoettebehov.registeredAt
-  }).execute()
+  }).returningAll().executeTakeFirstOrThrow()
+  await recordDecisionVersion(trx, row, stoettebehov, clientId)
   await touchCase(trx, found.id)
   return id
 }

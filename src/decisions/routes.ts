@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
+import { listVersions } from '../versions/queries.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import type { Scope } from '../db/scope.js'
 import { requireCase } from '../cases/queries.js'
@@ -15,8 +16,10 @@ import { CaseParams } from '../cases/schemas.js'
 import { type Delta, findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
 import { checkProvider, maalgruppeMismatch } from './rules.js'
 import {
-  AllDecisionsQuery, DecisionCreate, DecisionEnding, DecisionListQuery, DecisionParams, InterventionCreate, InterventionParams
+  AllDecisionsQuery, DecisionCreate, DecisionEnding, DecisionListQuery, DecisionParams, DecisionPatch, DecisionVersionList, InterventionCreate, InterventionParams
 } from './schemas.js'
+import { correctDecision } from './correct.js'
+import type { DecisionVersionData } from './versions.js'
 
 /**
  * Decisions (VUM phase 4) on a case, and the social interventions (phase 5)
@@ -82,7 +85,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         maalgrupper: { primaer: body.maalgrupper.primaer, oevrige, registeredAt: maalgrupperAt },
         catalogVersion: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? '',
         stoettebehov: { ...body.stoettebehov, registeredAt: stoettebehovAt }
-      })
+      }, request.caller.id)
       const [decision] = await loadDecisions(trx, request.caller, catalogs, [await requireDecision(trx, request.caller, id)], dayInDenmark(app.clock()))
       return { status: 201, body: decision!, location: `/v1/decisions/${id}`, etag: etagOf(id, decision!.version), resourceId: id, kommunekode: found.kommunekode }
     })
@@ -140,6 +143,47 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await recordAccess(request, { resourceId: row.id, kommunekode: row.kommunekode })
     reply.header('etag', etagOf(row.id, row.version))
     return (await loadDecisions(app.database.db, request.caller, catalogs, [row], dayInDenmark(app.clock())))[0]!
+  })
+
+  app.patch('/decisions/:id', {
+    config: { scope: 'cases:write', audit: { action: 'update', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov',
+      description: 'Send If-Match with the decision\'s ETag (428 without, 412 when anything on it changed since). A correction is ' +
+        'not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every ' +
+        'version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no ' +
+        'change of course — but its afgørelsesdato stays on or before its ending; an annulled one is not (409). Only the støttebehov ' +
+        'the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in ' +
+        'changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.',
+      params: DecisionParams,
+      headers: UpdateHeaders,
+      body: DecisionPatch,
+      response: {
+        200: withHeaders(Type.Ref('Decision'), ['etag', 'idempotent-replayed']),
+        ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
+      }
+    }
+  }, async (request, reply) => {
+    const { reason, ...change } = request.body
+    return await write(request, reply, async (trx, guard) =>
+      await correctDecision(trx, guard, catalogs, request.params.id, change, { reason, today: dayInDenmark(app.clock()) }))
+  })
+
+  app.get('/decisions/:id/versions', {
+    config: { scope: 'cases:read', audit: { action: 'read', resource: 'decision' } },
+    schema: {
+      tags: ['decisions'],
+      summary: 'Every version of a decision\'s own fields, oldest first: what it said, who wrote it, when and why',
+      description: 'A version is numbered by the decision\'s version when it was written; the decision\'s version also moves when ' +
+        'something on it changes (an intervention, a follow-up), so the numbers have gaps.',
+      params: DecisionParams,
+      response: { 200: DecisionVersionList, ...problemResponses(['not-found']) }
+    }
+  }, async (request) => {
+    const row = await requireDecision(app.database.db, request.caller, request.params.id)
+    await recordAccess(request, { resourceId: row.id, kommunekode: row.kommunekode })
+    return { items: await listVersions<DecisionVersionData>(app.database.db, 'decision', row.id) }
   })
 
   app.post('/decisions/:id/ending', {

@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
-import { CodeRef, Day, Instant, Kommunekode, Uuid } from '../http/fields.js'
+import { CodeRef, Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
+import { VersionList } from '../versions/schemas.js'
 
 /**
  * Sagsafgørelser (VUM phase 4) with their støttebehov and målgrupper, and
@@ -236,3 +237,35 @@ export const DecisionEnding = Type.Object({
   slutdato: Day('The last day of the course: every intervention not yet ended ends that day, with its running ydelser'),
   reason: Type.String({ minLength: 1, maxLength: 10_000, description: 'Why the decision ends (ophør), e.g. "Borgeren er fraflyttet kommunen"' })
 }, { additionalProperties: false, examples: [{ slutdato: '2023-10-31', reason: 'Borgeren er fraflyttet kommunen' }] })
+
+export const DecisionPatch = Type.Object({
+  afgoerelsesdato: Type.Optional(Day('The decision date; on a closed decision not after its ending')),
+  maalgrupper: Type.Optional(Type.Object({
+    primaer: Type.Optional(CodeRef('MaalgrupperCode', { description: 'The one primary målgruppe' })),
+    oevrige: Type.Optional(Type.Array(CodeRef('MaalgrupperCode'), {
+      uniqueItems: true, maxItems: 57, description: 'The whole new list of other målgrupper: distinct, not the primary one'
+    }))
+  }, { additionalProperties: false, minProperties: 1, description: 'Checked as when the decision was made, against the catalog of the day the målgrupper were registered' })),
+  stoettebehov: Type.Optional(Type.Object({
+    code: Type.Optional(CodeRef('StoettebehovCode')),
+    begrundelse: Type.Optional(DecisionCreate.properties.stoettebehov.properties.begrundelse)
+  }, {
+    additionalProperties: false,
+    minProperties: 1,
+    description: 'The støttebehov the decision was made with; one a follow-up recorded is corrected on the follow-up'
+  })),
+  reason: Type.Optional(FreeText('Why the decision is corrected (e.g. "fejlregistrering"); kept with the version'))
+}, {
+  additionalProperties: false,
+  minProperties: 1,
+  description: 'A correction: the decision was recorded wrong. Its goals, interventions and follow-ups are changed on their own URLs; ' +
+    'registration dates stay. Every version is kept (…/versions).',
+  examples: [{ maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }, stoettebehov: { begrundelse: 'Har brug for støtte til økonomi hver uge.' }, reason: 'fejlregistrering' }]
+})
+
+export const DecisionVersionList = VersionList(Type.Object({
+  afgoerelsesdato: Type.String({ format: 'date' }),
+  primaerMaalgruppe: Type.String(),
+  oevrigeMaalgrupper: Type.Array(Type.String()),
+  stoettebehov: Type.Object({ code: Type.String(), begrundelse: Type.String() }, { description: 'The decision\'s own støttebehov' })
+}, { description: 'The decision\'s correctable fields in this version; its version numbers have gaps where something on it changed' }))

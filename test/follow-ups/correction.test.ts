@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises'
-import { sql } from 'kysely'
 import t from 'tap'
 import { LEVEL, STATUS, STOETTEBEHOV } from '../support/codes.js'
 import { aCase, aDecision, aFollowUp, aGoal, followUpPayload, type Json } from '../support/factories.js'
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
-import { refusesUnguardedCorrections } from '../support/corrections.js'
+import { backfillsAsTheApiWrites, refusesUnguardedCorrections } from '../support/corrections.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
 /**
@@ -133,16 +131,9 @@ t.test('migration 0010 backfills version 1 of registrations and follow-ups in th
   const { headers } = await createTestClient(app)
   const x = await recordCitizenX(app, headers)
   await followUpCitizenX(app, headers, x)
-  const { db } = app.database
-  const versions = async () => await db.selectFrom('record_versions').select(['resource_type', 'resource_id', 'version', 'kommunekode', 'data'])
-    .where('resource_type', 'in', ['registration', 'follow-up']).orderBy('resource_type').orderBy('resource_id').execute()
-  const written = await versions()
-  const registrations = await db.selectFrom('theme_registrations').select('id').execute()
+  const written = await backfillsAsTheApiWrites(t, app.database.db, '0010_correction_versions.sql', ['registration', 'follow-up'])
+  const registrations = await app.database.db.selectFrom('theme_registrations').select('id').execute()
   t.equal(registrations.length, 7, 'citizen X\'s four of 1 January, two F&F and the follow-up\'s level of 1 June')
   t.equal(written.filter((v) => v.resource_type === 'registration').length, 7, 'each with its first version')
   t.equal(written.filter((v) => v.resource_type === 'follow-up').length, 1)
-  await db.deleteFrom('record_versions').where('resource_type', 'in', ['registration', 'follow-up']).execute()
-  const migration = await readFile(new URL('../../migrations/0010_correction_versions.sql', import.meta.url), 'utf8')
-  for (const statement of migration.split(/;\s*$/m).filter((s) => /\S/.test(s.replace(/--.*$/gm, '')))) await sql.raw(statement).execute(db)
-  t.same(await versions(), written)
 })

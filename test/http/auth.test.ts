@@ -183,6 +183,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/cases/:id/decisions': byId((s) => `/v1/cases/${s.caseId}/decisions`),
   'GET /v1/decisions': async (app) => ({ url: '/v1/decisions', expect: 'hidden', marker: (await seedCase(app)).sagsafgoerelsesId }),
   'GET /v1/decisions/:id': byId((s) => `/v1/decisions/${s.decisionId}`),
+  'PATCH /v1/decisions/:id': byId((s) => `/v1/decisions/${s.decisionId}`, { afgoerelsesdato: '2025-01-02' }),
+  'GET /v1/decisions/:id/versions': byId((s) => `/v1/decisions/${s.decisionId}/versions`),
   'POST /v1/decisions/:id/interventions': byId((s) => `/v1/decisions/${s.decisionId}/interventions`, {
     tilbud: { code: TILBUD.mobiltTilbud },
     ydelser: [{ code: YDELSE.stoetteTilTransport, startdato: '2025-01-01' }],

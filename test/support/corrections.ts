@@ -1,5 +1,8 @@
+import { readFile } from 'node:fs/promises'
 import type { FastifyInstance } from 'fastify'
+import { sql, type Kysely } from 'kysely'
 import type { Test } from 'tap'
+import type { DB } from '../../src/db/schema.js'
 import { createTestClient } from '../helper.js'
 import type { Headers } from './factories.js'
 
@@ -16,4 +19,20 @@ export async function refusesUnguardedCorrections (t: Test, app: FastifyInstance
   const etag = (await app.inject({ method: 'GET', url, headers })).headers.etag!
   t.equal((await patch({ 'if-match': etag }, other.headers)).statusCode, 404, 'from another municipality')
   t.equal((await app.inject({ method: 'GET', url: `${url}/versions`, headers: other.headers })).statusCode, 404, 'nor its versions')
+}
+
+/**
+ * That a migration backfilling version 1 writes it as the API does: the
+ * versions of `types` the API wrote are deleted and the migration run again
+ * gives the same rows. Returns them.
+ */
+export async function backfillsAsTheApiWrites (t: Test, db: Kysely<DB>, migration: string, types: string[]) {
+  const versions = async () => await db.selectFrom('record_versions').select(['resource_type', 'resource_id', 'version', 'kommunekode', 'data'])
+    .where('resource_type', 'in', types).orderBy('resource_type').orderBy('resource_id').orderBy('version').execute()
+  const written = await versions()
+  await db.deleteFrom('record_versions').where('resource_type', 'in', types).execute()
+  const text = await readFile(new URL(`../../migrations/${migration}`, import.meta.url), 'utf8')
+  for (const statement of text.split(/;\s*$/m).filter((s) => /\S/.test(s.replace(/--.*$/gm, '')))) await sql.raw(statement).execute(db)
+  t.same(await versions(), written, `${migration} writes them as the API does`)
+  return written
 }

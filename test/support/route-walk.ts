@@ -51,6 +51,8 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
   // Made once the open decision is (below): interventions on it for the changes of a course — one whose ydelse
   // changes, one to end, one to move — and a decision to end; with the ETags the changes send in If-Match.
   const courses = { changed: { url: '', ydelseId: '' }, ended: { url: '', ydelseId: '' }, moved: { url: '', ydelseId: '' }, closing: '' }
+  /** The decision the walk corrects, made below on a case of its own so no other request changes its ETag. */
+  let corrected = ''
   const etags: Record<string, string> = {}
   const ifMatch = (url: string) => ({ 'if-match': etags[url]! })
   /** By route pattern: the URL of the record its annulment annuls. */
@@ -136,6 +138,10 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     'GET /v1/cases/:id/decisions': (url) => ({ url }),
     'GET /v1/decisions': (url) => ({ url }),
     'GET /v1/decisions/:id': (url) => ({ url }),
+    'PATCH /v1/decisions/:id': () => ({
+      url: corrected, headers: ifMatch(corrected), payload: { stoettebehov: { begrundelse: 'Støtte til økonomi hver uge' }, reason: 'fejlregistrering' }
+    }),
+    'GET /v1/decisions/:id/versions': (url) => ({ url }),
     'POST /v1/decisions/:id/interventions': (url) => ({
       url: url.replace(x.decisionId, 'OPEN_DECISION'),
       payload: {
@@ -223,9 +229,13 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
   courses.closing = `/v1/decisions/${(await aDecision(app, headers, closingCase, {
     afgoerelsesdato: '2023-06-20', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
   })).id}`
+  const correctedCase = (await aCase(app, headers, { cpr: '0404904321' })).location
+  corrected = `/v1/decisions/${(await aDecision(app, headers, correctedCase, {
+    afgoerelsesdato: '2023-06-22', goals: undefined, maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }
+  })).id}`
   await recordsToAnnul()
   // Each of these is changed by one request of the walk only, so the ETag read now is still current when it runs.
-  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`,
+  for (const url of [courses.changed.url, courses.ended.url, courses.moved.url, courses.closing, corrected, `/v1/ydelser/${courses.changed.ydelseId}`, `${x.caseUrl}/goals/${x.goalId}`,
     followUpUrl, ...themes.map(registrationUrl), ...Object.values(annulled)]) {
     etags[url] = (await app.inject({ method: 'GET', url, headers })).headers.etag!
   }
