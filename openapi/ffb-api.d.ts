@@ -589,6 +589,30 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        /**
+         * Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov
+         * @description Send If-Match with the decision's ETag (428 without, 412 when anything on it changed since). A correction is not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no change of course — but its afgørelsesdato stays on or before its ending; an annulled one is not (409). Only the støttebehov the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.
+         */
+        patch: operations["correctDecision"];
+        trace?: never;
+    };
+    "/v1/decisions/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a decision's own fields, oldest first: what it said, who wrote it, when and why
+         * @description A version is numbered by the decision's version when it was written; the decision's version also moves when something on it changes (an intervention, a follow-up), so the numbers have gaps.
+         */
+        get: operations["listDecisionVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -7073,6 +7097,305 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description CPR numbers must not be sent in URLs; The request does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    correctDecision: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The ETag of the resource as last read. Required: without it the update is refused (428). When the resource has changed since, 412 with the current ETag.
+                 * @example "hTz1ckkc0h2KJQwxiUBbVQ"
+                 */
+                "if-match": string;
+                /**
+                 * @description Makes a retry safe: the same key with the same request returns the original response (with `Idempotent-Replayed: true`) and writes nothing; with a different request it is a 422, while the first is still running a 409. A structured-header string of 1–255 visible ASCII characters, e.g. "8e03978e-40d5-43e8-bc93-6894a57f9324"; remembered per client for IDEMPOTENCY_TTL_SECONDS (default 24 h). A request that fails stores nothing, so its retry is processed afresh.
+                 * @example "8e03978e-40d5-43e8-bc93-6894a57f9324"
+                 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                /** @description The decision (our id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description A correction: the decision was recorded wrong. Its goals, interventions and follow-ups are changed on their own URLs; registration dates stay. Every version is kept (…/versions). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "maalgrupper": {
+                 *         "primaer": "0919515d-9975-4743-a16f-edb45374b0da"
+                 *       },
+                 *       "stoettebehov": {
+                 *         "begrundelse": "Har brug for støtte til økonomi hver uge."
+                 *       },
+                 *       "reason": "fejlregistrering"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description The decision date; on a closed decision not after its ending
+                     */
+                    afgoerelsesdato?: string;
+                    /** @description Checked as when the decision was made, against the catalog of the day the målgrupper were registered */
+                    maalgrupper?: {
+                        primaer?: components["schemas"]["MaalgrupperCode"];
+                        /** @description The whole new list of other målgrupper: distinct, not the primary one */
+                        oevrige?: components["schemas"]["MaalgrupperCode"][];
+                    };
+                    /** @description The støttebehov the decision was made with; one a follow-up recorded is corrected on the follow-up */
+                    stoettebehov?: {
+                        code?: components["schemas"]["StoettebehovCode"];
+                        /** @description Why this støttebehov */
+                        begrundelse?: string;
+                    };
+                    /** @description Why the decision is corrected (e.g. "fejlregistrering"); kept with the version */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A sagsafgørelse with everything that belongs to it, codes with their labels */
+            200: {
+                headers: {
+                    /** @description Strong ETag of this version of the resource; send it in If-Match to update it */
+                    etag?: string;
+                    /** @description Present when this is the stored response to an earlier request with the same Idempotency-Key */
+                    "idempotent-replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Decision"];
+                };
+            };
+            /** @description CPR numbers must not be sent in URLs; The request could not be read; The request does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The resource has changed since the ETag in If-Match was read */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A code is not valid in its catalog on the registration date; The request breaks a rule of FFB or VUM; The Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This update requires an If-Match header with the resource's ETag */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listDecisionVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The decision (our id) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Oldest first; the last is the current version */
+                        items: {
+                            version: number;
+                            /** Format: date-time */
+                            recordedAt: string;
+                            /** @description The API client that wrote it; null for versions written before versions were kept */
+                            clientId: string | null;
+                            reason: string | null;
+                            /** @description The decision's correctable fields in this version; its version numbers have gaps where something on it changed */
+                            data: {
+                                /** Format: date */
+                                afgoerelsesdato: string;
+                                primaerMaalgruppe: string;
+                                oevrigeMaalgrupper: string[];
+                                /** @description The decision's own støttebehov */
+                                stoettebehov: {
+                                    code: string;
+                                    begrundelse: string;
+                                };
+                            };
+                        }[];
+                    };
                 };
             };
             /** @description CPR numbers must not be sent in URLs; The request does not match the schema */

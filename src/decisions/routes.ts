@@ -148,6 +148,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.patch('/decisions/:id', {
     config: { scope: 'cases:write', audit: { action: 'update', resource: 'decision' } },
     schema: {
+      operationId: 'correctDecision',
       tags: ['decisions'],
       summary: 'Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov',
       description: 'Send If-Match with the decision\'s ETag (428 without, 412 when anything on it changed since). A correction is ' +
@@ -173,6 +174,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/decisions/:id/versions', {
     config: { scope: 'cases:read', audit: { action: 'read', resource: 'decision' } },
     schema: {
+      operationId: 'listDecisionVersions',
       tags: ['decisions'],
       summary: 'Every version of a decision\'s own fields, oldest first: what it said, who wrote it, when and why',
       description: 'A version is numbered by the decision\'s version when it was written; the decision\'s version also moves when ' +
