@@ -1193,7 +1193,7 @@ export interface paths {
         };
         /**
          * Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups, and the changes of a course — in time order
-         * @description The changes of a course are events of their own: a ydelse added to an intervention, every new version of a ydelse (extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended.
+         * @description The changes of a course are events of their own: a ydelse added to an intervention, every new version of a ydelse (extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended; a correction of a registration, goal, decision or follow-up (`corrected`, leading to its versions); an annulment (`annulled`, leading to the annulled record), which takes the place of the record's own events.
          */
         get: operations["getTimeline"];
         put?: never;
@@ -12582,7 +12582,7 @@ export interface operations {
                              * @description What happened; the href leads to it
                              * @enum {string}
                              */
-                            type: "case-opened" | "registration" | "assessment" | "goal" | "decision" | "intervention" | "delmaal" | "note" | "follow-up" | "ydelse-added" | "ydelse-changed" | "intervention-ended" | "provider-changed" | "decision-ended" | "annulled";
+                            type: "case-opened" | "registration" | "assessment" | "goal" | "decision" | "intervention" | "delmaal" | "note" | "follow-up" | "ydelse-added" | "ydelse-changed" | "intervention-ended" | "provider-changed" | "decision-ended" | "corrected" | "annulled";
                             /** Format: uuid */
                             id: string;
                             /** @description The resource the event is about */

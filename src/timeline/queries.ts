@@ -3,7 +3,7 @@ import type { Executor } from '../db/unit-of-work.js'
 
 export const EVENT_TYPES = [
   'case-opened', 'registration', 'assessment', 'goal', 'decision', 'intervention', 'delmaal', 'note', 'follow-up',
-  'ydelse-added', 'ydelse-changed', 'intervention-ended', 'provider-changed', 'decision-ended', 'annulled'
+  'ydelse-added', 'ydelse-changed', 'intervention-ended', 'provider-changed', 'decision-ended', 'corrected', 'annulled'
 ] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
@@ -42,6 +42,21 @@ export async function timelineEvents (db: Executor, caseId: string, after: [stri
         FROM interventions i JOIN decisions d ON d.id = i.decision_id WHERE d.case_id = ${caseId} AND i.continues_intervention_id IS NOT NULL AND i.annulled_at IS NULL
       UNION ALL SELECT closed_recorded_at, 'decision-ended', id::text, NULL, NULL, concat_ws(' · ', closed_at::text, closed_reason)
         FROM decisions WHERE case_id = ${caseId} AND closed_recorded_at IS NOT NULL AND annulled_at IS NULL
+      -- A correction (a later version of a record): the record's kind, the reason given and its versions' URL.
+      UNION ALL SELECT v.recorded_at, 'corrected', v.resource_id::text, 'goal', v.reason, '/v1/cases/' || g.case_id || '/goals/' || g.id || '/versions'
+        FROM record_versions v JOIN goals g ON g.id = v.resource_id
+        WHERE v.resource_type = 'goal' AND v.version > 1 AND g.case_id = ${caseId} AND g.annulled_at IS NULL
+      UNION ALL SELECT v.recorded_at, 'corrected', v.resource_id::text, 'registration', v.reason,
+          '/v1/cases/' || r.case_id || '/investigation/' || r.theme || '/' || r.id || '/versions'
+        FROM record_versions v JOIN theme_registrations r ON r.id = v.resource_id
+        WHERE v.resource_type = 'registration' AND v.version > 1 AND r.case_id = ${caseId} AND r.annulled_at IS NULL
+      UNION ALL SELECT v.recorded_at, 'corrected', v.resource_id::text, 'follow-up', v.reason,
+          '/v1/decisions/' || f.decision_id || '/follow-ups/' || f.id || '/versions'
+        FROM record_versions v JOIN follow_ups f ON f.id = v.resource_id
+        WHERE v.resource_type = 'follow-up' AND v.version > 1 AND f.case_id = ${caseId} AND f.annulled_at IS NULL
+      UNION ALL SELECT v.recorded_at, 'corrected', v.resource_id::text, 'decision', v.reason, '/v1/decisions/' || d.id || '/versions'
+        FROM record_versions v JOIN decisions d ON d.id = v.resource_id
+        WHERE v.resource_type = 'decision' AND v.version > 1 AND d.case_id = ${caseId} AND d.annulled_at IS NULL
       -- An annulment: the record's kind, the reason code and the record's URL.
       UNION ALL SELECT annulled_at, 'annulled', id::text, 'registration', annulled_reason, '/v1/cases/' || case_id || '/investigation/' || theme || '/' || id
         FROM theme_registrations WHERE case_id = ${caseId} AND annulled_at IS NOT NULL

@@ -53,6 +53,7 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       case 'intervention-ended': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Social indsats ophørt ${row.detail ?? ''}: ${label('tilbud')}` }
       case 'provider-changed': return { href: `/v1/decisions/${row.parent!}/interventions/${row.id}`, title: `Skift af leverandør (${row.detail ?? ''}): ${label('tilbud')}` }
       case 'decision-ended': return { href: `/v1/decisions/${row.id}`, title: `Afgørelse ophørt ${row.detail ?? ''}` }
+      case 'corrected': return { href: row.detail!, title: `Rettet: ${row.parent ?? ''}${row.code === null ? '' : ` (${row.code})`}` }
       case 'annulled': return { href: row.detail!, title: `Annulleret (${row.code ?? ''}): ${row.parent ?? ''}` }
     }
   }
@@ -64,7 +65,9 @@ export const timelineRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'getTimeline',
       summary: 'Every event of the case — registrations, assessment, goals, decisions, interventions, delmål, notes, follow-ups, and the changes of a course — in time order',
       description: 'The changes of a course are events of their own: a ydelse added to an intervention, every new version of a ydelse ' +
-        '(extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended.',
+        '(extended, shortened, corrected, ended — with its reason), an intervention ended, a change of provider, a decision ended; ' +
+        'a correction of a registration, goal, decision or follow-up (`corrected`, leading to its versions); an annulment ' +
+        '(`annulled`, leading to the annulled record), which takes the place of the record\'s own events.',
       params: CaseParams,
       querystring: TimelineQuery,
       response: { 200: Page(TimelineEvent), ...problemResponses(['not-found']) }

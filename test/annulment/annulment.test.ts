@@ -236,3 +236,16 @@ t.test('a ydelse annulled: gone from its intervention and the uddata; the decisi
   const changed = (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(since)}`)).json()
   t.same(changed.items.map((d: Json) => d.id), [x.decisionId], 'changedSince catches the annulment')
 })
+
+t.test('the timeline shows a correction and an annulment as events of their own', async (t) => {
+  const { x, call, etag, annul } = await setUp(t)
+  const goalUrl = `${x.caseUrl}/goals/${x.goalId}`
+  const corrected = await call('PATCH', goalUrl, { ansvarligForOpfoelgning: 'Team 2', reason: 'Forkert team' }, { 'if-match': await etag(goalUrl) })
+  t.equal(corrected.statusCode, 200, corrected.body)
+  const interventionUrl = `/v1/decisions/${x.decisionId}/interventions/${x.interventionId}`
+  t.equal((await annul(interventionUrl, { reason: 'dublet' })).statusCode, 200)
+  const events = (await call('GET', `${x.caseUrl}/timeline`)).json().items as Json[]
+  t.match(events.find((e) => e.type === 'corrected'), { id: x.goalId, href: `${goalUrl}/versions`, title: 'Rettet: goal (Forkert team)' })
+  t.match(events.find((e) => e.type === 'annulled' && e.id === x.interventionId), { href: interventionUrl, title: 'Annulleret (dublet): intervention' })
+  t.notOk(events.some((e) => e.type === 'intervention'), 'the annulled intervention\'s own event has gone')
+})
