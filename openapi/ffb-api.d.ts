@@ -3889,6 +3889,8 @@ export interface operations {
             query?: {
                 /** @description Only this sub-theme */
                 undertema?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -4521,6 +4523,8 @@ export interface operations {
             query?: {
                 /** @description Only this sub-theme */
                 undertema?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -5152,6 +5156,8 @@ export interface operations {
             query?: {
                 /** @description Only this sub-theme */
                 undertema?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -6057,6 +6063,8 @@ export interface operations {
     listGoals: {
         parameters: {
             query?: {
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -6703,6 +6711,8 @@ export interface operations {
     listCaseDecisions: {
         parameters: {
             query?: {
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -6996,6 +7006,8 @@ export interface operations {
                 sagsafgoerelsesId?: string;
                 /** @description Only decisions where something changed at or after this instant: the decision (a correction, its ending), a ydelse, intervention, støttebehov or follow-up of it, or its case (a registration made, corrected or annulled). Decisions annulled since come too, with their `annulment` marker, so a copy can drop them. A ydelse passing its slutdato is not a change (its status follows the dates on every read). */
                 changedSince?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -7638,7 +7650,10 @@ export interface operations {
     };
     listInterventions: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
+            };
             header?: never;
             path: {
                 /** @description The decision (our id) */
@@ -8961,6 +8976,8 @@ export interface operations {
             query?: {
                 /** @description Only the delmål of this goal */
                 goalId?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -9485,6 +9502,8 @@ export interface operations {
                 from?: string;
                 /** @description Notes before this instant */
                 to?: string;
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
                 /** @description Items per page (1–500, default 100) */
                 limit?: number;
                 /** @description nextCursor from the previous page */
@@ -9832,7 +9851,10 @@ export interface operations {
     };
     listFollowUps: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list */
+                includeAnnulled?: boolean;
+            };
             header?: never;
             path: {
                 /** @description The decision (our id) */

@@ -33,6 +33,17 @@ export const AnnulmentRequest = Type.Object({
 })
 export type AnnulmentRequest = Static<typeof AnnulmentRequest>
 
+/** The query parameter of a history list: annulled records too, each with its `annulment` marker. */
+export const IncludeAnnulled = {
+  includeAnnulled: Type.Optional(Type.Boolean({
+    default: false,
+    description: 'Also the records annulled (entered in error), each with its `annulment` marker; by default they have left the list'
+  }))
+}
+
+/** The query of a whole (unpaged) history list. */
+export const IncludeAnnulledQuery = Type.Object(IncludeAnnulled, { additionalProperties: false })
+
 /** Present on a record that was annulled: it has left every list, delivery and worklist, and cannot change. */
 export const AnnulmentMarker = Type.Object({
   annulledAt: Instant,

@@ -279,13 +279,15 @@ export interface DecisionFilters {
   kommunekode?: string
   sagsafgoerelsesId?: string
   changedSince?: Delta | undefined
+  /** Annulled decisions too (includeAnnulled); a delta always brings those annulled since. */
+  includeAnnulled?: boolean | undefined
   after?: number
   limit: number
 }
 
 /** Decisions the caller may see, oldest first; with changedSince, those annulled since too. */
 export async function listDecisions (db: Executor, scope: Scope, filters: DecisionFilters): Promise<DecisionRow[]> {
-  let query = scopedSelect(db, scope, 'decisions', { annulled: filters.changedSince !== undefined }).selectAll().orderBy('seq').limit(filters.limit)
+  let query = scopedSelect(db, scope, 'decisions', { annulled: filters.changedSince !== undefined || filters.includeAnnulled === true }).selectAll().orderBy('seq').limit(filters.limit)
   if (filters.caseId !== undefined) query = query.where('case_id', '=', filters.caseId)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
   if (filters.sagsafgoerelsesId !== undefined) query = query.where('sagsafgoerelses_id', '=', filters.sagsafgoerelsesId)
@@ -295,18 +297,24 @@ export async function listDecisions (db: Executor, scope: Scope, filters: Decisi
   return await query.execute()
 }
 
-/** Interventions with their ydelser (in the order they were ordered), in one query; `lock` locks the ydelser for a change. */
-export async function withYdelser (db: Executor, scope: Scope, interventions: InterventionRow[], { lock = false } = {}):
+/**
+ * Interventions with their current ydelser (in the order they were
+ * ordered), in one query; `lock` locks them for a change; `annulled` brings
+ * the annulled ones too.
+ */
+export async function withYdelser (db: Executor, scope: Scope, interventions: InterventionRow[], { lock = false, annulled = false } = {}):
 Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
   if (interventions.length === 0) return []
-  const query = scopedSelect(db, scope, 'intervention_ydelser').selectAll().where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq')
+  const query = scopedSelect(db, scope, 'intervention_ydelser', { annulled }).selectAll().where('intervention_id', 'in', interventions.map((i) => i.id)).orderBy('seq')
   const ydelserOf = groupBy(await (lock ? query.forUpdate() : query).execute(), (y) => y.intervention_id)
   return interventions.map((intervention) => ({ intervention, ydelser: ydelserOf.get(intervention.id) ?? [] }))
 }
 
-/** The interventions of a decision with their ydelser, in the order they were ordered. */
-export async function listInterventions (db: Executor, scope: Scope, decisionId: string): Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
-  return await withYdelser(db, scope, await scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute())
+/** The interventions of a decision with their ydelser, in the order they were ordered; annulled ones (and ydelser) only when asked. */
+export async function listInterventions (db: Executor, scope: Scope, decisionId: string, { annulled = false } = {}):
+Promise<Array<{ intervention: InterventionRow, ydelser: YdelseRow[] }>> {
+  const interventions = await scopedSelect(db, scope, 'interventions', { annulled }).selectAll().where('decision_id', '=', decisionId).orderBy('seq').execute()
+  return await withYdelser(db, scope, interventions, { annulled })
 }
 
 /** One intervention of a decision, annulled or not, with its current ydelser. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { IncludeAnnulledQuery } from '../annulment/schemas.js'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
@@ -33,7 +34,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** A page of whole decisions, oldest first. */
   const decisionPage = async (caller: Scope, { limit = 100, cursor }: { limit?: number, cursor?: string },
-    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, changedSince?: Delta }) => {
+    filters: { caseId?: string, kommunekode?: string, sagsafgoerelsesId?: string, changedSince?: Delta, includeAnnulled?: boolean }) => {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
     const rows = await listDecisions(app.database.db, caller, { ...filters, after, limit: limit + 1 })
     const page = toPage(rows, limit, (row) => row, (row) => row.seq)
@@ -104,7 +105,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request) => {
     const found = await requireCase(app.database.db, request.caller, request.params.id)
-    const page = await decisionPage(request.caller, request.query, { caseId: found.id })
+    const page = await decisionPage(request.caller, request.query, { caseId: found.id, includeAnnulled: request.query.includeAnnulled })
     await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return page
   })
@@ -297,13 +298,14 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The social interventions of a decision, in the order they were ordered, ended ones included',
       description: 'All of them: a decision has a few. After a change of provider both are here, the new one naming the old in `continuesInterventionId`.',
       params: DecisionParams,
+      querystring: IncludeAnnulledQuery,
       response: { 200: Type.Object({ items: Type.Array(Type.Ref('Intervention')) }), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
     const decision = await requireDecision(app.database.db, request.caller, request.params.id)
     await recordAccess(request, { resourceId: decision.id, kommunekode: decision.kommunekode })
     const today = dayInDenmark(app.clock())
-    const items = await listInterventions(app.database.db, request.caller, decision.id)
+    const items = await listInterventions(app.database.db, request.caller, decision.id, { annulled: request.query.includeAnnulled === true })
     return { items: items.map((i) => toIntervention(catalogs, i.intervention, i.ydelser, today)) }
   })
 

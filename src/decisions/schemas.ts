@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { IncludeAnnulled } from '../annulment/schemas.js'
 import { CodeRef, Day, FreeText, Instant, Kommunekode, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 import { VersionList } from '../versions/schemas.js'
@@ -212,7 +213,7 @@ export const Decision = Type.Object({
 }, { $id: 'Decision', description: 'A sagsafgørelse with everything that belongs to it, codes with their labels' })
 export type Decision = Static<typeof Decision>
 
-export const DecisionListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
+export const DecisionListQuery = Type.Object({ ...IncludeAnnulled, ...PageQuery }, { additionalProperties: false })
 
 export const AllDecisionsQuery = Type.Object({
   kommunekode: Type.Optional(Kommunekode),
@@ -224,6 +225,7 @@ export const AllDecisionsQuery = Type.Object({
       'annulled since come too, with their `annulment` marker, so a copy can drop them. A ydelse passing its slutdato is not a ' +
       'change (its status follows the dates on every read).'
   })),
+  ...IncludeAnnulled,
   ...PageQuery
 }, { additionalProperties: false })
 

@@ -53,18 +53,19 @@ Promise<DelmaalRow | undefined> {
   return await (forUpdate ? query.forUpdate() : query).executeTakeFirst()
 }
 
-export async function listDelmaal (db: Executor, scope: Scope, caseId: string, filters: { goalId?: string, after?: number, limit: number }) {
-  let query = scopedSelect(db, scope, 'delmaal').selectAll().where('case_id', '=', caseId).orderBy('seq').limit(filters.limit)
+export async function listDelmaal (db: Executor, scope: Scope, caseId: string,
+  filters: { goalId?: string | undefined, annulled?: boolean | undefined, after?: number | undefined, limit: number }) {
+  let query = scopedSelect(db, scope, 'delmaal', { annulled: filters.annulled === true }).selectAll().where('case_id', '=', caseId).orderBy('seq').limit(filters.limit)
   if (filters.goalId !== undefined) query = query.where('goal_id', '=', filters.goalId)
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)
   return await query.execute()
 }
 
 export async function listNotes (db: Executor, scope: Scope, caseId: string, filters: {
-  noteId?: string, tag?: string, delmaalId?: string, from?: Date, to?: Date, after?: [string, number], limit: number
+  noteId?: string, tag?: string, delmaalId?: string, from?: Date, to?: Date, after?: [string, number], limit: number, annulled?: boolean | undefined
 }): Promise<NoteRow[]> {
   // One note by its id is its own URL: annulled or not.
-  let query = scopedSelect(db, scope, 'notes', { annulled: filters.noteId !== undefined }).selectAll().where('case_id', '=', caseId)
+  let query = scopedSelect(db, scope, 'notes', { annulled: filters.noteId !== undefined || filters.annulled === true }).selectAll().where('case_id', '=', caseId)
     .orderBy('tidspunkt').orderBy('seq').limit(filters.limit)
   if (filters.noteId !== undefined) query = query.where('id', '=', filters.noteId)
   if (filters.tag !== undefined) query = query.where(sql<boolean>`${filters.tag} = ANY(tags)`)

@@ -81,10 +81,10 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(Type.Ref('Delmaal')), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
-    const { limit = 100, cursor, goalId } = request.query
+    const { limit = 100, cursor, goalId, includeAnnulled } = request.query
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const rows = await listDelmaal(app.database.db, request.caller, found.id, {
-      goalId, after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger), limit: limit + 1
+      goalId, annulled: includeAnnulled, after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger), limit: limit + 1
     })
     await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, toDelmaal, (row) => row.seq)
@@ -194,10 +194,11 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(Type.Ref('Note')), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
-    const { limit = 100, cursor, tag, delmaalId, from, to } = request.query
+    const { limit = 100, cursor, tag, delmaalId, from, to, includeAnnulled } = request.query
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const rows = await listNotes(app.database.db, request.caller, found.id, {
       tag,
+      annulled: includeAnnulled,
       delmaalId,
       from: from === undefined ? undefined : parseInstant(from, 'query', '/from'),
       to: to === undefined ? undefined : parseInstant(to, 'query', '/to'),

@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { IncludeAnnulled } from '../annulment/schemas.js'
 import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 
@@ -86,11 +87,13 @@ export const NoteQuery = Type.Object({
   delmaalId: Type.Optional(Type.String({ format: 'uuid', description: 'Only notes on this delmål' })),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'Notes at or after this instant' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'Notes before this instant' })),
+  ...IncludeAnnulled,
   ...PageQuery
 }, { additionalProperties: false })
 
 export const DelmaalQuery = Type.Object({
   goalId: Type.Optional(Type.String({ format: 'uuid', description: 'Only the delmål of this goal' })),
+  ...IncludeAnnulled,
   ...PageQuery
 }, { additionalProperties: false })
 

@@ -97,8 +97,8 @@ export async function findFollowUp (db: Executor, scope: Scope, decisionId: stri
 }
 
 /** The follow-ups of a decision, oldest first. */
-export async function listFollowUps (db: Executor, scope: Scope, decisionId: string): Promise<FollowUpRow[]> {
-  return await scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', '=', decisionId).orderBy('registered_at').orderBy('seq').execute()
+export async function listFollowUps (db: Executor, scope: Scope, decisionId: string, { annulled = false } = {}): Promise<FollowUpRow[]> {
+  return await scopedSelect(db, scope, 'follow_ups', { annulled }).selectAll().where('decision_id', '=', decisionId).orderBy('registered_at').orderBy('seq').execute()
 }
 
 /** A follow-up's goals in its order, with the registration (and level) it made for each. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { IncludeAnnulledQuery } from '../annulment/schemas.js'
 import Type from 'typebox'
 import { recordAccess } from '../http/audit.js'
 import { dayInDenmark, today } from '../catalogs/catalogs.js'
@@ -84,12 +85,14 @@ export const followUpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The follow-ups of a decision, oldest first',
       description: 'All of them: a decision has a follow-up or two a year.',
       params: DecisionParams,
+      querystring: IncludeAnnulledQuery,
       response: { 200: Type.Object({ items: Type.Array(Type.Ref('FollowUp')) }), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
     const decision = await requireDecision(app.database.db, request.caller, request.params.id)
     await recordAccess(request, { resourceId: decision.id, kommunekode: decision.kommunekode })
-    return { items: await loadFollowUps(app.database.db, request.caller, catalogs, await listFollowUps(app.database.db, request.caller, decision.id)) }
+    const rows = await listFollowUps(app.database.db, request.caller, decision.id, { annulled: request.query.includeAnnulled === true })
+    return { items: await loadFollowUps(app.database.db, request.caller, catalogs, rows) }
   })
 
   const followUpNotFound = (id: string, followUpId: string) =>

@@ -96,10 +96,10 @@ export const goalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Page(Type.Ref('Goal')), ...problemResponses(['not-found']) }
     }
   }, async (request) => {
-    const { limit = 100, cursor } = request.query
+    const { limit = 100, cursor, includeAnnulled } = request.query
     const found = await requireCase(app.database.db, request.caller, request.params.id)
     const after = cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger)
-    const rows = await listGoals(app.database.db, request.caller, found.id, { after, limit: limit + 1 })
+    const rows = await listGoals(app.database.db, request.caller, found.id, { after, limit: limit + 1, annulled: includeAnnulled === true })
     await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
     return toPage(rows, limit, (row) => toGoal(catalogs, row), (row) => row.seq)
   })

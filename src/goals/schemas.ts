@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox'
+import { IncludeAnnulled } from '../annulment/schemas.js'
 import { CodeRef, Day, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
 import { VersionList } from '../versions/schemas.js'
@@ -74,7 +75,7 @@ export const Goal = Type.Object({
 }, { $id: 'Goal', description: 'An indsatsmål (structured goal)' })
 export type Goal = Static<typeof Goal>
 
-export const GoalListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false })
+export const GoalListQuery = Type.Object({ ...IncludeAnnulled, ...PageQuery }, { additionalProperties: false })
 
 export const GoalParams = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The case' }),

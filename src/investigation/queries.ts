@@ -180,9 +180,9 @@ Promise<RegistrationRow | undefined> {
 
 /** A theme's registrations on a case, oldest first, after the (registeredAt, seq) key. */
 export async function registrationHistory (db: Executor, scope: Scope, caseId: string, theme: string, filters: {
-  undertema?: string, after?: [string, number], limit: number
+  undertema?: string, after?: [string, number], limit: number, annulled?: boolean | undefined
 }): Promise<RegistrationRow[]> {
-  let query = scopedSelect(db, scope, 'theme_registrations').selectAll()
+  let query = scopedSelect(db, scope, 'theme_registrations', { annulled: filters.annulled === true }).selectAll()
     .where('case_id', '=', caseId).where('theme', '=', theme)
     .orderBy('registered_at').orderBy('seq').limit(filters.limit)
   if (filters.undertema !== undefined) query = query.where('undertema', '=', filters.undertema)

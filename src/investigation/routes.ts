@@ -118,10 +118,10 @@ export const investigationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Page(Type.Ref('Registration')), ...problemResponses(['not-found']) }
       }
     }, async (request) => {
-      const { limit = 100, cursor, undertema } = request.query
+      const { limit = 100, cursor, undertema, includeAnnulled } = request.query
       const after = cursor === undefined ? undefined : decodeCursor(cursor, isInstantSeq)
       const found = await requireCase(app.database.db, request.caller, request.params.id)
-      const rows = await registrationHistory(app.database.db, request.caller, found.id, theme.id, { undertema, after, limit: limit + 1 })
+      const rows = await registrationHistory(app.database.db, request.caller, found.id, theme.id, { undertema, after, limit: limit + 1, annulled: includeAnnulled })
       await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
       return toPage(rows, limit, (row) => toRegistration(catalogs, row), (row) => [row.registered_at.toISOString(), row.seq])
     })

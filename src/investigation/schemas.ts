@@ -1,4 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox'
+import { IncludeAnnulled } from '../annulment/schemas.js'
 import { codeSchemaId } from '../catalogs/catalogs.js'
 import { CodeRef, FreeText, Instant, Uuid } from '../http/fields.js'
 import { PageQuery } from '../http/paging.js'
@@ -144,6 +145,7 @@ export const CurrentQuery = Type.Object({
 
 export const HistoryQuery = Type.Object({
   undertema: Type.Optional(Type.String({ maxLength: 100, description: 'Only this sub-theme' })),
+  ...IncludeAnnulled,
   ...PageQuery
 }, { additionalProperties: false })
 

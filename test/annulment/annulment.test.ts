@@ -59,6 +59,10 @@ t.test('a decision omgjort efter klage: gone from the uddata, a tombstone in the
 
   const listed = (await call('GET', `${x.caseUrl}/decisions`)).json()
   t.same(listed.items, [], 'gone from the list of decisions')
+  const history = (await call('GET', `${x.caseUrl}/decisions?includeAnnulled=true`)).json()
+  t.same(history.items.map((d: Json) => [d.id, d.annulment.reason]), [[x.decisionId, 'omgjort-efter-klage']], 'unless the annulled are asked for')
+  const interventions = (await call('GET', `${decisionUrl}/interventions?includeAnnulled=true`)).json()
+  t.same(interventions.items.map((i: Json) => [i.id, i.annulment.reason, i.ydelser.length]), [[x.interventionId, 'omgjort-efter-klage', 1]])
   const changed = (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(before)}`)).json()
   t.same(changed.items.map((d: Json) => [d.id, d.annulment?.reason]), [[x.decisionId, 'omgjort-efter-klage']], 'changedSince brings it once more, marked')
   const later = (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(new Date().toISOString())}`)).json()
@@ -125,6 +129,7 @@ t.test('the write rules: 428 without If-Match, 412 stale, idempotent replay, 404
   t.equal(replay.headers['idempotent-replayed'], 'true')
   t.same(replay.json(), first.json())
   t.same((await call('GET', `${x.caseUrl}/notes`)).json().items, [], 'the annulled note left the list of notes')
+  t.same((await call('GET', `${x.caseUrl}/notes?includeAnnulled=true`)).json().items.map((n: Json) => n.annulment.reason), ['dublet'], 'unless asked for')
 
   const other = await createTestClient(app, { municipalities: ['147'] })
   const elsewhere = await app.inject({ method: 'POST', url: `${goalUrl}/annulment`, payload: { reason: 'dublet' }, headers: { ...other.headers, 'if-match': await etag(goalUrl) } })
@@ -168,6 +173,10 @@ t.test('a registration a goal relies on; its annulment leaves the investigation'
   t.not(current[0]!.id, registration.id, 'the investigation stands as before the annulled registration')
   const history = (await call('GET', `${x.caseUrl}/investigation/aktivitet-og-deltagelse`)).json().items as Json[]
   t.notOk(history.some((r) => r.id === registration.id), 'and it left the history')
+  const all = (await call('GET', `${x.caseUrl}/investigation/aktivitet-og-deltagelse?includeAnnulled=true`)).json().items as Json[]
+  t.equal(all.find((r) => r.id === registration.id)?.annulment.reason, 'fejlregistrering', 'unless the annulled are asked for')
+  const goals = (await call('GET', `${x.caseUrl}/goals?includeAnnulled=true`)).json().items as Json[]
+  t.equal(goals.find((g) => g.id === goalOnIt.id)?.annulment.reason, 'fejlregistrering')
   t.equal((await call('GET', registration.location)).json().annulment.reason, 'fejlregistrering')
   const since = (await call('GET', `/v1/decisions?changedSince=${encodeURIComponent(annulled.json().annulment.annulledAt)}`)).json()
   t.same(since.items.map((d: Json) => d.id), [x.decisionId], 'changedSince catches it: the decision\'s uddata changed with its case')
@@ -184,6 +193,7 @@ t.test('follow-ups: one that continues the course is annulled with its levels; o
   t.equal(response.statusCode, 200, response.body)
   t.same(response.json().annulled.map((a: Json) => a.resourceType).sort(), ['follow-up', 'registration', 'stoettebehov'])
   t.same((await call('GET', `${decisionUrl}/follow-ups`)).json().items, [], 'gone from the decision\'s follow-ups')
+  t.same((await call('GET', `${decisionUrl}/follow-ups?includeAnnulled=true`)).json().items.map((f: Json) => f.id), [continuing.id])
   const own = await call('GET', continuing.location)
   t.equal(own.statusCode, 200, 'its own URL still answers')
   t.match(own.json(), { annulment: { reason: 'fejlregistrering' }, stoettebehov: { code: continuing.body.stoettebehov.code } })
