@@ -50,7 +50,7 @@ t.test('GET /docs in headless Chromium, over plain HTTP under a name that is not
   t.ok(rendered, 'the operation list rendered')
   if (!rendered) return
   const operations = page.locator('.opblock')
-  const createCase = page.locator('#operations-cases-post_v1_cases')
+  const createCase = page.locator('#operations-cases-createCase')
 
   t.test('lists the operations, and filters them by tag', async (t) => {
     const all = await operations.count()

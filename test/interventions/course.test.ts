@@ -2,6 +2,8 @@ import t, { type Test } from 'tap'
 import { TILBUD, YDELSE } from '../support/codes.js'
 import { aCase, aDecision, anIntervention, type Json } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
+import { code, ofProfile, ORG, X } from '../support/fhir.js'
+import { validateBundle } from '../support/fhir-validator.js'
 
 /**
  * A social intervention over time, through HTTP: Mikkel's journey (seed 002)
@@ -15,10 +17,11 @@ const DAGLIGE_OPGAVER = '638f44df-6bf2-47f8-9935-b8fdc83e5bf5'
 
 async function setUp (t: Test) {
   let now = new Date('2026-12-15T12:00:00Z')
-  const app = await buildTestApp(t, { clock: () => now })
+  const app = await buildTestApp(t, { clock: () => now, config: { kombitOrganisations: new Map([['101', ORG]]) } })
   const { headers, client } = await createTestClient(app)
   const caseUrl = (await aCase(app, headers)).location
-  const decision = await aDecision(app, headers, caseUrl, { afgoerelsesdato: '2026-12-10' })
+  // A målgruppe of KL's value set (X), so the FHIR bundle is one the receiver accepts.
+  const decision = await aDecision(app, headers, caseUrl, { afgoerelsesdato: '2026-12-10', maalgrupper: { primaer: X.maalgruppe, registeredAt: '2023-01-01T12:00:00+01:00' } })
   const stay = await anIntervention(app, headers, decision.id, {
     tilbud: { code: TILBUD.midlertidigtBotilbud },
     ydelser: [{ code: YDELSE.midlertidigtOphold, startdato: '2027-01-01', slutdato: '2027-06-30' }],
@@ -37,6 +40,15 @@ async function setUp (t: Test) {
     await app.inject({ method, url, headers: { ...headers, ...extra }, ...(payload === undefined ? {} : { payload }) })
   const etag = async (url: string): Promise<string> => (await call('GET', url)).headers.etag!
   const uddata = async (): Promise<Json> => (await call('GET', `/v1/decisions/${decision.id}/uddata`)).json()
+  /** The FHIR delivery as it stands: valid, and each ydelse's CarePlan as [id, code, start, end, status, versionId], by start and code. */
+  const fhir = async (): Promise<Array<[string, string, string, string | null, string, string]>> => {
+    const bundle = (await call('GET', `${caseUrl}/fhir`)).json()
+    t.same(validateBundle(bundle), [], 'the FHIR bundle is valid')
+    return ofProfile(bundle, 'intervention')
+      .map((r): [string, string, string, string | null, string, string] =>
+        [r.id, code(r.activity[0].detail.code), r.period.start, r.period.end ?? null, r.status, r.meta.versionId])
+      .sort((a, b) => a[2].localeCompare(b[2]) || a[1].localeCompare(b[1]))
+  }
   return {
     app,
     headers,
@@ -47,9 +59,13 @@ async function setUp (t: Test) {
     call,
     etag,
     uddata,
+    fhir,
     setNow: (instant: string) => { now = new Date(instant) }
   }
 }
+
+/** A ydelse's FHIR CarePlan without its id and version: code, start, end, status. */
+const fields = (plans: Array<[string, string, string, string | null, string, string]>) => plans.map(([, c, start, end, status]) => [c, start, end, status])
 
 const ydelseBlocks = (doc: Json) => doc.socialIndsats.map((i: Json) => ({
   tilbud: i.udfoerendeTilbudstype.code,
@@ -58,8 +74,13 @@ const ydelseBlocks = (doc: Json) => doc.socialIndsats.map((i: Json) => ({
   dst: i.dst.derivable === true ? i.dst.ydelseskode : null
 }))
 
-t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata document follows each step", async (t) => {
-  const { stay, support, call, etag, uddata, setNow, decision } = await setUp(t)
+t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata document and the FHIR bundle follow each step", async (t) => {
+  const { stay, support, call, etag, uddata, fhir, setNow, decision } = await setUp(t)
+  const ordered = await fhir()
+  t.same(fields(ordered), [
+    [DAGLIGE_OPGAVER, '2027-01-01', null, 'active'], [YDELSE.midlertidigtOphold, '2027-01-01', '2027-06-30', 'active'],
+    [YDELSE.stoetteTilAdministration, '2027-01-01', null, 'active']
+  ], 'FHIR: a CarePlan per ydelse, as ordered')
   const ophold = stay.body.ydelser[0].id as string
   t.same(ydelseBlocks(await uddata()), [
     { tilbud: TILBUD.midlertidigtBotilbud, p: '1012345678', ydelser: [[YDELSE.midlertidigtOphold, '2027-01-01', '2027-06-30']], dst: '1.8.2' },
@@ -84,6 +105,10 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
   t.equal(extended.json().intervention.dst.ydelseskode, '1.8.2', 'the DST code, recomputed')
   t.equal(extended.headers.etag, await etag(`/v1/ydelser/${ophold}`), 'the answer carries the new ETag')
   t.same(ydelseBlocks(await uddata())[0].ydelser, [[YDELSE.midlertidigtOphold, '2027-01-01', '2027-12-31']], 'uddata: the new slutdato')
+  const extendedPlan = (await fhir()).find((p) => p[1] === YDELSE.midlertidigtOphold)!
+  const orderedPlan = ordered.find((p) => p[1] === YDELSE.midlertidigtOphold)!
+  t.same(extendedPlan.slice(0, 5), [orderedPlan[0], YDELSE.midlertidigtOphold, '2027-01-01', '2027-12-31', 'active'], 'FHIR: the same CarePlan, its new end')
+  t.not(extendedPlan[5], orderedPlan[5], 'with a new versionId')
   const versions = (await call('GET', `/v1/ydelser/${ophold}/versions`)).json().items
   t.same(versions.map((v: Json) => [v.version, v.data.slutdato, v.reason]), [[1, '2027-06-30', null], [2, '2027-12-31', 'Forlænget med seks måneder']],
     'both versions are kept, with the reason')
@@ -95,6 +120,7 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
   t.equal(added.headers.location, `/v1/ydelser/${added.json().id}`)
   t.equal((await call('GET', added.headers.location!)).json().code, YDELSE.stoetteTilUddannelse, 'the new ydelse has its own URL')
   t.same(ydelseBlocks(await uddata())[1].ydelser.at(-1), [YDELSE.stoetteTilUddannelse, '2027-03-01', null], 'uddata: the added ydelse')
+  t.same(fields(await fhir()).at(-1), [YDELSE.stoetteTilUddannelse, '2027-03-01', null, 'active'], 'FHIR: its CarePlan')
 
   // 3. The stay moves to another provider on 1 October 2027.
   const moved = await call('POST', `${stay.location}/provider-change`, { slutdato: '2027-09-30', leverandoer: { pNummer: '1023456789' }, reason: 'Flytter' },
@@ -109,12 +135,18 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
     ['1012345678', [[YDELSE.stoetteTilAdministration, '2027-01-01', null], [DAGLIGE_OPGAVER, '2027-01-01', null], [YDELSE.stoetteTilUddannelse, '2027-03-01', null]]],
     ['1023456789', [[YDELSE.midlertidigtOphold, '2027-10-01', '2027-12-31']]]
   ], 'uddata: a new period with the new provider, to the old end')
+  t.same(fields(await fhir()).filter(([c]) => c === YDELSE.midlertidigtOphold), [
+    [YDELSE.midlertidigtOphold, '2027-01-01', '2027-09-30', 'active'], [YDELSE.midlertidigtOphold, '2027-10-01', '2027-12-31', 'active']
+  ], 'FHIR: the stay cut at the move, and continued with the new provider')
 
   // 4. The § 85 support ends early, on 30 April 2027.
   const ended = await call('POST', `${support.location}/ending`, { slutdato: '2027-04-30', reason: 'Klarer sig selv' }, { 'if-match': await etag(support.location) })
   t.equal(ended.statusCode, 200, ended.body)
   t.same(ended.json().ydelser.map((y: Json) => y.slutdato), ['2027-04-30', '2027-04-30', '2027-04-30'], 'every open ydelse ends that day')
   t.same(ydelseBlocks(await uddata())[1].ydelser.map((y: string[]) => y[2]), ['2027-04-30', '2027-04-30', '2027-04-30'])
+  t.same(fields(await fhir()).filter(([c]) => c !== YDELSE.midlertidigtOphold).map(([c, , end]) => [c, end]), [
+    [DAGLIGE_OPGAVER, '2027-04-30'], [YDELSE.stoetteTilAdministration, '2027-04-30'], [YDELSE.stoetteTilUddannelse, '2027-04-30']
+  ], 'FHIR: the § 85 CarePlans end that day')
 
   // The case timeline shows each change as its own event.
   const caseId = (await call('GET', `/v1/decisions/${decision.id}`)).json().caseId as string
@@ -141,6 +173,7 @@ t.test("Mikkel's journey: extended, added to, moved, ended early — the uddata 
   t.same(await statuses(), [['ended', ['ended']], ['ended', ['ended', 'ended', 'ended']], ['active', ['active']]], '15 October 2027: the new provider')
   setNow('2028-01-01T12:00:00Z')
   t.same((await statuses())[2], ['ended', ['ended']], '1 January 2028: the stay is over')
+  t.same((await fhir()).map((p) => p[4]), ['completed', 'completed', 'completed', 'completed', 'completed'], 'FHIR: every CarePlan completed')
 })
 
 t.test('a botilbud whose opholdsydelse is corrected away gets its warning back', async (t) => {
