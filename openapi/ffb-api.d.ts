@@ -7904,7 +7904,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A code is not valid in its catalog on the registration date; The Idempotency-Key was already used for a different request */
+            /** @description A code is not valid in its catalog on the registration date; The request breaks a rule of FFB or VUM; The Idempotency-Key was already used for a different request */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9444,7 +9444,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The Idempotency-Key was already used for a different request */
+            /** @description The request breaks a rule of FFB or VUM; The Idempotency-Key was already used for a different request */
             422: {
                 headers: {
                     [name: string]: unknown;

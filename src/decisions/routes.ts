@@ -235,7 +235,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: InterventionCreate,
       response: {
         201: withHeaders(Type.Ref('Intervention'), ['location', 'etag', 'idempotent-replayed']),
-        ...problemResponses(['not-found', 'conflict', 'catalog-code'])
+        ...problemResponses(['not-found', 'conflict', 'catalog-code', 'domain-rule'])
       }
     }
   }, async (request, reply) => {
@@ -246,7 +246,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const registeredAt = registrationInstant(ydelse.registeredAt, `/ydelser/${i}/registeredAt`)
       catalogs.check('ydelser', ydelse.code, dayInDenmark(registeredAt), `/ydelser/${i}/code`)
       if (ydelse.slutdato !== undefined && ydelse.slutdato < ydelse.startdato) {
-        throw fieldProblem('validation', `/ydelser/${i}/slutdato`, 'before-start', `must not be before startdato ${ydelse.startdato}`)
+        throw fieldProblem('domain-rule', `/ydelser/${i}/slutdato`, 'before-start', `must not be before startdato ${ydelse.startdato}`)
       }
       return { ...ydelse, registeredAt }
     })

@@ -42,7 +42,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const body = request.body
     if (body.maaldato !== undefined && body.maaldato < body.startdato) {
-      throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${body.startdato}`)
+      throw fieldProblem('domain-rule', '/maaldato', 'before-start', `must not be before startdato ${body.startdato}`)
     }
     return await write(request, reply, async (trx) => {
       const found = await requireCase(trx, request.caller, request.params.id)
@@ -119,7 +119,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: DelmaalParams,
       headers: UpdateHeaders,
       body: DelmaalPatch,
-      response: { 200: withHeaders(Type.Ref('Delmaal'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'conflict']) }
+      response: { 200: withHeaders(Type.Ref('Delmaal'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'conflict', 'domain-rule']) }
     }
   }, async (request, reply) => {
     const { id, delmaalId } = request.params
@@ -130,7 +130,7 @@ export const deliveryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       guard.ifMatch(current.id, current.version)
       const maaldato = request.body.maaldato === undefined ? current.maaldato : request.body.maaldato
       if (maaldato !== null && maaldato < current.startdato) {
-        throw fieldProblem('validation', '/maaldato', 'before-start', `must not be before startdato ${current.startdato}`)
+        throw fieldProblem('domain-rule', '/maaldato', 'before-start', `must not be before startdato ${current.startdato}`)
       }
       const row = await updateDelmaal(trx, current.id, request.body)
       await touchCase(trx, current.case_id)

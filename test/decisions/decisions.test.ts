@@ -205,8 +205,8 @@ t.test('decisions and interventions (VUM phases 4–5)', async (t) => {
     const made = await decide(caseUrl)
     const url = `/v1/decisions/${made.id}/interventions`
     const backwards = await post(url, intervention({ ydelser: [{ code: YDELSE.stoetteTilTransport, startdato: '2023-02-01', slutdato: '2023-01-31' }] }))
-    t.equal(backwards.statusCode, 400)
-    t.match(backwards.json().errors, [{ pointer: '/ydelser/0/slutdato', code: 'before-start' }])
+    t.equal(backwards.statusCode, 422, 'a rule of the course, as on the endpoints that change it')
+    t.match(backwards.json(), { type: 'urn:ffb-api:problem:domain-rule', errors: [{ pointer: '/ydelser/0/slutdato', code: 'before-start' }] })
     t.match((await post(url, intervention({ ydelser: [] }))).json().errors, [{ pointer: '/ydelser', code: 'minItems' }])
     const tilbudAsYdelse = await post(url, intervention({ ydelser: [{ code: TILBUD.mobiltTilbud, startdato: '2023-02-01' }] }))
     t.match(tilbudAsYdelse.json().errors, [{ pointer: '/ydelser/0/code', message: /it is a code of Sociale tilbud/ }])

@@ -50,6 +50,7 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
     t.match(foreign.json().errors, [{ pointer: '/goalId', code: 'not-on-case' }])
     const backwards = await inject('POST', `${caseUrl}/delmaal`, { goalId, tekst: 'x', startdato: '2024-02-01', maaldato: '2024-01-31' })
     t.match(backwards.json().errors, [{ pointer: '/maaldato', code: 'before-start' }])
+    t.equal(backwards.statusCode, 422, 'a rule of FFB, not of the schema')
     t.equal((await inject('POST', `${caseUrl}/delmaal`, { goalId, tekst: 'x', startdato: '2024-01-01', status: 'done' })).statusCode, 400)
     const list = (await inject('GET', `${caseUrl}/delmaal?goalId=${goalId}`)).json()
     t.same(list.items.map((d: { id: string }) => d.id), [first.json().id, second.json().id])
@@ -63,6 +64,7 @@ t.test('delivery: delmål and notes (VUM phase 6)', async (t) => {
     t.equal(stale.statusCode, 412)
     const early = await app.inject({ method: 'PATCH', url, headers: { ...provider.headers, 'if-match': done.headers.etag! }, payload: { maaldato: '2023-12-31' } })
     t.match(early.json().errors, [{ pointer: '/maaldato', code: 'before-start' }])
+    t.equal(early.statusCode, 422)
     t.equal((await inject('GET', url)).json().status, 'opnaaet')
   })
 
