@@ -132,8 +132,10 @@ function toYdelseItem (catalogs: Catalogs, y: YdelseRow, decisionId: string, tod
 export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelser: YdelseRow[], today: string): Intervention {
   const tilbudEntry = catalogs.entry('tilbud', row.tilbud, dayInDenmark(row.tilbud_registered_at))?.entry
   const items = ydelser.map((y) => toYdelseItem(catalogs, y, row.decision_id, today))
+  // An annulled ydelse (listed with includeAnnulled) counts for none of the intervention's status, DST codes or warnings.
+  const current = items.filter((y) => y.annulment === undefined)
   const botilbud = tilbudEntry?.botilbud === true
-  const statuses = new Set(items.map((y) => y.status))
+  const statuses = new Set(current.map((y) => y.status))
   return {
     id: row.id,
     decisionId: row.decision_id,
@@ -153,12 +155,12 @@ export function toIntervention (catalogs: Catalogs, row: InterventionRow, ydelse
     status: row.slutdato !== null && row.slutdato < today
       ? 'ended'
       : statuses.has('active') || (statuses.has('planned') && statuses.has('ended')) ? 'active' : statuses.has('planned') ? 'planned' : 'ended',
-    dst: deriveDst(catalogs, row.tilbud, items.map((y) => y.legalBasis), row.bevillingsdato),
+    dst: deriveDst(catalogs, row.tilbud, current.map((y) => y.legalBasis), row.bevillingsdato),
     version: row.version,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString(),
     changedAt: row.changed_at.toISOString(),
-    warnings: botilbud && !items.some((y) => y.opholdsydelse)
+    warnings: botilbud && !current.some((y) => y.opholdsydelse)
       ? [{
           code: 'botilbud-uden-opholdsydelse',
           pointer: '/ydelser',

@@ -240,6 +240,9 @@ t.test('a ydelse annulled: gone from its intervention and the uddata; the decisi
   const since = new Date().toISOString()
   t.equal((await annul(`/v1/ydelser/${ydelseId}`)).statusCode, 200)
   t.same((await call('GET', interventionUrl)).json().ydelser, [])
+  const listed = (await call('GET', `${decisionUrl}/interventions?includeAnnulled=true`)).json().items[0]
+  t.same(listed.ydelser.map((y: Json) => y.annulment.reason), ['fejlregistrering'], 'listed with includeAnnulled')
+  t.equal(listed.dst.derivable, false, 'but counted for none of the intervention\'s DST codes')
   const doc = (await call('GET', `${decisionUrl}/uddata`)).json()
   t.same(doc.socialIndsats[0].ydelser, [], 'the uddata no longer reports it')
   t.ok((await call('GET', decisionUrl)).json().version > before, 'the decision has a new version')
