@@ -39,12 +39,16 @@ t.test('GET /docs in headless Chromium, over plain HTTP under a name that is not
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [`--host-resolver-rules=MAP ${HOST} 127.0.0.1`] })
   t.teardown(async () => { await browser.close() })
   const page = await browser.newPage()
-  page.setDefaultTimeout(10_000)
+  // Generous: these waits only guard against a hang. Under the full suite on
+  // two cores, loading and first rendering the whole document can pass 10 s
+  // (a CI run stopped there, before any subtest).
+  page.setDefaultTimeout(60_000)
+  page.setDefaultNavigationTimeout(60_000)
   const failures: string[] = []
   page.on('requestfailed', (req) => { failures.push(`${req.url()}: ${req.failure()?.errorText}`) })
   page.on('pageerror', (error) => { failures.push(error.message) })
 
-  await page.goto(`http://${HOST}:${address.port}/docs/`)
+  await page.goto(`http://${HOST}:${address.port}/docs/`, { waitUntil: 'domcontentloaded' })
   const rendered = await page.locator('.opblock').first().waitFor().then(() => true, () => false)
   t.same(failures, [], 'no request failed and no script error')
   t.ok(rendered, 'the operation list rendered')
