@@ -1951,6 +1951,14 @@ export interface components {
             catalogVersion: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description Why KL's FHIR gateway would reject the course as it stands today, each naming the field and what to do (codes fhir-…): the FHIR export holds such a citizen's bundle back (GET /v1/exports/fhir?deliverable=false lists it). Accepted all the same: the uddata to DST and FLIS is not affected */
+            warnings: {
+                /** @example botilbud-uden-opholdsydelse */
+                code: string;
+                /** @description JSON Pointer to what the warning is about */
+                pointer: string;
+                message: string;
+            }[];
             annulment?: components["schemas"]["AnnulmentMarker"];
         };
         /** @description A delmål: a sub-goal of an indsatsmål */
@@ -2396,18 +2404,23 @@ export interface components {
             /** @enum {boolean} */
             complete: true;
         };
-        /** @description One line of the FHIR stream: a citizen's delivery Bundle, or the Parameters resource that ends the stream */
+        /** @description One line of the FHIR stream: a citizen's delivery Bundle (with deliverable=false: the OperationOutcome saying why it is held back), or the Parameters resource that ends the stream */
         FhirExportLine: {
             /** @enum {string} */
             resourceType: "Bundle";
             /** Format: uuid */
             id: string;
             meta: {
+                /** Format: date-time */
+                lastUpdated: string;
                 profile: "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-deliveryReport"[];
             };
             /** @enum {string} */
             type: "collection";
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The latest instant any of the content took effect (the newest meta.lastUpdated of its resources)
+             */
             timestamp: string;
             entry: {
                 /**
@@ -2427,6 +2440,31 @@ export interface components {
                         lastUpdated: string;
                     };
                 };
+            }[];
+        } | {
+            /** @enum {string} */
+            resourceType: "OperationOutcome";
+            /** @description The id of the Bundle held back */
+            id: string;
+            issue: {
+                /** @enum {string} */
+                severity: "error";
+                /** @enum {string} */
+                code: "business-rule";
+                details: {
+                    coding: {
+                        /** @enum {string} */
+                        system: "urn:ffb-api:fhir-undeliverable";
+                        /** @enum {unknown} */
+                        code: "fhir-maalgruppe-not-in-value-set" | "fhir-no-follow-up-date" | "fhir-no-stoettebehov";
+                    }[];
+                    /** @description What is wrong and what to do, in words for a caseworker */
+                    text: string;
+                };
+                /** @description The case, the decision (its sagsafgørelsesID) and the field the reason is about; never a CPR number */
+                diagnostics: string;
+                /** @description FHIRPath to the CarePlan of the decision in the held-back Bundle */
+                expression: string[];
             }[];
         } | {
             /** @enum {string} */
@@ -12892,11 +12930,16 @@ export interface operations {
                         /** Format: uuid */
                         id: string;
                         meta: {
+                            /** Format: date-time */
+                            lastUpdated: string;
                             profile: "http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-deliveryReport"[];
                         };
                         /** @enum {string} */
                         type: "collection";
-                        /** Format: date-time */
+                        /**
+                         * Format: date-time
+                         * @description The latest instant any of the content took effect (the newest meta.lastUpdated of its resources)
+                         */
                         timestamp: string;
                         entry: {
                             /**
@@ -13008,6 +13051,8 @@ export interface operations {
                 changedSince?: string;
                 /** @description The cursor of a previous stream's trailer */
                 cursor?: string;
+                /** @description true: the bundles KL's gateway accepts. false: the worklist — an OperationOutcome per citizen whose bundle it would reject, naming every reason; those bundles are held back until fixed */
+                deliverable?: boolean;
             };
             header?: never;
             path?: never;

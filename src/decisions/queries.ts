@@ -5,9 +5,11 @@ import type { ExpressionBuilder, Insertable, Selectable } from 'kysely'
 import { touchCase } from '../cases/queries.js'
 import { dayBefore, dayInDenmark, daysBegunBetween, type Catalogs } from '../catalogs/catalogs.js'
 import type { DB, DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
+import { inTargetGroupValueSet, plannedFollowUpDate, unreadiness } from '../fhir/readiness.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
+import type { Goal } from '../goals/schemas.js'
 import { groupBy } from '../db/rows.js'
 import { fieldProblem, HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
@@ -56,7 +58,7 @@ export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catal
   const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
   const interventionsOf = groupBy(await withYdelser(db, scope, interventions), (i) => i.intervention.decision_id)
   const followUpsOf = groupBy(followUps, (f) => f.decisionId)
-  return rows.map((row) => toDecision(catalogs, row, {
+  return rows.map((row) => toDecision(catalogs, row, today, {
     goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
     stoettebehov: stoettebehovOf.get(row.id) ?? [],
     interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i.intervention, i.ydelser, today)),
@@ -64,10 +66,28 @@ export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catal
   }))
 }
 
-function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
-  goals: Decision['goals'], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[], followUps: FollowUp[]
+function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts: {
+  goals: Goal[], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[], followUps: FollowUp[]
 }): Decision {
   const day = dayInDenmark(row.maalgrupper_registered_at)
+  const closed = row.closed_at !== null && row.closed_at <= today
+  const last = parts.followUps.at(-1)
+  // What KL's FHIR gateway would refuse of the course, as it stands today (nothing of an annulled decision: it is taken back).
+  const readiness = unreadiness({
+    maalgrupper: [row.primaer_maalgruppe, ...row.oevrige_maalgrupper].map((code, i) => ({
+      pointer: i === 0 ? '/maalgrupper/primaer' : `/maalgrupper/oevrige/${i - 1}`,
+      ...catalogs.coded('maalgrupper', code, day),
+      inValueSet: inTargetGroupValueSet(catalogs, code, day)
+    })),
+    active: !closed,
+    followUpDate: plannedFollowUpDate({
+      closed,
+      lastFollowUp: last === undefined ? undefined : { next: last.naesteOpfoelgningsdato },
+      goalDates: parts.goals.map((g) => g.opfoelgningsdato)
+    }),
+    stoettebehov: parts.stoettebehov.length > 0
+  })
+  const warnings = row.annulled_at !== null ? [] : readiness
   return {
     id: row.id,
     sagsafgoerelsesId: row.sagsafgoerelses_id,
@@ -94,6 +114,7 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, parts: {
     nyAfgoerelseForventet: row.new_decision_expected,
     catalogVersion: row.catalog_version,
     createdAt: row.created_at.toISOString(),
+    warnings,
     ...annulmentOf(row)
   }
 }

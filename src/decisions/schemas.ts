@@ -209,6 +209,11 @@ export const Decision = Type.Object({
   nyAfgoerelseForventet: Type.Boolean({ description: 'Closed by "afslutning af indsats og visitér til ny": a new decision is expected' }),
   catalogVersion: Type.String(),
   createdAt: Instant,
+  warnings: Type.Array(Warning, {
+    description: 'Why KL\'s FHIR gateway would reject the course as it stands today, each naming the field and what to do (codes fhir-…): ' +
+      'the FHIR export holds such a citizen\'s bundle back (GET /v1/exports/fhir?deliverable=false lists it). Accepted all the same: ' +
+      'the uddata to DST and FLIS is not affected'
+  }),
   annulment: Type.Optional(Type.Ref('AnnulmentMarker'))
 }, { $id: 'Decision', description: 'A sagsafgørelse with everything that belongs to it, codes with their labels' })
 export type Decision = Static<typeof Decision>

@@ -1,10 +1,17 @@
-import { changed, citizenAsOf, type CaseRow, type Citizen, type CitizenRows, type DecisionRow, type FollowUpRow, type Happened, type Selection } from './citizen.js'
+import type { Catalogs } from '../catalogs/catalogs.js'
+import { dayInDenmark } from '../catalogs/catalogs.js'
+import {
+  changed, citizenAsOf, isClosed, type CaseRow, type Citizen, type CitizenRows, type DecisionRow, type FollowUpRow, type Happened, type Selection
+} from './citizen.js'
 import { stableId } from './ids.js'
+import { UNDELIVERABLE_SYSTEM, type FhirWorklistItem } from './schemas.js'
+import { inTargetGroupValueSet, unreadiness, type Unready } from './readiness.js'
 import { carePlans } from './resources/care-plan.js'
 import { informationGathering } from './resources/clinical-impression.js'
 import { PROFILE, iso, type Resource, type Resources } from './resources/common.js'
 import { condition } from './resources/condition.js'
 import { goal } from './resources/goal.js'
+import { plannedFollowUp } from './resources/encounter.js'
 import { followUp } from './resources/observation.js'
 import { serviceRequest } from './resources/service-request.js'
 
@@ -19,22 +26,43 @@ import { serviceRequest } from './resources/service-request.js'
 export interface Bundle {
   resourceType: 'Bundle'
   id: string
-  meta: { profile: string[] }
+  meta: { lastUpdated: string, profile: string[] }
   type: 'collection'
   timestamp: string
   entry: Array<{ fullUrl: string, resource: Resource }>
 }
 
-/** The citizen's delivery bundle for the selection, or undefined when nothing reportable changed. */
-export function buildBundle (rows: CitizenRows, kombitOrganisation: string, selection: Selection): Bundle | undefined {
-  const c = citizenAsOf(rows, selection, kombitOrganisation)
+/** A reason KL's gateway would reject the bundle, with the decision (and its CarePlan) it is about. */
+export interface Undeliverable extends Unready {
+  caseId: string
+  decisionId: string
+  sagsafgoerelsesId: string
+  /** The Bundle.entry.fullUrl of the decision's first CarePlan. */
+  carePlan: string
+}
+
+/** A citizen's bundle for the selection, and why KL's gateway would reject it (empty: deliverable). */
+export interface Delivery { bundle: Bundle, undeliverable: Undeliverable[] }
+
+/** What the bundles are built with besides the rows. */
+export interface DeliveryContext {
+  /** The municipality's KOMBIT STS organisation UUID. */
+  organisation: string
+  catalogs: Catalogs
+}
+
+/** The citizen's delivery for the selection, or undefined when nothing reportable changed. */
+export function buildBundle (rows: CitizenRows, context: DeliveryContext, selection: Selection): Delivery | undefined {
+  const c = citizenAsOf(rows, selection, context.organisation)
+  const undeliverable: Undeliverable[] = []
   // What changed, and with it everything it references.
   for (const found of c.cases) reportCase(c, found)
   for (const g of c.goals) if (changed(c, { at: g.registered_at, created: g.created_at, changed: g.changed_at })) goal(c, g)
-  for (const d of c.decisions) reportDecision(c, d)
+  for (const d of c.decisions) undeliverable.push(...reportDecision(c, context.catalogs, d))
   if (c.resources.size === 1) return undefined
   markEnteredInError(c)
-  return collection(c.resources, stableId(`Bundle/${rows.cases[0]!.id}/${selection.kind === 'day' ? selection.day : `since/${iso(selection.since)}`}`))
+  const bundle = collection(c.resources, stableId(`Bundle/${rows.cases[0]!.id}/${selection.kind === 'day' ? selection.day : `since/${iso(selection.since)}`}`))
+  return { bundle, undeliverable }
 }
 
 /** A new case, and the information gathering of the sub-themes and støttebehov registered on it. */
@@ -51,19 +79,35 @@ function reportCase (c: Citizen, found: CaseRow): void {
   if (gathered.length > 0) informationGathering(c, found, gathered, registrations, decisions)
 }
 
-/** A decision of which anything changed: its CarePlans, and the follow-ups that changed. */
-function reportDecision (c: Citizen, d: DecisionRow): void {
+/** A decision of which anything changed: its CarePlans, and the follow-ups that changed; and why the gateway would reject them. */
+function reportDecision (c: Citizen, catalogs: Catalogs, d: DecisionRow): Undeliverable[] {
   const followUps = c.followUpsOf.get(d.id) ?? []
   const decisionChanged = changed(c, { at: d.maalgrupper_registered_at, created: d.created_at, changed: d.changed_at }, d.closed_at) ||
     (c.stoettebehovOf.get(d.id) ?? []).some((s) => changed(c, { at: s.registered_at, created: s.created_at, changed: s.annulled_at })) ||
     (c.interventionsOf.get(d.id) ?? []).some((i) => changed(c, { at: i.tilbud_registered_at, created: i.created_at, changed: i.changed_at }) ||
       (c.ydelserOf.get(i.id) ?? []).some((y) => changed(c, { at: y.registered_at, created: y.created_at, changed: y.changed_at }, y.startdato, y.slutdato))) ||
     followUps.some((f) => changed(c, happenedOf(f), f.opfoelgningsdato))
-  if (!decisionChanged) return
+  if (!decisionChanged) return []
   const plans = carePlans(c, d)
   // Without an intervention KL's model has no CarePlan to carry the decision (a changed støttebehov went out with the udredning).
-  if (plans.length === 0) return
+  if (plans.length === 0) return []
   for (const f of followUps) if (changed(c, happenedOf(f), f.opfoelgningsdato)) followUp(c, f, plans)
+  // An annulment is delivered whatever else is wrong with the record: it only takes it back.
+  if (c.enteredInError.has(`Decision/${d.id}`)) return []
+  const day = dayInDenmark(d.maalgrupper_registered_at)
+  const reasons = unreadiness({
+    maalgrupper: [d.primaer_maalgruppe, ...d.oevrige_maalgrupper].map((code, i) => ({
+      pointer: i === 0 ? '/maalgrupper/primaer' : `/maalgrupper/oevrige/${i - 1}`,
+      code,
+      label: catalogs.coded('maalgrupper', code, day).label,
+      inValueSet: inTargetGroupValueSet(catalogs, code, day)
+    })),
+    active: !isClosed(c, d),
+    followUpDate: plannedFollowUp(c, d)?.id,
+    stoettebehov: (c.stoettebehovOf.get(d.id) ?? []).some((s) => !c.enteredInError.has(`Observation/${s.id}`))
+  })
+  const carePlan = fullUrl(plans[0]!)
+  return reasons.map((reason) => ({ ...reason, caseId: d.case_id, decisionId: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id, carePlan }))
 }
 
 const happenedOf = (f: FollowUpRow): Happened => ({ at: f.registered_at, created: f.created_at, changed: f.changed_at })
@@ -81,6 +125,23 @@ function markEnteredInError (c: Citizen): void {
   }
 }
 
+/** Why a citizen's bundle is held back: an OperationOutcome (every line of the FHIR stream stays a FHIR resource), no CPR number in it. */
+export function worklistItem ({ bundle, undeliverable }: Delivery): FhirWorklistItem {
+  return {
+    resourceType: 'OperationOutcome',
+    id: bundle.id,
+    issue: undeliverable.map((reason) => ({
+      severity: 'error',
+      code: 'business-rule',
+      details: { coding: [{ system: UNDELIVERABLE_SYSTEM, code: reason.code }], text: reason.message },
+      diagnostics: `case ${reason.caseId}, decision ${reason.sagsafgoerelsesId} (/v1/decisions/${reason.decisionId}), ${reason.pointer}`,
+      expression: [`Bundle.entry.where(fullUrl = '${reason.carePlan}').resource`]
+    }))
+  }
+}
+
+const fullUrl = (r: Resource): string => `${r.resourceType}/${r.id}`
+
 const ORDER = ['Patient', 'ServiceRequest', 'Condition', 'Observation', 'ClinicalImpression', 'Goal', 'CareTeam', 'Encounter', 'CarePlan']
 const profileOf = (resource: Resource): string => resource.meta.profile[0]!
 
@@ -88,12 +149,14 @@ const profileOf = (resource: Resource): string => resource.meta.profile[0]!
 function collection (resources: Resources, id: string): Bundle {
   const entries = [...resources.values()].sort((a, b) =>
     ORDER.indexOf(a.resourceType) - ORDER.indexOf(b.resourceType) || profileOf(a).localeCompare(profileOf(b)) || a.id.localeCompare(b.id))
+  // The latest instant any of the content took effect (a ydelse ending by time alone counts at the start of its day).
+  const lastUpdated = entries.map((r) => r.meta.lastUpdated).sort().at(-1)!
   return {
     resourceType: 'Bundle',
     id,
-    meta: { profile: [`${PROFILE}kl-reporting-ffb-deliveryReport`] },
+    meta: { lastUpdated, profile: [`${PROFILE}kl-reporting-ffb-deliveryReport`] },
     type: 'collection',
-    timestamp: entries.map((r) => r.meta.lastUpdated).sort().at(-1)!,
-    entry: entries.map((r) => ({ fullUrl: `${r.resourceType}/${r.id}`, resource: r }))
+    timestamp: lastUpdated,
+    entry: entries.map((r) => ({ fullUrl: fullUrl(r), resource: r }))
   }
 }

@@ -9,7 +9,7 @@ import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
 import { decodeCursor, encodeCursor, isSafeInteger } from '../http/paging.js'
 import { HttpProblem, problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
-import { buildBundle } from './bundle.js'
+import { buildBundle, worklistItem } from './bundle.js'
 import type { Selection } from './citizen.js'
 import { loadCitizens, nextCitizens } from './queries.js'
 import { CaseFhirQuery, FHIR_JSON, FHIR_NDJSON, FhirBundle, FhirExportQuery, GAPS } from './schemas.js'
@@ -53,11 +53,11 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
       const uuid = organisation(found.kommunekode)
       const { date } = request.query
       const [rows] = await loadCitizens(app.database.db, request.caller, found.kommunekode, [{ key: found.seq, cpr: found.cpr }])
-      const bundle = buildBundle(rows!, uuid, date === undefined ? asItStands(new Date(0), app.clock()) : dayOf(date))
-      if (bundle === undefined) throw new HttpProblem('not-found', `Nothing to report for the case's citizen on ${date ?? 'any day'}`)
+      const delivery = buildBundle(rows!, { organisation: uuid, catalogs: app.catalogs }, date === undefined ? asItStands(new Date(0), app.clock()) : dayOf(date))
+      if (delivery === undefined) throw new HttpProblem('not-found', `Nothing to report for the case's citizen on ${date ?? 'any day'}`)
       await recordAccess(request, { resourceId: found.id, kommunekode: found.kommunekode })
       // Sent as serialised here, the same bytes as the stream's line.
-      return await reply.type(FHIR_JSON).send(JSON.stringify(bundle) as never)
+      return await reply.type(FHIR_JSON).send(JSON.stringify(delivery.bundle) as never)
     })
 
     app.get('/exports/fhir', {
@@ -78,7 +78,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
         }
       }
     }, async (request, reply) => {
-      const { kommunekode, date, changedSince, cursor } = request.query
+      const { kommunekode, date, changedSince, cursor, deliverable = true } = request.query
       requireServed(request.caller, kommunekode)
       const uuid = organisation(kommunekode)
       if (date !== undefined && changedSince !== undefined) {
@@ -96,7 +96,11 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
         batch: async (after) => await nextCitizens(db, request.caller, kommunekode, selection, after, batchSize),
         batchSize,
         positionOf: (citizen) => citizen.key,
-        lines: async (citizens) => (await loadCitizens(db, request.caller, kommunekode, citizens)).flatMap((rows) => buildBundle(rows, uuid, selection) ?? []),
+        lines: async (citizens) => (await loadCitizens(db, request.caller, kommunekode, citizens)).flatMap((rows) => {
+          const delivery = buildBundle(rows, { organisation: uuid, catalogs: app.catalogs }, selection)
+          if (delivery === undefined || (delivery.undeliverable.length === 0) !== deliverable) return []
+          return [deliverable ? delivery.bundle : worklistItem(delivery)]
+        }),
         // A Parameters resource, so that every line stays a valid FHIR resource.
         trailer: ({ count, after }) => ({
           resourceType: 'Parameters',
@@ -104,7 +108,7 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
         }),
         onEnd: async ({ count, complete }) => {
           await recordStreamAudit(request, kommunekode,
-            { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, count, complete })
+            { kommunekode, date: changedSince === undefined ? selection.day : null, changedSince: changedSince ?? null, cursor: cursor ?? null, deliverable, count, complete })
         }
       })
     })

@@ -1,13 +1,16 @@
 import { goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow } from '../citizen.js'
+import { plannedFollowUpDate } from '../readiness.js'
 import { CSC, coding, resource, type Resource } from './common.js'
 
-/** The follow-up planned as of the day: the last follow-up's next date, else the earliest goal's; none once the decision is closed. */
+/** The follow-up planned as of the day (`plannedFollowUpDate`), if any. */
 export function plannedFollowUp (c: Citizen, d: DecisionRow): Resource | undefined {
-  if (isClosed(c, d)) return undefined
   const last = lastFollowUp(c, d)
-  const goalDates = goalsOf(c, d).map((g) => g.opfoelgningsdato).sort()
-  const date = last !== undefined ? last.naeste_opfoelgningsdato : goalDates[0]
-  if (date === undefined || date === null) return undefined
+  const date = plannedFollowUpDate({
+    closed: isClosed(c, d),
+    lastFollowUp: last === undefined ? undefined : { next: last.naeste_opfoelgningsdato },
+    goalDates: goalsOf(c, d).map((g) => g.opfoelgningsdato)
+  })
+  if (date === undefined) return undefined
   return resource(c.resources, 'Encounter', 'followUpEncounter', `${d.id}/${date}`, () => [last?.registered_at ?? d.maalgrupper_registered_at, {
     status: 'planned',
     class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HH' },
