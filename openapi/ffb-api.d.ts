@@ -4049,7 +4049,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema: components["schemas"]["FunktionerOgForholdCode"];
+                    /** @description A sub-theme (undertema) of Funktioner og forhold */
+                    undertema: {
+                        code: components["schemas"]["FunktionerOgForholdCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionerOgForholdCode"];
                     /** @description Oplysninger fra borgeren: the citizen's own account of resources and challenges */
                     oplysningerFraBorgeren?: string;
                     /** @description Oplysninger fra andre: from doctors, relatives, providers */
@@ -4302,7 +4307,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema?: components["schemas"]["FunktionerOgForholdCode"];
+                    /** @description A sub-theme (undertema) of Funktioner og forhold */
+                    undertema?: {
+                        code: components["schemas"]["FunktionerOgForholdCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionerOgForholdCode"];
                     /**
                      * Format: date-time
                      * @description The corrected datostempel; never in the future. The codes are checked against the catalog in force on its day.
@@ -4682,7 +4692,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema: components["schemas"]["OmgivelsesfaktorerCode"];
+                    /** @description A sub-theme (undertema) of Omgivelsesfaktorer */
+                    undertema: {
+                        code: components["schemas"]["OmgivelsesfaktorerCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["OmgivelsesfaktorerCode"];
                     /** @description Oplysninger fra borgeren: the citizen's own account of resources and challenges */
                     oplysningerFraBorgeren?: string;
                     /** @description Oplysninger fra andre: from doctors, relatives, providers */
@@ -4935,7 +4950,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema?: components["schemas"]["OmgivelsesfaktorerCode"];
+                    /** @description A sub-theme (undertema) of Omgivelsesfaktorer */
+                    undertema?: {
+                        code: components["schemas"]["OmgivelsesfaktorerCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["OmgivelsesfaktorerCode"];
                     /**
                      * Format: date-time
                      * @description The corrected datostempel; never in the future. The codes are checked against the catalog in force on its day.
@@ -5318,8 +5338,18 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema: components["schemas"]["AktivitetOgDeltagelseCode"];
-                    funktionsevneniveau: components["schemas"]["FunktionsevneniveauCode"];
+                    /** @description A sub-theme (undertema) of Aktivitet og deltagelse */
+                    undertema: {
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"];
+                    /** @description The level, 0–4 or "Ikke vurderet" */
+                    funktionsevneniveau: {
+                        code: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionsevneniveauCode"];
                     /** @description Oplysninger fra borgeren: the citizen's own account of resources and challenges */
                     oplysningerFraBorgeren?: string;
                     /** @description Oplysninger fra andre: from doctors, relatives, providers */
@@ -5572,7 +5602,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    undertema?: components["schemas"]["AktivitetOgDeltagelseCode"];
+                    /** @description A sub-theme (undertema) of Aktivitet og deltagelse */
+                    undertema?: {
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"];
                     /**
                      * Format: date-time
                      * @description The corrected datostempel; never in the future. The codes are checked against the catalog in force on its day.
@@ -5583,7 +5618,12 @@ export interface operations {
                     sagsbehandlersBemaerkninger?: string | null;
                     /** @description Why the registration is corrected (e.g. "fejlregistrering"); kept with the version */
                     reason?: string;
-                    funktionsevneniveau?: components["schemas"]["FunktionsevneniveauCode"];
+                    /** @description The level, 0–4 or "Ikke vurderet" */
+                    funktionsevneniveau?: {
+                        code: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionsevneniveauCode"];
                 };
             };
         };
@@ -6230,9 +6270,22 @@ export interface operations {
                 "application/json": {
                     /** @description Målformulering, ideally in the citizen's own words */
                     maalformulering: string;
-                    maaltype: components["schemas"]["MaaltypeCode"];
-                    primaertUndertema: components["schemas"]["AktivitetOgDeltagelseCode"];
-                    forventetFunktionsevneniveau: components["schemas"]["FunktionsevneniveauCode"];
+                    maaltype: {
+                        code: components["schemas"]["MaaltypeCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["MaaltypeCode"];
+                    /** @description The one primary A&D sub-theme; it must have been investigated on this case (its latest level becomes the current level) */
+                    primaertUndertema: {
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"];
+                    forventetFunktionsevneniveau: {
+                        code: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionsevneniveauCode"];
                     /**
                      * Format: date
                      * @description Follow-up date; not before the registration day
@@ -6241,7 +6294,11 @@ export interface operations {
                     /** @description Who follows up */
                     ansvarligForOpfoelgning: string;
                     /** @description Other related A&D sub-themes (any overtema), distinct, not the primary one */
-                    relateredeUndertemaer?: components["schemas"]["AktivitetOgDeltagelseCode"][];
+                    relateredeUndertemaer?: ({
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"])[];
                     /**
                      * Format: date-time
                      * @description Datostempel for registrering af indsatsmål; default now, never in the future
@@ -6490,8 +6547,16 @@ export interface operations {
                 "application/json": {
                     /** @description Målformulering, ideally in the citizen's own words */
                     maalformulering?: string;
-                    maaltype?: components["schemas"]["MaaltypeCode"];
-                    forventetFunktionsevneniveau?: components["schemas"]["FunktionsevneniveauCode"];
+                    maaltype?: {
+                        code: components["schemas"]["MaaltypeCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["MaaltypeCode"];
+                    forventetFunktionsevneniveau?: {
+                        code: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionsevneniveauCode"];
                     /**
                      * Format: date
                      * @description Follow-up date; not before the goal's registration day
@@ -6500,7 +6565,11 @@ export interface operations {
                     /** @description Who follows up */
                     ansvarligForOpfoelgning?: string;
                     /** @description The whole new list */
-                    relateredeUndertemaer?: components["schemas"]["AktivitetOgDeltagelseCode"][];
+                    relateredeUndertemaer?: ({
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"])[];
                     /** @description Why the goal is corrected (e.g. "fejlregistrering"); kept with the version */
                     reason?: string;
                 };
@@ -6892,7 +6961,11 @@ export interface operations {
                     goals?: string[];
                     /** @description The one støttebehov of the decision (follow-ups add new ones) */
                     stoettebehov: {
-                        code: components["schemas"]["StoettebehovCode"];
+                        code: {
+                            code: components["schemas"]["StoettebehovCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["StoettebehovCode"];
                         /** @description Why this støttebehov */
                         begrundelse: string;
                         /**
@@ -6903,9 +6976,18 @@ export interface operations {
                     };
                     /** @description For a citizen without a diagnosis (the case has no diagnoser) only top-level målgrupper are reported; with a diagnosis, the detailed ones. Which codes are top-level is catalog data (topLevel). */
                     maalgrupper: {
-                        primaer: components["schemas"]["MaalgrupperCode"];
+                        /** @description Exactly one primary målgruppe */
+                        primaer: {
+                            code: components["schemas"]["MaalgrupperCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["MaalgrupperCode"];
                         /** @description Other målgrupper: distinct, not the primary one */
-                        oevrige?: components["schemas"]["MaalgrupperCode"][];
+                        oevrige?: ({
+                            code: components["schemas"]["MaalgrupperCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["MaalgrupperCode"])[];
                         /**
                          * Format: date-time
                          * @description Datostempel for registrering af målgrupper; default now, never in the future. Codes are checked against the catalog in force that day.
@@ -7257,13 +7339,26 @@ export interface operations {
                     afgoerelsesdato?: string;
                     /** @description Checked as when the decision was made, against the catalog of the day the målgrupper were registered */
                     maalgrupper?: {
-                        primaer?: components["schemas"]["MaalgrupperCode"];
+                        /** @description The one primary målgruppe */
+                        primaer?: {
+                            code: components["schemas"]["MaalgrupperCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["MaalgrupperCode"];
                         /** @description The whole new list of other målgrupper: distinct, not the primary one */
-                        oevrige?: components["schemas"]["MaalgrupperCode"][];
+                        oevrige?: ({
+                            code: components["schemas"]["MaalgrupperCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["MaalgrupperCode"])[];
                     };
                     /** @description The støttebehov the decision was made with; one a follow-up recorded is corrected on the follow-up */
                     stoettebehov?: {
-                        code?: components["schemas"]["StoettebehovCode"];
+                        code?: {
+                            code: components["schemas"]["StoettebehovCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["StoettebehovCode"];
                         /** @description Why this støttebehov */
                         begrundelse?: string;
                     };
@@ -7816,7 +7911,12 @@ export interface operations {
                  */
                 "application/json": {
                     tilbud: {
-                        code: components["schemas"]["TilbudCode"];
+                        /** @description The one udførende tilbud type of the intervention */
+                        code: {
+                            code: components["schemas"]["TilbudCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["TilbudCode"];
                         /**
                          * Format: date-time
                          * @description Datostempel for registrering af udførende tilbud; default now, never in the future. Codes are checked against the catalog in force that day.
@@ -7825,7 +7925,11 @@ export interface operations {
                     };
                     /** @description One or more ydelser; their periods may differ and overlap */
                     ydelser: {
-                        code: components["schemas"]["YdelserCode"];
+                        code: {
+                            code: components["schemas"]["YdelserCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["YdelserCode"];
                         /**
                          * Format: date
                          * @description Expected start (not the invoicing or move-in date)
@@ -8101,7 +8205,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    code: components["schemas"]["YdelserCode"];
+                    code: {
+                        code: components["schemas"]["YdelserCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["YdelserCode"];
                     /**
                      * Format: date
                      * @description Expected start
@@ -8374,7 +8482,12 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
-                    code?: components["schemas"]["YdelserCode"];
+                    /** @description A correction: the ydelse was recorded under the wrong code */
+                    code?: {
+                        code: components["schemas"]["YdelserCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["YdelserCode"];
                     /**
                      * Format: date
                      * @description A correction of the start
@@ -8857,7 +8970,12 @@ export interface operations {
                         postnummer?: string;
                     };
                     tilbud?: {
-                        code: components["schemas"]["TilbudCode"];
+                        /** @description The new udførende tilbud; default the current one */
+                        code: {
+                            code: components["schemas"]["TilbudCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["TilbudCode"];
                         /**
                          * Format: date-time
                          * @description Datostempel for registrering af udførende tilbud; default now
@@ -9677,7 +9795,15 @@ export interface operations {
                      */
                     delmaalId?: string;
                     /** @description F&F or A&D sub-themes the note concerns, e.g. an observation on another theme than the goals' */
-                    tags?: (components["schemas"]["FunktionerOgForholdCode"] | components["schemas"]["AktivitetOgDeltagelseCode"])[];
+                    tags?: (({
+                        code: components["schemas"]["FunktionerOgForholdCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["FunktionerOgForholdCode"]) | ({
+                        code: components["schemas"]["AktivitetOgDeltagelseCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["AktivitetOgDeltagelseCode"]))[];
                 };
             };
         };
@@ -10026,7 +10152,12 @@ export interface operations {
                     maal: {
                         /** Format: uuid */
                         goalId: string;
-                        funktionsevneniveau: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description The new level on the goal's primary sub-theme */
+                        funktionsevneniveau: {
+                            code: components["schemas"]["FunktionsevneniveauCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["FunktionsevneniveauCode"];
                         /** @description Borgerens vurdering */
                         borgerensVurdering?: string;
                         /** @description Udførers vurdering */
@@ -10038,7 +10169,11 @@ export interface operations {
                     }[];
                     /** @description The new støttebehov: required even when unchanged */
                     stoettebehov: {
-                        code: components["schemas"]["StoettebehovCode"];
+                        code: {
+                            code: components["schemas"]["StoettebehovCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["StoettebehovCode"];
                         begrundelse: string;
                     };
                     /**
@@ -10046,7 +10181,12 @@ export interface operations {
                      * @description With "fortsættelse" (required then, refused otherwise): when the goals are next due for a follow-up; after the opfølgningsdato
                      */
                     naesteOpfoelgningsdato?: string;
-                    statusPaaIndsats: components["schemas"]["StatusPaaIndsatsCode"];
+                    /** @description Afslutning ends the decision's interventions (open ydelser end on the opfølgningsdato) and closes it; afslutning og visitér til ny does the same and marks that a new decision is expected; fortsættelse keeps it open */
+                    statusPaaIndsats: {
+                        code: components["schemas"]["StatusPaaIndsatsCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["StatusPaaIndsatsCode"];
                 };
             };
         };
@@ -10301,7 +10441,12 @@ export interface operations {
                          * @description A goal of the follow-up; goals not named keep what they have
                          */
                         goalId: string;
-                        funktionsevneniveau?: components["schemas"]["FunktionsevneniveauCode"];
+                        /** @description The corrected level on the goal's primary sub-theme (a new version of the registration the follow-up made; goals sharing a sub-theme share it); checked against the catalog in force on the opfølgningsdato */
+                        funktionsevneniveau?: {
+                            code: components["schemas"]["FunktionsevneniveauCode"];
+                            /** @description Not read: answers give the catalog's label */
+                            label?: string | null;
+                        } | components["schemas"]["FunktionsevneniveauCode"];
                         borgerensVurdering?: string | null;
                         udfoerersVurdering?: string | null;
                         sagsbehandlersVurdering?: string | null;
@@ -10313,7 +10458,12 @@ export interface operations {
                      * @description Only for a follow-up that continued the intervention: the corrected next follow-up date, after the opfølgningsdato
                      */
                     naesteOpfoelgningsdato?: string;
-                    statusPaaIndsats?: components["schemas"]["StatusPaaIndsatsCode"];
+                    /** @description Not correctable: the status decided whether the course ended. Sending the stored status is accepted; another is a 422 (status-not-correctable) */
+                    statusPaaIndsats?: {
+                        code: components["schemas"]["StatusPaaIndsatsCode"];
+                        /** @description Not read: answers give the catalog's label */
+                        label?: string | null;
+                    } | components["schemas"]["StatusPaaIndsatsCode"];
                     /** @description Why the follow-up is corrected (e.g. "fejlregistrering"); kept with the version */
                     reason?: string;
                 };

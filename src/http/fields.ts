@@ -16,8 +16,24 @@ export const Day = (description?: string) => Type.String({
 /** Free text written by people: long, but bounded. */
 export const FreeText = (description: string) => Type.String({ maxLength: 10_000, description })
 
+/** Marks a coded request field, naming the list's code schema: see `CodeRef` and src/http/validation.ts. */
+export const CODE_FIELD = 'x-ffb-code'
+
 /**
- * A code of one FFB list, by the id of the list's generated schema (e.g.
- * 'MaaltypeCode'): a $ref in the document, a string to the handler.
+ * A code of one FFB list in a request, by the id of the list's generated
+ * schema (e.g. 'MaaltypeCode'): `{ code }` — the shape every answer gives a
+ * code in, so a `{ code, label }` read can be sent back as it is (the label
+ * is the catalog's and is not read) — or, for short, the bare code. The
+ * validator turns either into the code string the handler gets.
  */
-export const CodeRef = (schemaId: string, options: { description?: string } = {}) => Type.Unsafe<string>(Type.Ref(schemaId, options))
+export const CodeRef = (schemaId: string, options: { description?: string } = {}) => Type.Unsafe<string>({
+  ...options,
+  [CODE_FIELD]: schemaId,
+  anyOf: [
+    Type.Object({
+      code: Type.Ref(schemaId),
+      label: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Not read: answers give the catalog\'s label' }))
+    }, { additionalProperties: false }),
+    Type.Ref(schemaId)
+  ]
+})
