@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { AD, LEVEL } from '../support/codes.js'
 import { appWithOrganisation, code, conditionOf, lines, ofProfile, X, type Bundle, type Resource } from '../support/fhir.js'
-import { validateBundle } from '../support/fhir-validator.js'
+import { violations } from '../support/fhir-validation.js'
 import { recordCitizenX } from '../support/flow.js'
 
 /**
@@ -37,7 +37,7 @@ t.test('an A&D level corrected: the same Condition with a new versionId and last
   t.equal(corrected.statusCode, 200, corrected.body)
   const [bundle, ...others] = await delta(since)
   t.same(others, [], 'one citizen changed')
-  t.same(validateBundle(bundle), [])
+  t.same(violations(bundle), [])
   const after = conditionOf(bundle!, AD.varetageOekonomi)
   t.equal(after.id, before.id, 'the same resource')
   t.equal(code(after.severity), LEVEL[3], 'with the corrected level')
@@ -58,7 +58,7 @@ t.test('a decision omgjort efter klage: its resources once more, same ids, enter
 
   const [bundle] = await delta(since)
   t.ok(bundle, 'the citizen is in the delta')
-  t.same(validateBundle(bundle), [], 'a valid delivery')
+  t.same(violations(bundle), [], 'a valid delivery')
   const after = plans(bundle!)
   t.same(after.map((r) => r.id).sort(), before.map((r) => r.id).sort(), 'under the same ids')
   t.same(after.map((r) => r.status), ['entered-in-error', 'entered-in-error'])

@@ -1,223 +1,8 @@
 import fc from 'fast-check'
 import t from 'tap'
 import { AD, FF, LEVEL, OMG } from '../support/codes.js'
-import { validateBundle } from '../support/fhir-validator.js'
-
-type Node = Record<string, unknown>
-
-const P = 'http://fhir.kl.dk/ffbreporting/StructureDefinition/kl-reporting-ffb-'
-const CORE = 'http://fhir.kl.dk/core/StructureDefinition/'
-const FFB = 'urn:oid:1.2.208.176.2.22'
-const CSC = 'http://fhir.kl.dk/term/CodeSystem/CareSocialCodes'
-const ffb = (code: string) => ({ coding: [{ system: FFB, code }] })
-const csc = (code: string) => ({ coding: [{ system: CSC, code }] })
-const meta = (profile: string, lastUpdated: string) => ({ profile: [P + profile], lastUpdated })
-const rank = (value: number, reference: string) => ({ extension: [{ url: `${CORE}ConditionRank`, valuePositiveInt: value }], reference })
-const entry = (resource: Node & { resourceType: string, id: string }) => ({ fullUrl: `${resource.resourceType}/${resource.id}`, resource })
-
-const PATIENT = 'Patient/da16c0a1-840a-46b0-98b3-761e4501b343'
-const SERVICE_REQUEST = 'ServiceRequest/9947191b-270a-4f64-9b05-8be29e7f5c58'
-const AD_CONDITION = 'Condition/3a0e2994-9f3f-44ab-a684-06bb85c7bf9d'
-const FF_CONDITION = 'Condition/0c5e8d3a-6f1b-4b7e-9a2d-2f4e6b8c1d30'
-const INFORMATION_GATHERING = 'ClinicalImpression/96a38e6e-3fe4-4773-a7c7-ded60607d259'
-const CARE_EVALUATION = 'Observation/213d0504-1a41-4330-b9a0-347d3ba4bb2a'
-const GOAL = 'Goal/76b9d91b-4b28-4c4a-944c-aa16b8cca82c'
-const TARGET_GROUP = 'Condition/76cecdcc-321c-479f-ae95-a8f020541650'
-const CARE_TEAM = 'CareTeam/31a46e2d-0d54-4600-8ecb-1b239749cfd1'
-const ENCOUNTER = 'Encounter/ef6a3536-ecaa-49c5-ace1-53e19acb4cd1'
-const CARE_PLAN = 'CarePlan/944c7c24-37b4-455e-9319-cd9f35a7aec9'
-const INTERVENTION = 'CarePlan/6ef8bead-fb42-4dbe-919f-e4a1f94135e2'
-const FOLLOW_UP = 'Observation/a03a8641-e845-45c3-a7a9-16bf077af069'
-const idOf = (ref: string): string => ref.split('/')[1] ?? ''
-/** A fresh object each time: a mutation of one resource's subject must not reach the others. */
-const citizen = () => ({ reference: PATIENT })
-
-/**
- * The summary's §4 example (the IG's "Børge Mogensen", cut down), plus an F&F
- * Condition, with the §6.6 flaw fixed: the TargetGroup carries
- * "Anden fysisk funktionsnedsættelse" da298aec-…, the code its display names.
- */
-const EXAMPLE: Node = {
-  resourceType: 'Bundle',
-  id: 'aaa5d153-968e-46ec-9f9e-cfc6e93a3f1b',
-  meta: { profile: [`${P}deliveryReport`] },
-  type: 'collection',
-  timestamp: '2021-06-18T16:53:11Z',
-  entry: [
-    entry({
-      resourceType: 'Patient',
-      id: idOf(PATIENT),
-      meta: meta('citizen', '2021-05-28T09:17:33Z'),
-      identifier: [{ use: 'official', system: 'urn:oid:1.2.208.176.1.2', value: '0101814321' }],
-      managingOrganization: { identifier: { use: 'official', system: 'https://www.kombit.dk/organisation', value: 'd4e3f4fb-6761-4d6c-9086-74c49231f11e' } }
-    }),
-    entry({
-      resourceType: 'ServiceRequest',
-      id: idOf(SERVICE_REQUEST),
-      meta: meta('serviceRequest', '2021-05-28T09:17:33Z'),
-      extension: [{
-        url: `${P}municipalityCaseNumber`,
-        extension: [{ url: 'municipalitySpecific', valueIdentifier: { use: 'usual', system: 'http://example.dk/identifier/case', value: 'Sag154689' } }]
-      }],
-      status: 'active',
-      intent: 'proposal',
-      subject: citizen()
-    }),
-    entry({
-      resourceType: 'Condition',
-      id: idOf(AD_CONDITION),
-      meta: meta('condition', '2021-06-18T16:53:11Z'),
-      extension: [{ url: `${CORE}ConditionLastAssertedDate`, valueDateTime: '2021-06-18' }],
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-      verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }] },
-      severity: ffb(LEVEL[1]),
-      code: ffb(AD.indgaaISamspilOgKontakt),
-      subject: citizen(),
-      recordedDate: '2021-05-28T09:17:33Z'
-    }),
-    entry({
-      resourceType: 'Condition',
-      id: idOf(FF_CONDITION),
-      meta: meta('condition', '2021-06-18T16:53:11Z'),
-      clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-      code: ffb(FF.organiseringOgPlanlaegning),
-      subject: citizen(),
-      recordedDate: '2021-05-28'
-    }),
-    entry({
-      resourceType: 'ClinicalImpression',
-      id: idOf(INFORMATION_GATHERING),
-      meta: meta('informationGathering', '2021-06-18T16:53:11Z'),
-      extension: [{ url: `${CORE}BasedOnServiceRequest`, valueReference: { reference: SERVICE_REQUEST } }],
-      status: 'completed',
-      subject: citizen(),
-      effectiveDateTime: '2021-06-18T16:53:11Z',
-      investigation: [{ code: csc('effe55c7-572c-4a99-8fb4-2a9dda2f6572'), item: [{ reference: CARE_EVALUATION }] }],
-      finding: [{ itemReference: { reference: AD_CONDITION } }, { itemReference: { reference: FF_CONDITION } }]
-    }),
-    entry({
-      resourceType: 'Observation',
-      id: idOf(CARE_EVALUATION),
-      meta: meta('careEvaluation', '2021-05-29T11:54:13Z'),
-      status: 'final',
-      code: csc('effe55c7-572c-4a99-8fb4-2a9dda2f6572'),
-      subject: citizen(),
-      effectiveDateTime: '2021-05-29T11:54:13Z',
-      valueCodeableConcept: ffb('dd628e73-d6c9-4837-a2b8-aa62d73bd6ae')
-    }),
-    entry({
-      resourceType: 'Goal',
-      id: idOf(GOAL),
-      meta: meta('interventionGoal', '2021-06-18T16:53:11Z'),
-      lifecycleStatus: 'active',
-      category: [csc('0bb3daef-538d-45dc-b444-abdbcb63f6bc')],
-      description: { coding: [{ system: 'http://snomed.info/sct', code: '410518001' }] },
-      subject: citizen(),
-      target: [
-        { measure: csc('66959f77-6e2a-4574-8423-3ff097f8b9fa'), detailCodeableConcept: ffb(LEVEL[0]) },
-        { measure: csc('90c48f03-f194-4b2f-ad7d-6cba1069ae48'), detailCodeableConcept: ffb('d41c8072-52f8-42b5-9375-ddbea454d27f') }
-      ],
-      addresses: [rank(1, AD_CONDITION)]
-    }),
-    entry({
-      resourceType: 'Condition',
-      id: idOf(TARGET_GROUP),
-      meta: meta('targetGroup', '2021-05-29T16:10:23Z'),
-      code: ffb('da298aec-cd7d-436c-9927-d88d00066881'),
-      subject: citizen(),
-      recordedDate: '2021-05-29'
-    }),
-    entry({
-      resourceType: 'CareTeam',
-      id: idOf(CARE_TEAM),
-      meta: meta('servicePerformer', '2021-05-29T16:10:23Z'),
-      category: [ffb('498fe92c-d7f7-41cd-9404-5b38fe113be0')],
-      subject: citizen()
-    }),
-    entry({
-      resourceType: 'Encounter',
-      id: idOf(ENCOUNTER),
-      meta: meta('followUpEncounter', '2021-05-29T16:10:23Z'),
-      status: 'planned',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'HH' },
-      type: [csc('9f03dfbb-7a97-45a5-94db-d4c3501714a9')],
-      subject: citizen(),
-      period: { start: '2021-08-29' }
-    }),
-    entry({
-      resourceType: 'CarePlan',
-      id: idOf(CARE_PLAN),
-      meta: meta('carePlan', '2021-06-18T16:53:11Z'),
-      extension: [
-        {
-          url: `${P}municipalityCaseNumber`,
-          extension: [{ url: 'municipalitySpecific', valueIdentifier: { use: 'usual', system: 'http://example.dk/identifier/case', value: 'Sag154689' } }]
-        },
-        { url: `${P}follow-up-date-extension`, valueReference: { reference: ENCOUNTER } }
-      ],
-      status: 'active',
-      intent: 'order',
-      subject: citizen(),
-      period: { start: '2021-05-29' },
-      careTeam: [{ reference: CARE_TEAM }],
-      addresses: [rank(1, TARGET_GROUP)],
-      goal: [{ reference: GOAL }],
-      activity: [{ outcomeReference: [{ reference: CARE_EVALUATION }] }]
-    }),
-    entry({
-      resourceType: 'CarePlan',
-      id: idOf(INTERVENTION),
-      meta: meta('intervention', '2021-05-29T16:10:23Z'),
-      basedOn: [{ reference: CARE_PLAN }],
-      status: 'active',
-      intent: 'order',
-      subject: citizen(),
-      period: { start: '2021-05-29' },
-      created: '2021-05-29T16:10:23Z',
-      activity: [{ detail: { code: ffb('638f44df-6bf2-47f8-9935-b8fdc83e5bf5'), status: 'in-progress' } }]
-    }),
-    entry({
-      resourceType: 'Observation',
-      id: idOf(FOLLOW_UP),
-      meta: meta('followUp', '2021-06-18T16:53:11Z'),
-      status: 'final',
-      code: { coding: [{ system: 'http://snomed.info/sct', code: '712744002' }] },
-      subject: citizen(),
-      focus: [{ reference: CARE_PLAN }],
-      effectiveDateTime: '2021-06-18',
-      valueCodeableConcept: ffb('1e971d84-10a4-4ef8-a8b3-0daa4c7d088a')
-    })
-  ]
-}
-
-// A mutation edits a fresh copy of the example; paths are dotted, array indexes included ("identifier.0.value").
-type Mutation = (bundle: Node) => void
-const entries = (bundle: Node): Node[] => bundle.entry as Node[]
-function resource (bundle: Node, fullUrl: string): Node {
-  const found = entries(bundle).find((e) => e.fullUrl === fullUrl)
-  if (found === undefined) throw new Error(`no entry ${fullUrl}`)
-  return found.resource as Node
-}
-function setPath (root: Node, path: string, value: unknown): void {
-  const keys = path.split('.')
-  const last = keys.pop() ?? ''
-  const parent = keys.reduce<Node>((node, key) => node[key] as Node, root)
-  if (value === undefined) delete parent[last]
-  else parent[last] = value
-}
-/** Set (or, with undefined, delete) `path` in the resource `fullUrl`, or in the Bundle itself for 'Bundle'. */
-const set = (fullUrl: string, path: string, value: unknown): Mutation => (bundle) => {
-  setPath(fullUrl === 'Bundle' ? bundle : resource(bundle, fullUrl), path, value)
-}
-const push = (fullUrl: string, path: string, value: unknown): Mutation => (bundle) => {
-  (path.split('.').reduce<unknown>((node, key) => (node as Node)[key], resource(bundle, fullUrl)) as unknown[]).push(value)
-}
-/** Add a copy of `fullUrl` under the id `id`. */
-const copy = (fullUrl: string, id: string): Mutation => (bundle) => {
-  const clone: Node = { ...structuredClone(resource(bundle, fullUrl)), id }
-  entries(bundle).push({ fullUrl: `${String(clone.resourceType)}/${id}`, resource: clone })
-}
-const all = (...mutations: Mutation[]): Mutation => (bundle) => { for (const m of mutations) m(bundle) }
+import { violations as validateBundle, validateDeliveryBundle } from '../support/fhir-validation.js'
+import { type Node, P, FFB, CSC, ffb, csc, rank, PATIENT, SERVICE_REQUEST, AD_CONDITION, FF_CONDITION, INFORMATION_GATHERING, CARE_EVALUATION, GOAL, TARGET_GROUP, CARE_TEAM, ENCOUNTER, CARE_PLAN, INTERVENTION, FOLLOW_UP, idOf, EXAMPLE, type Mutation, entries, resource, setPath, set, push, copy, all } from '../support/fhir-example.js'
 const validate = (mutation: Mutation): string[] => {
   const bundle = structuredClone(EXAMPLE)
   mutation(bundle)
@@ -236,7 +21,10 @@ t.test('the §4 example bundle, target-group code fixed, has no violations', asy
 })
 
 t.test('a violation names the entry and the rule', async (t) => {
-  t.same(validate(set(AD_CONDITION, 'severity', undefined)), [`${AD_CONDITION}: kl-reporting-ffb-condition-1 severity missing on an A&D code`])
+  const bundle = structuredClone(EXAMPLE)
+  set(AD_CONDITION, 'severity', undefined)(bundle)
+  t.match(validateDeliveryBundle(bundle), [{ severity: 'error', rule: 'kl-reporting-ffb-condition-1', resource: AD_CONDITION, message: /severity is required for an A&D/ }])
+  t.equal(validateDeliveryBundle(bundle).length, 1, 'and nothing else')
   t.same(validate(set(ENCOUNTER, 'type.0.coding.0.display', 'opfølgning')), [`${ENCOUNTER}: type[0].coding[0].display is not allowed (0..0)`])
 })
 
@@ -279,9 +67,9 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['a resource without meta.lastUpdated', set(GOAL, 'meta.lastUpdated', undefined), /^Goal\/76b9d91b.*: meta.lastUpdated is required/],
     ['meta.lastUpdated without time', set(GOAL, 'meta.lastUpdated', '2021-06-18'), /meta.lastUpdated .* is not a FHIR instant/],
     ['meta.lastUpdated without zone', set(GOAL, 'meta.lastUpdated', '2021-06-18T16:53:11'), /meta.lastUpdated .* is not a FHIR instant/],
-    ['a Condition claiming the carePlan profile', set(AD_CONDITION, 'meta.profile', [`${P}carePlan`]), /kl-reporting-ffb-delivery-report-1 meta.profile/],
-    ['a CarePlan claiming the condition profile', set(CARE_PLAN, 'meta.profile', [`${P}condition`]), /kl-reporting-ffb-delivery-report-2 meta.profile/],
-    ['an Observation claiming the targetGroup profile', set(FOLLOW_UP, 'meta.profile', [`${P}targetGroup`]), /kl-reporting-ffb-delivery-report-3 meta.profile/],
+    ['a Condition claiming the carePlan profile', set(AD_CONDITION, 'meta.profile', [`${P}carePlan`]), /^Bundle: kl-reporting-ffb-delivery-report-1 /],
+    ['a CarePlan claiming the condition profile', set(CARE_PLAN, 'meta.profile', [`${P}condition`]), /^Bundle: kl-reporting-ffb-delivery-report-2 /],
+    ['an Observation claiming the targetGroup profile', set(FOLLOW_UP, 'meta.profile', [`${P}targetGroup`]), /^Bundle: kl-reporting-ffb-delivery-report-3 /],
     ['a Goal claiming two profiles', push(GOAL, 'meta.profile', `${P}carePlan`), /^Goal.*meta.profile must be exactly one of/],
     ['a Goal without meta.profile', set(GOAL, 'meta', { lastUpdated: '2021-06-18T16:53:11Z' }), /^Goal.*meta.profile must be exactly one of/],
     ['an identifier on a ServiceRequest', set(SERVICE_REQUEST, 'identifier', [{ value: 'Sag154689' }]), /^ServiceRequest.*: identifier is only allowed on Patient/],
@@ -313,8 +101,8 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['a finding that is a target group', set(INFORMATION_GATHERING, 'finding.0.itemReference.reference', TARGET_GROUP), /finding\[0\].itemReference.reference must point at kl-reporting-ffb-condition/],
     ['an investigation item that is a follow-up', set(INFORMATION_GATHERING, 'investigation.0.item.0.reference', FOLLOW_UP), /must point at kl-reporting-ffb-careEvaluation/],
     // Condition
-    ['an A&D Condition without severity', set(AD_CONDITION, 'severity', undefined), /kl-reporting-ffb-condition-1 severity missing on an A&D code/],
-    ['an F&F Condition with severity', set(FF_CONDITION, 'severity', ffb(LEVEL[1])), /kl-reporting-ffb-condition-1 severity present on a non-A&D code/],
+    ['an A&D Condition without severity', set(AD_CONDITION, 'severity', undefined), /^Condition\/3a0e2994.*: kl-reporting-ffb-condition-1 /],
+    ['an F&F Condition with severity', set(FF_CONDITION, 'severity', ffb(LEVEL[1])), /^Condition\/0c5e8d3a.*: kl-reporting-ffb-condition-1 /],
     ['a severity that is a måltype', set(AD_CONDITION, 'severity', ffb('d41c8072-52f8-42b5-9375-ddbea454d27f')), /is not in KLSeveritiesFFB/],
     ['a Condition coded with a target group', set(FF_CONDITION, 'code', ffb('da298aec-cd7d-436c-9927-d88d00066881')), /is not in KLConditionCodesFFB/],
     ['a Condition coded with a theme (no leaf)', set(FF_CONDITION, 'code', ffb(FF.mentaleFunktioner)), /is not in KLConditionCodesFFB/],
@@ -327,12 +115,13 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['a ConditionLastAssertedDate in month 13', set(AD_CONDITION, 'extension.0.valueDateTime', '2021-13'), /valueDateTime "2021-13" is not a FHIR dateTime/],
     // InterventionGoal
     ['a second rank-1 condition on a Goal', all(copy(AD_CONDITION, NEW_ID), push(GOAL, 'addresses', rank(1, `Condition/${NEW_ID}`))),
-      /kl-reporting-ffb-intervention-goal-2 exactly one .* found 2/],
-    ['a Goal without a rank-1 condition', set(GOAL, 'addresses.0.extension.0.valuePositiveInt', 2), /intervention-goal-2 .* found 0/],
-    ['a Goal addressing an F&F condition', push(GOAL, 'addresses', rank(2, FF_CONDITION)), /kl-reporting-ffb-intervention-goal-1 addresses Condition\/0c5e8d3a/],
+      /^Goal\/76b9d91b.*: kl-reporting-ffb-intervention-goal-2 /],
+    ['a Goal without a rank-1 condition', set(GOAL, 'addresses.0.extension.0.valuePositiveInt', 2), /^Goal\/76b9d91b.*: kl-reporting-ffb-intervention-goal-2 /],
+    ['a Goal addressing an F&F condition', push(GOAL, 'addresses', rank(2, FF_CONDITION)), /^Goal\/76b9d91b.*: kl-reporting-ffb-intervention-goal-1 /],
     ['a Goal addressing a target group', push(GOAL, 'addresses', rank(2, TARGET_GROUP)), /addresses\[1\].reference must point at kl-reporting-ffb-condition,/],
     ['a ConditionRank of 3', set(GOAL, 'addresses.0.extension.0.valuePositiveInt', 3), /ConditionRank must be 1 \(primary\) or 2/],
-    ['a Goal address without ConditionRank', set(GOAL, 'addresses.0.extension', undefined), /addresses\[0\].extension .*ConditionRank occurs 0 times/],
+    // ConditionRank is 0..1 on Goal.addresses (1..1 on CarePlan.addresses): without it the one address is no primary.
+    ['a Goal address without ConditionRank', set(GOAL, 'addresses.0.extension', undefined), /^Goal\/76b9d91b.*: kl-reporting-ffb-intervention-goal-2 /],
     ['the /term/ ConditionRank URL (§6.1)', set(GOAL, 'addresses.0.extension.0.url', 'http://fhir.kl.dk/term/StructureDefinition/ConditionRank'),
       /addresses\[0\].extension\[0\].url must be http:\/\/fhir.kl.dk\/core\/StructureDefinition\/ConditionRank/],
     ['a Goal without changeValueSlice', (b) => { (resource(b, GOAL).target as Node[]).pop() }, /target changeValueSlice occurs 0 times/],
@@ -345,10 +134,10 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['a Goal due date text', set(GOAL, 'description.text', 'x'), /description.text is free text/],
     // CarePlan
     ['a CarePlan order/active without follow-up extension', keepCarePlanExtension(0),
-      /kl-reporting-ffb-care-plan-1 the follow-up-date extension is required/],
+      /^CarePlan\/944c7c24.*: kl-reporting-ffb-care-plan-1 /],
     ['a CarePlan order/active without støttebehov', set(CARE_PLAN, 'activity', undefined), /kl-reporting-ffb-care-plan-4/],
     ['a CarePlan order/active without target groups', set(CARE_PLAN, 'addresses', undefined), /kl-reporting-ffb-care-plan-5/],
-    ['two rank-1 target groups', all(copy(TARGET_GROUP, NEW_ID), push(CARE_PLAN, 'addresses', rank(1, `Condition/${NEW_ID}`))), /kl-reporting-ffb-care-plan-2 .* found 2/],
+    ['two rank-1 target groups', all(copy(TARGET_GROUP, NEW_ID), push(CARE_PLAN, 'addresses', rank(1, `Condition/${NEW_ID}`))), /^CarePlan\/944c7c24.*: kl-reporting-ffb-care-plan-2 /],
     ['a target group without ConditionRank', set(CARE_PLAN, 'addresses.0.extension', undefined), /addresses\[0\].extension .*ConditionRank occurs 0 times/],
     ['a CarePlan addressing an A&D condition', set(CARE_PLAN, 'addresses.0.reference', AD_CONDITION), /must point at kl-reporting-ffb-targetGroup/],
     ['a CarePlan without case number', keepCarePlanExtension(1), /municipalityCaseNumber occurs 0 times/],
@@ -371,7 +160,7 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['an activity without detail.status', set(INTERVENTION, 'activity.0.detail.status', undefined), /activity\[0\].detail.status is required/],
     ['an Intervention addressing a target group', set(INTERVENTION, 'addresses', [{ reference: TARGET_GROUP }]), /addresses is not allowed in kl-reporting-ffb-intervention/],
     // TargetGroup
-    ['a group-level target-group code', set(TARGET_GROUP, 'code', ffb('112cc0ba-9953-476c-a971-2671697d7639')), /is not in KLTargetGroupsFFB \(target-group leaves only\)/],
+    ['a group-level target-group code', set(TARGET_GROUP, 'code', ffb('112cc0ba-9953-476c-a971-2671697d7639')), /is not in KLConditionsAndTargetGroupsFFB/],
     ['a condition code as target group (§6.5)', set(TARGET_GROUP, 'code', ffb(AD.varetageOekonomi)), /is not in KLTargetGroupsFFB/],
     ['a target group with severity', set(TARGET_GROUP, 'severity', ffb(LEVEL[1])), /severity is not allowed in kl-reporting-ffb-targetGroup/],
     ['a target group without recordedDate', set(TARGET_GROUP, 'recordedDate', undefined), /recordedDate is required/],
@@ -385,7 +174,7 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['a CareEvaluation of another code', set(CARE_EVALUATION, 'code.coding.0.code', '9f03dfbb-7a97-45a5-94db-d4c3501714a9'), /code.coding\[0\].code .* is not in .*effe55c7/],
     ['a støttebehov that is a status', set(CARE_EVALUATION, 'valueCodeableConcept', ffb('1e971d84-10a4-4ef8-a8b3-0daa4c7d088a')), /is not in KLNeedsAssessmentCodesFFB/],
     ['a CareEvaluation without effectiveDateTime', set(CARE_EVALUATION, 'effectiveDateTime', undefined), /effectiveDateTime is required/],
-    ['a FollowUp status preliminary', set(FOLLOW_UP, 'status', 'preliminary'), /kl-reporting-ffb-follow-up-1 status "preliminary"/],
+    ['a FollowUp status preliminary', set(FOLLOW_UP, 'status', 'preliminary'), /^Observation\/a03a8641.*: kl-reporting-ffb-follow-up-1 /],
     ['a FollowUp of another SNOMED code', set(FOLLOW_UP, 'code.coding.0.code', '410518001'), /is not in http:\/\/snomed.info\/sct\|712744002/],
     ['a FollowUp without focus', set(FOLLOW_UP, 'focus', undefined), /focus is required/],
     ['a FollowUp focused on a Goal', set(FOLLOW_UP, 'focus.0.reference', GOAL), /focus\[0\].reference must point at kl-reporting-ffb-carePlan/],
@@ -407,7 +196,7 @@ t.test('each rule, broken alone, is reported', async (t) => {
 })
 
 t.test('a non-object is one violation, not a crash', async (t) => {
-  t.same(validateBundle('{}'), ['Bundle: is not a JSON object'])
+  t.ok(validateBundle('{}').includes('Bundle: is not a JSON object'))
   const violations = validateBundle({ resourceType: 'Bundle', entry: [null, { resource: 3 }] })
   t.ok(violations.includes('Bundle: entry[0] must be an object'), 'a null entry', { violations })
   t.ok(violations.includes('entry[1]: entry[1].resource is required'), 'an entry without a resource object', { violations })

@@ -3,7 +3,7 @@ import { TILBUD, YDELSE } from '../support/codes.js'
 import { aCase, aDecision, anIntervention, type Json } from '../support/factories.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 import { code, ofProfile, ORG, X } from '../support/fhir.js'
-import { validateBundle } from '../support/fhir-validator.js'
+import { violations } from '../support/fhir-validation.js'
 
 /**
  * A social intervention over time, through HTTP: Mikkel's journey (seed 002)
@@ -43,7 +43,7 @@ async function setUp (t: Test) {
   /** The FHIR delivery as it stands: valid, and each ydelse's CarePlan as [id, code, start, end, status, versionId], by start and code. */
   const fhir = async (): Promise<Array<[string, string, string, string | null, string, string]>> => {
     const bundle = (await call('GET', `${caseUrl}/fhir`)).json()
-    t.same(validateBundle(bundle), [], 'the FHIR bundle is valid')
+    t.same(violations(bundle), [], 'the FHIR bundle is valid')
     return ofProfile(bundle, 'intervention')
       .map((r): [string, string, string, string | null, string, string] =>
         [r.id, code(r.activity[0].detail.code), r.period.start, r.period.end ?? null, r.status, r.meta.versionId])

@@ -1,16 +1,24 @@
+import type { Issue } from './fhir-validation.js'
 import { VALUE_SETS, valueSetCodes } from './value-sets.js'
 
 /**
- * A test-only validator for KL's "FFB uddatasæt" delivery bundles
- * (kl.dk.fhir.ffbreporting 1.0.0), written from our implementer's summary
- * (shared/domain/ffb-reporting-fhir.md). It checks what the gateway checks
- * synchronously — structure, cardinality, fixed codes, bindings, invariants,
- * references inside the bundle — so an export can be tested without it.
- * Each violation names the entry (its fullUrl) and the element path or rule.
+ * KL's profiles of kl.dk.fhir.ffbreporting 1.0.0 (hl7dk/kl-ffb-reporting
+ * input/fsh, read by us and written out here): what each profile lets a
+ * resource send (everything else is 0..0, nested 0..0 elements included),
+ * cardinalities, fixed values, required bindings against the committed
+ * value-set fixture, the dk-core CPR identifier, and that references point
+ * at the profile the guide names and resolve inside the bundle (aggregation
+ * #bundled). It is the part of validateDeliveryBundle (fhir-validation.ts)
+ * no independent validator can do: medplum knows base R4 only, and the
+ * guide's invariants are evaluated from FHIRPath (ffb-invariants.ts). It
+ * also covers what medplum leaves out of base R4: required code bindings of
+ * status elements, a time without a zone, and empty JSON arrays.
+ * Each issue names the entry (its fullUrl), `profile:<element path>` as its
+ * rule, and the path with indexes in its message.
  */
-export function validateBundle (bundle: unknown): string[] {
-  const out: string[] = []
-  if (!isObj(bundle)) return ['Bundle: is not a JSON object']
+export function profileIssues (bundle: unknown): Issue[] {
+  const out: Issue[] = []
+  if (!isObj(bundle)) return [{ severity: 'error', rule: 'profile:Bundle', resource: 'Bundle', message: 'is not a JSON object' }]
   const c = new Ctx(bundle, 'Bundle', '', out, new Map())
   c.fixed('resourceType', 'Bundle')
   c.only(BUNDLE_ELEMENTS, 'kl-reporting-ffb-deliveryReport')
@@ -80,11 +88,17 @@ function loadValueSets (): Map<string, ReadonlySet<string>> {
   const sets = new Map([...VALUE_SETS].map(([name, codes]): [string, ReadonlySet<string>] => [name, new Set(codes)]))
   const union = (names: string[]): Set<string> => new Set(names.flatMap((name) => [...valueSetCodes(name)]))
   sets.set('KLConditionCodesFFB', union(['KLConditionFFCodesFFB', 'KLConditionADCodesFFB', 'KLConditionOCodesFFB']))
+  sets.set('KLConditionsAndTargetGroupsFFB', new Set([...union(['KLConditionFFCodesFFB', 'KLConditionADCodesFFB', 'KLConditionOCodesFFB']), ...valueSetCodes('KLTargetGroupsFFB')]))
   sets.set(ALL_FFB, union([...VALUE_SETS.keys()]))
   expansions = sets
   return sets
 }
 const ALL_FFB = 'any FFB value set'
+
+/** Whether `code` is in one of KL's value sets (by name, as in the fixture; KLConditionCodesFFB is the union). */
+export function inValueSet (name: string, code: string): boolean {
+  return valueSet(name).codes.has(code)
+}
 
 function valueSet (name: string): Binding {
   const codes = loadValueSets().get(name)
@@ -100,7 +114,7 @@ type Index = Map<string, Entry>
 /** One object being checked: reports carry the entry's label and the path from the resource root. */
 class Ctx {
   constructor (readonly r: Obj, readonly label: string, private readonly prefix: string,
-    private readonly out: string[], readonly index: Index) {}
+    private readonly out: Issue[], readonly index: Index) {}
 
   /** Another resource, reported under its own label. */
   root (r: Obj, label: string): Ctx { return new Ctx(r, label, '', this.out, this.index) }
@@ -110,9 +124,10 @@ class Ctx {
   relabel (label: string): Ctx { return new Ctx(this.r, label, this.prefix, this.out, this.index) }
   get (path: string): unknown { return at(this.r, path) }
   has (path: string): boolean { return this.get(path) !== undefined }
-  add (path: string, message: string): void { this.out.push(`${this.label}: ${`${this.prefix}${path}`.replace(/\.$/, '')} ${message}`) }
-  /** An invariant or profile rule, named instead of a path. */
-  rule (id: string, message: string): void { this.out.push(`${this.label}: ${id} ${message}`) }
+  add (path: string, message: string): void {
+    const full = `${this.prefix}${path}`.replace(/\.$/, '')
+    this.out.push({ severity: 'error', rule: `profile:${full.replace(/\[\d+\]/g, '')}`, resource: this.label, message: `${full} ${message}` })
+  }
 
   /** The objects at `path`, each as its own context (a non-object is reported). */
   each (path: string): Ctx[] {
@@ -152,12 +167,11 @@ class Ctx {
     if (actual !== undefined && actual !== value) this.add(path, `must be "${value}", is ${JSON.stringify(actual)}`)
   }
 
-  code (path: string, allowed: readonly string[], rule?: string): void {
+  /** A code with a required binding (base R4's status codes, which medplum does not check). */
+  code (path: string, allowed: readonly string[]): void {
     const actual = this.get(path)
     if (actual === undefined || allowed.includes(str(actual) ?? '')) return
-    const message = `${JSON.stringify(actual)} is not one of ${allowed.join('|')}`
-    if (rule === undefined) this.add(path, message)
-    else this.rule(rule, `${path} ${message}`)
+    this.add(path, `${JSON.stringify(actual)} is not one of ${allowed.join('|')}`)
   }
 
   dateTime (path: string, kind: 'instant' | 'dateTime'): void {
@@ -220,24 +234,28 @@ type Card = `${0 | 1}..${1 | '*'}` | `${0 | 1}..${1 | '*'}[]`
 type Elements = Record<string, Card>
 const ALWAYS = new Set(['resourceType', 'id', 'meta'])
 const BUNDLE_ELEMENTS: Elements = { type: '1..1', timestamp: '1..1', entry: '1..*[]' }
-/** Resource types a delivery may hold and the profiles each may claim (delivery-report-1/2/3). */
-const CHOICES: Record<string, { profiles: Profile[], rule: string }> = {
-  Patient: { profiles: ['citizen'], rule: 'meta.profile' },
-  ServiceRequest: { profiles: ['serviceRequest'], rule: 'meta.profile' },
-  ClinicalImpression: { profiles: ['informationGathering'], rule: 'meta.profile' },
-  Goal: { profiles: ['interventionGoal'], rule: 'meta.profile' },
-  CareTeam: { profiles: ['servicePerformer'], rule: 'meta.profile' },
-  Encounter: { profiles: ['followUpEncounter'], rule: 'meta.profile' },
-  Condition: { profiles: ['condition', 'targetGroup'], rule: 'kl-reporting-ffb-delivery-report-1 meta.profile' },
-  CarePlan: { profiles: ['carePlan', 'intervention'], rule: 'kl-reporting-ffb-delivery-report-2 meta.profile' },
-  Observation: { profiles: ['careEvaluation', 'followUp'], rule: 'kl-reporting-ffb-delivery-report-3 meta.profile' }
+/**
+ * Resource types a delivery may hold (entry.resource only …) and the profiles
+ * each may claim; that a Condition, CarePlan or Observation claims one of its
+ * two is also invariant delivery-report-1/2/3 (ffb-invariants.ts).
+ */
+const CHOICES: Record<string, { profiles: Profile[] }> = {
+  Patient: { profiles: ['citizen'] },
+  ServiceRequest: { profiles: ['serviceRequest'] },
+  ClinicalImpression: { profiles: ['informationGathering'] },
+  Goal: { profiles: ['interventionGoal'] },
+  CareTeam: { profiles: ['servicePerformer'] },
+  Encounter: { profiles: ['followUpEncounter'] },
+  Condition: { profiles: ['condition', 'targetGroup'] },
+  CarePlan: { profiles: ['carePlan', 'intervention'] },
+  Observation: { profiles: ['careEvaluation', 'followUp'] }
 }
 
-function checkProfileList (c: Ctx, urls: readonly string[], rule = 'meta.profile'): string | undefined {
+function checkProfileList (c: Ctx, urls: readonly string[]): string | undefined {
   const profiles = list(c.get('meta.profile'))
   const claimed = str(profiles[0])
   if (profiles.length !== 1 || claimed === undefined || !urls.includes(claimed)) {
-    c.rule(rule, `must be exactly one of ${urls.join(', ')}, is ${JSON.stringify(profiles)}`)
+    c.add('meta.profile', `must be exactly one of ${urls.join(', ')}, is ${JSON.stringify(profiles)}`)
     return undefined
   }
   return claimed
@@ -262,7 +280,7 @@ function indexEntries (c: Ctx): Entry[] {
     if (!UUID.test(id)) where.add('resource.id', `${JSON.stringify(id)} is not a UUID`)
     if (fullUrl !== `${type}/${id}`) where.add('fullUrl', `${JSON.stringify(fullUrl)} must be "${type}/${id}"`)
     if (c.index.has(`${type}/${id}`)) where.add('resource.id', `${type}/${id} occurs more than once`)
-    const claimed = choice === undefined ? undefined : checkProfileList(c.root(resource, label), choice.profiles.map(url), choice.rule)
+    const claimed = choice === undefined ? undefined : checkProfileList(c.root(resource, label), choice.profiles.map(url))
     const profile = choice?.profiles.find((p) => url(p) === claimed)
     const entry: Entry = { label, type, profile, resource }
     c.index.set(`${type}/${id}`, entry)
@@ -288,9 +306,14 @@ function checkResource (c: Ctx, entry: Entry): void {
   spec.check(c)
 }
 
-/** Every object in a resource: no free text, references relative and in the bundle, FFB codes on the FFB system. */
+/**
+ * Every object in a resource: no empty arrays (FHIR JSON, which medplum lets
+ * pass), no free text, references relative and in the bundle (the guide's
+ * aggregation #bundled; we hold every reference to it), FFB codes on the FFB system.
+ */
 function walk (c: Ctx, value: unknown, path: string): void {
   if (Array.isArray(value)) {
+    if (value.length === 0) c.add(path, 'is an empty array: FHIR JSON leaves an element without values out')
     value.forEach((item, i) => { walk(c, item, `${path}[${i}]`) })
     return
   }
@@ -363,7 +386,6 @@ const SPECS: Record<Profile, Spec> = {
 
 const slot = (found: Map<string, Ctx[]>, extension: string): Ctx[] => found.get(extension) ?? []
 const codesOf = (cc: unknown): string[] => list(at(cc, 'coding')).map((coding) => str(at(coding, 'code')) ?? '')
-const isAD = (condition: Obj): boolean => codesOf(condition.code).some((code) => valueSet('KLConditionADCodesFFB').codes.has(code))
 
 /** Citizen: the CPR (dk-core-cpr-identifier) and the municipality as a KOMBIT STS organisation UUID. */
 function checkCitizen (c: Ctx): void {
@@ -436,7 +458,7 @@ function checkConditionBase (c: Ctx): void {
   c.dateTime('recordedDate', 'dateTime')
 }
 
-/** A sub-theme: severity (funktionsevneniveau) iff it is an A&D sub-theme (kl-reporting-ffb-condition-1). */
+/** A sub-theme (that severity comes iff it is an A&D sub-theme is invariant kl-reporting-ffb-condition-1). */
 function checkCondition (c: Ctx): void {
   checkConditionBase(c)
   for (const ext of slot(c.extensions({ [EXT.lastAsserted]: [0, 1] }, true), EXT.lastAsserted)) {
@@ -445,13 +467,23 @@ function checkCondition (c: Ctx): void {
   }
   c.concept('code', valueSet('KLConditionCodesFFB'))
   c.concept('severity', valueSet('KLSeveritiesFFB'))
-  if (c.has('severity') && !isAD(c.r)) c.rule('kl-reporting-ffb-condition-1', 'severity present on a non-A&D code')
-  if (!c.has('severity') && isAD(c.r)) c.rule('kl-reporting-ffb-condition-1', 'severity missing on an A&D code')
 }
 
-/** A målgruppe: only the most detailed level of KLTargetGroupsFFB is reported. */
+/**
+ * A målgruppe. The guide binds code.coding (required) to
+ * KLConditionsAndTargetGroupsFFB, which kl-term defines as the codes of
+ * KLConditionCodesFFB (F&F, A&D, Omgivelser) and of KLTargetGroupsFFB; a
+ * top-level målgruppe such as "Socialt problem" is in neither. kl-term says
+ * only the most detailed målgrupper are reported, so we also hold the code to
+ * KLTargetGroupsFFB (a sub-theme as målgruppe passes the guide's binding, §6.5).
+ */
 function checkTargetGroup (c: Ctx): void {
   checkConditionBase(c)
+  const binding = valueSet('KLConditionsAndTargetGroupsFFB')
+  if (codesOf(c.get('code')).some((code) => !binding.codes.has(code))) {
+    c.concept('code', { ...binding, name: 'KLConditionsAndTargetGroupsFFB (= KLConditionCodesFFB + KLTargetGroupsFFB)' })
+    return
+  }
   c.concept('code', { ...valueSet('KLTargetGroupsFFB'), name: 'KLTargetGroupsFFB (target-group leaves only)' })
 }
 
@@ -460,7 +492,7 @@ const GOAL_TARGETS = [
   { slice: 'changeValueSlice', measure: '90c48f03-f194-4b2f-ad7d-6cba1069ae48', detail: 'KLChangeValueCodesFFB' }
 ]
 
-/** An indsatsmål: both target slices once; addresses A&D sub-themes only, exactly one primary (intervention-goal-1/-2). */
+/** An indsatsmål: both target slices once (A&D sub-themes only and exactly one primary are invariants intervention-goal-1/-2). */
 function checkInterventionGoal (c: Ctx): void {
   c.code('lifecycleStatus', STATUS.goal)
   c.concept('category', fixedCode(CSC, '0bb3daef-538d-45dc-b444-abdbcb63f6bc'), 1, 1)
@@ -479,31 +511,25 @@ function checkInterventionGoal (c: Ctx): void {
     target.concept('detailCodeableConcept', valueSet(slice.detail))
   }
   for (const [slice, n] of seen) if (n !== 1) c.add('target', `${slice} occurs ${n} times, must occur exactly once`)
-  const ranks = c.each('addresses').map((address) => {
-    for (const target of address.pointsAt(['condition'])) {
-      if (target.profile === 'condition' && !isAD(target.resource)) {
-        c.rule('kl-reporting-ffb-intervention-goal-1', `addresses ${target.label}, which is not an A&D sub-theme`)
-      }
-    }
-    return conditionRank(address)
-  })
-  const primary = ranks.filter((rank) => rank === 1).length
-  if (primary !== 1) c.rule('kl-reporting-ffb-intervention-goal-2', `exactly one addressed condition must have ConditionRank 1, found ${primary}`)
+  for (const address of c.each('addresses')) {
+    address.pointsAt(['condition'])
+    conditionRank(address, 0)
+  }
 }
 
 /**
- * ConditionRank on an `addresses` reference: 1 primary, 2 secondary. Always
- * KL core's URL — the Goal invariant reads a /term/ URL that no extension has (§6.1).
+ * ConditionRank on an `addresses` reference (0..1 on a Goal, 1..1 on a
+ * CarePlan): 1 primary, 2 secondary (maxValuePositiveInt 2). Always KL core's
+ * URL — the Goal invariant reads a /term/ URL that no extension has (§6.1).
  */
-function conditionRank (address: Ctx): number | undefined {
-  const [rank] = slot(address.extensions({ [EXT.rank]: [1, 1] }, false), EXT.rank)
+function conditionRank (address: Ctx, min: 0 | 1): void {
+  const [rank] = slot(address.extensions({ [EXT.rank]: [min, 1] }, false), EXT.rank)
   for (const ext of address.each('extension')) {
     const u = str(ext.get('url')) ?? ''
     if (u.endsWith('/ConditionRank') && u !== EXT.rank) ext.add('url', `must be ${EXT.rank}`)
   }
   const value = rank?.get('valuePositiveInt')
   if (rank !== undefined && value !== 1 && value !== 2) rank.add('valuePositiveInt', 'ConditionRank must be 1 (primary) or 2 (secondary)')
-  return typeof value === 'number' ? value : undefined
 }
 
 function checkPeriod (c: Ctx): void {
@@ -513,8 +539,9 @@ function checkPeriod (c: Ctx): void {
 }
 
 /**
- * A social indsats: at most one primary target group (care-plan-2); while
- * ordered and not completed it needs a follow-up date, a støttebehov and target groups (-1/-4/-5).
+ * A social indsats (at most one primary target group, and while ordered and
+ * not completed a follow-up date, a støttebehov and target groups, are
+ * invariants care-plan-2 and -1/-4/-5).
  */
 function checkCarePlan (c: Ctx): void {
   const exts = c.extensions({ [EXT.caseNumber]: [1, 1], [EXT.followUpDate]: [0, 1] }, true)
@@ -529,21 +556,14 @@ function checkCarePlan (c: Ctx): void {
   checkPeriod(c)
   c.refs('careTeam', ['servicePerformer'])
   c.refs('goal', ['interventionGoal'])
-  const ranks = c.each('addresses').map((address) => {
+  for (const address of c.each('addresses')) {
     address.pointsAt(['targetGroup'])
-    return conditionRank(address)
-  })
-  const primary = ranks.filter((rank) => rank === 1).length
-  if (primary > 1) c.rule('kl-reporting-ffb-care-plan-2', `at most one target group may have ConditionRank 1, found ${primary}`)
+    address.absent(['type', 'identifier', 'display'])
+    conditionRank(address, 1)
+  }
   for (const activity of c.each('activity')) {
     activity.only({ outcomeReference: '1..1[]' }, 'CarePlan.activity of kl-reporting-ffb-carePlan')
     activity.refs('outcomeReference', ['careEvaluation'])
-  }
-  if (c.get('intent') === 'order' && c.get('status') !== 'completed') {
-    const open = 'while intent=order and status≠completed'
-    if (slot(exts, EXT.followUpDate).length === 0) c.rule('kl-reporting-ffb-care-plan-1', `the follow-up-date extension is required ${open}`)
-    if (!c.each('activity').some((a) => a.has('outcomeReference'))) c.rule('kl-reporting-ffb-care-plan-4', `activity.outcomeReference is required ${open}`)
-    if (!c.has('addresses')) c.rule('kl-reporting-ffb-care-plan-5', `addresses is required ${open}`)
   }
 }
 
@@ -581,7 +601,7 @@ function checkCareEvaluation (c: Ctx): void {
 }
 
 function checkFollowUp (c: Ctx): void {
-  c.code('status', ['final', 'entered-in-error'], 'kl-reporting-ffb-follow-up-1')
+  c.code('status', STATUS.observation)
   c.concept('code', fixedCode(SNOMED, '712744002'), 1, 1)
   c.refs('subject', ['citizen'])
   c.refs('focus', ['carePlan'])
