@@ -124,3 +124,19 @@ export const followUpPayload = (goalId: string, overrides: object = {}) => ({
 export async function aFollowUp (app: FastifyInstance, headers: Headers, decisionId: string, goalId: string, overrides: object = {}): Promise<Made> {
   return await made(app, headers, `/v1/decisions/${decisionId}/follow-ups`, followUpPayload(goalId, overrides))
 }
+
+/** A correction: PATCH `url` with the record's current ETag as If-Match; must answer 200. */
+export async function corrected (app: FastifyInstance, headers: Headers, url: string, payload: object): Promise<Json> {
+  const etag = (await app.inject({ method: 'GET', url, headers })).headers.etag
+  const res = await app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': String(etag) }, payload })
+  if (res.statusCode !== 200) throw new Error(`PATCH ${url}: ${res.statusCode} ${res.body}`)
+  return res.json<Json>()
+}
+
+/** An annulment (entered in error): POST {url}/annulment with the record's ETag; must answer 200. */
+export async function annulled (app: FastifyInstance, headers: Headers, url: string, payload: object = { reason: 'fejlregistrering' }): Promise<Json> {
+  const etag = (await app.inject({ method: 'GET', url, headers })).headers.etag
+  const res = await app.inject({ method: 'POST', url: `${url}/annulment`, headers: { ...headers, 'if-match': String(etag) }, payload })
+  if (res.statusCode !== 200) throw new Error(`POST ${url}/annulment: ${res.statusCode} ${res.body}`)
+  return res.json<Json>()
+}
