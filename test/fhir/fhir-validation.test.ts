@@ -158,6 +158,13 @@ t.test('each rule, broken alone, is reported', async (t) => {
     ['two ydelse codes in one activity', push(INTERVENTION, 'activity.0.detail.code.coding', { system: FFB, code: '80aa8ea7-4ad8-405f-876a-4c0f89fde06a' }),
       /activity\[0\].detail.code.coding occurs 2 times/],
     ['an activity without detail.status', set(INTERVENTION, 'activity.0.detail.status', undefined), /activity\[0\].detail.status is required/],
+    ['an Intervention activity.detail with a description (..0)', set(INTERVENTION, 'activity.0.detail.description', 'Hjælp til post'),
+      /activity\[0\].detail.description is not allowed in CarePlan.activity.detail/],
+    ['an Intervention activity.detail with an id (..0)', set(INTERVENTION, 'activity.0.detail.id', 'd1'), /activity\[0\].detail.id is not allowed/],
+    ['a finding with an extension (..0)', set(INFORMATION_GATHERING, 'finding.0.extension', [{ url: 'http://example.org/x', valueString: 'x' }]),
+      /finding\[0\].extension is not allowed/],
+    ['a Condition code with an extension (..0)', set(AD_CONDITION, 'code.extension', [{ url: 'http://example.org/x', valueString: 'x' }]), /code.extension is not allowed/],
+    ['an Encounter type coding with a version (..0)', set(ENCOUNTER, 'type.0.coding.0.version', '1'), /type\[0\].coding\[0\].version is not allowed/],
     ['an Intervention addressing a target group', set(INTERVENTION, 'addresses', [{ reference: TARGET_GROUP }]), /addresses is not allowed in kl-reporting-ffb-intervention/],
     // TargetGroup
     ['a group-level target-group code', set(TARGET_GROUP, 'code', ffb('112cc0ba-9953-476c-a971-2671697d7639')), /is not in KLConditionsAndTargetGroupsFFB/],

@@ -190,7 +190,7 @@ class Ctx {
         // The FFB system itself is checked once for every coding, by checkFfbSystem.
         if (binding.system !== FFB_SYSTEM) coding.fixed('system', binding.system)
         if (!binding.codes.has(code)) coding.add('code', `${JSON.stringify(code)} is not in ${binding.name}`)
-        if (binding.noDisplay === true) coding.absent(['display'])
+        if (binding.noDisplay === true) coding.absent(['display', 'version', 'userSelected'])
       }
     }
   }
@@ -442,7 +442,7 @@ function checkInformationGathering (c: Ctx): void {
   c.dateTime('effectiveDateTime', 'dateTime')
   for (const finding of c.each('finding')) {
     finding.card('itemReference', 1, 1)
-    finding.absent(['itemCodeableConcept', 'basis'])
+    finding.absent(['itemCodeableConcept', 'basis', 'extension', 'modifierExtension'])
     finding.refs('itemReference', ['condition'])
   }
   for (const investigation of c.each('investigation')) {
@@ -467,6 +467,7 @@ function checkCondition (c: Ctx): void {
   }
   c.concept('code', valueSet('KLConditionCodesFFB'))
   c.concept('severity', valueSet('KLSeveritiesFFB'))
+  c.absent(['code.id', 'code.extension', 'severity.id', 'severity.extension'])
 }
 
 /**
@@ -567,6 +568,8 @@ function checkCarePlan (c: Ctx): void {
   }
 }
 
+const DETAIL_SKIP = new Set(['extension', 'modifierExtension'])
+
 /** A ydelse: one KLInterventionsFFB code per activity, based on its social indsats. */
 function checkIntervention (c: Ctx): void {
   c.refs('basedOn', ['carePlan'])
@@ -578,9 +581,10 @@ function checkIntervention (c: Ctx): void {
   for (const activity of c.each('activity')) {
     activity.only({ detail: '1..1' }, 'CarePlan.activity of kl-reporting-ffb-intervention')
     for (const detail of activity.each('detail')) {
-      detail.card('code', 1, 1)
+      // Of activity.detail the profile leaves code and status (everything else ..0); no ids on the way down.
+      detail.only({ code: '1..1', status: '1..1' }, 'CarePlan.activity.detail of kl-reporting-ffb-intervention', DETAIL_SKIP)
+      activity.absent(['id', 'detail.code.id'])
       detail.concept('code', valueSet('KLInterventionsFFB'), 1, 1)
-      detail.card('status', 1, 1)
       detail.code('status', STATUS.activity)
     }
   }
