@@ -61,6 +61,9 @@ function indexR4 (): void {
 
 interface MedplumIssue { severity?: string, code?: string, details?: { text?: string }, expression?: string[], diagnostics?: string }
 
+/** Base R4 only (medplum), for a resource that is no delivery bundle, such as a worklist's OperationOutcome. */
+export const validateR4 = (resource: unknown): Issue[] => r4Issues(resource)
+
 function r4Issues (bundle: unknown): Issue[] {
   indexR4()
   let found: MedplumIssue[]

@@ -84,7 +84,7 @@ export const cprOf = (i: number): string => `${pad(1 + (i % 28))}${pad(1 + (i % 
  * decision and an intervention of two ydelser (the second from 1 March 2025
  * for cases before 2025), then what `kind` adds.
  */
-export interface Citizen { i: number, kind: Kind, cpr: string, maalgrupper: string[] }
+export interface Citizen { i: number, kind: Kind, cpr: string, caseUrl: string, maalgrupper: string[] }
 
 export async function recordCitizen (app: FastifyInstance, headers: Headers, lists: Lists, i: number): Promise<Citizen> {
   const kind = at(KINDS, i)
@@ -104,7 +104,7 @@ export async function recordCitizen (app: FastifyInstance, headers: Headers, lis
   const adRegistration = await aRegistration(app, headers, caseUrl, 'aktivitet-og-deltagelse',
     { undertema: primary, funktionsevneniveau: at(lists.levels, i), registeredAt: stamp(10) })
   await aRegistration(app, headers, caseUrl, 'aktivitet-og-deltagelse', { undertema: related, funktionsevneniveau: at(lists.levels, i + 1), registeredAt: stamp(10) })
-  if (kind === 'investigation-only') return { i, kind, cpr, maalgrupper: [] }
+  if (kind === 'investigation-only') return { i, kind, cpr, caseUrl, maalgrupper: [] }
 
   const goals: Json[] = kind === 'no-goals'
     ? []
@@ -168,7 +168,7 @@ export async function recordCitizen (app: FastifyInstance, headers: Headers, lis
     }
     default:
   }
-  return { i, kind, cpr, maalgrupper: [maalgrupper.primaer, ...(maalgrupper.oevrige ?? [])] }
+  return { i, kind, cpr, caseUrl, maalgrupper: [maalgrupper.primaer, ...(maalgrupper.oevrige ?? [])] }
 }
 
 /** Citizens 0..n-1, `batch` at a time concurrently (each citizen's requests in order). */
