@@ -153,13 +153,13 @@ export interface paths {
         };
         /**
          * List cases of the municipalities this client serves, oldest first
-         * @description Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened.
+         * @description Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened, ?sagsnummer= the case the municipality knows by that number.
          */
         get: operations["listCases"];
         put?: never;
         /**
          * Open a case for a citizen (sagsåbning)
-         * @description The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a municipality this client does not serve. With an Idempotency-Key a retry returns the same case.
+         * @description The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a municipality this client does not serve; 409 for a sagsnummer another case of the municipality has. With an Idempotency-Key a retry returns the same case.
          */
         post: operations["createCase"];
         delete?: never;
@@ -186,8 +186,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a case's wishes or diagnoses; requires If-Match
-         * @description Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields sent change.
+         * Change a case's sagsnummer, wishes or diagnoses; requires If-Match
+         * @description Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields sent change; null clears the sagsnummer. 409 for a sagsnummer another case of the municipality has.
          */
         patch: operations["updateCase"];
         trace?: never;
@@ -1586,6 +1586,11 @@ export interface components {
             kommunekode: string;
             /** @description CPR number without hyphen */
             cpr: string;
+            /**
+             * @description The municipality's own sagsnummer for the case, unique within the municipality; null until it is given. KL's FHIR delivery reports it as the municipalityCaseNumber.
+             * @example Sag154689
+             */
+            sagsnummer: string | null;
             borgerensOensker: string | null;
             /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
             diagnoser: string[];
@@ -3205,6 +3210,11 @@ export interface operations {
                  * @example 101
                  */
                 kommunekode?: string;
+                /**
+                 * @description The case with this sagsnummer (exact match, surrounding whitespace ignored) in the municipalities this client serves; with kommunekode, in that one
+                 * @example Sag154689
+                 */
+                sagsnummer?: string;
                 /** @description Cases opened at or after this instant */
                 openedSince?: string;
                 /** @description Cases where anything — the case or a registration on it — changed at or after this instant */
@@ -3308,6 +3318,7 @@ export interface operations {
                  * @example {
                  *       "kommunekode": "101",
                  *       "cpr": "010190-4321",
+                 *       "sagsnummer": "Sag154689",
                  *       "borgerensOensker": "Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.",
                  *       "diagnoser": [
                  *         "ADHD"
@@ -3326,6 +3337,11 @@ export interface operations {
                      * @example 0101904321
                      */
                     cpr: string;
+                    /**
+                     * @description The municipality's own sagsnummer for the case (from its case management system): up to 64 printable characters, surrounding whitespace removed; unique within the municipality (409 otherwise)
+                     * @example Sag154689
+                     */
+                    sagsnummer?: string;
                     borgerensOensker?: string | null;
                     /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
                     diagnoser?: string[];
@@ -3380,7 +3396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,18 +3570,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The fields to change; the others keep their value. null clears borgerensOensker. */
+        /** @description The fields to change; the others keep their value. null clears sagsnummer or borgerensOensker. */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "diagnoser": [
-                 *         "ADHD",
-                 *         "Angst"
-                 *       ]
-                 *     }
-                 */
                 "application/json": {
+                    sagsnummer?: string | null;
                     borgerensOensker?: string | null;
                     /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
                     diagnoser?: string[];
@@ -3622,7 +3631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
