@@ -543,7 +543,7 @@ export interface paths {
         put?: never;
         /**
          * Make a decision (sagsafgørelse): the goals it covers, its støttebehov and its målgrupper
-         * @description The goals must be the case's; støttebehov and målgrupper codes are checked against the catalogs in force on their registration days (422 otherwise). 201 with the decision, its Location and ETag.
+         * @description The goals must be the case's; støttebehov and målgrupper codes are checked against the catalogs in force on their registration days (422 otherwise); the decision's own opfoelgningsdato is not before its afgørelsesdato (422). 201 with the decision, its Location and ETag.
          */
         post: operations["createDecision"];
         delete?: never;
@@ -590,8 +590,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov
-         * @description Send If-Match with the decision's ETag (428 without, 412 when anything on it changed since). A correction is not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no change of course — but its afgørelsesdato stays on or before its ending; an annulled one is not (409). Only the støttebehov the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.
+         * Correct a decision recorded wrong: its afgørelsesdato, its own opfølgningsdato, målgrupper and its own støttebehov
+         * @description Send If-Match with the decision's ETag (428 without, 412 when anything on it changed since). A correction is not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no change of course — but its afgørelsesdato stays on or before its ending (and its opfoelgningsdato, 422); an annulled one is not (409). Only the støttebehov the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.
          */
         patch: operations["correctDecision"];
         trace?: never;
@@ -1924,6 +1924,11 @@ export interface components {
             kommunekode: string;
             /** Format: date */
             afgoerelsesdato: string;
+            /**
+             * @description The follow-up agreed for the decision's course itself ("De aftaler opfølgning d. 1.6.2023"), so a course without goals has one too; not before the afgørelsesdato (422). Each goal keeps its own opfoelgningsdato. null when none was agreed.
+             * @example 2023-06-01
+             */
+            opfoelgningsdato: string | null;
             goals: components["schemas"]["Goal"][];
             /** @description Every støttebehov of the decision, oldest first: the decision's, then one per follow-up */
             stoettebehov: {
@@ -6874,6 +6879,7 @@ export interface operations {
                  * @example {
                  *       "sagsafgoerelsesId": "Y-2023-000123",
                  *       "afgoerelsesdato": "2023-01-15",
+                 *       "opfoelgningsdato": "2023-06-01",
                  *       "goals": [
                  *         "6a1f2c3e-8d4b-4e5f-9a7b-1c2d3e4f5a6b"
                  *       ],
@@ -6897,6 +6903,11 @@ export interface operations {
                      * @description The decision date
                      */
                     afgoerelsesdato: string;
+                    /**
+                     * Format: date
+                     * @description The follow-up agreed for the decision's course itself ("De aftaler opfølgning d. 1.6.2023"), so a course without goals has one too; not before the afgørelsesdato (422). Each goal keeps its own opfoelgningsdato.
+                     */
+                    opfoelgningsdato?: string;
                     /** @description Ids of the case's goals the decision covers */
                     goals?: string[];
                     /** @description The one støttebehov of the decision (follow-ups add new ones) */
@@ -7247,23 +7258,14 @@ export interface operations {
         /** @description A correction: the decision was recorded wrong. Its goals, interventions and follow-ups are changed on their own URLs; registration dates stay. Every version is kept (…/versions). */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "maalgrupper": {
-                 *         "primaer": "0919515d-9975-4743-a16f-edb45374b0da"
-                 *       },
-                 *       "stoettebehov": {
-                 *         "begrundelse": "Har brug for støtte til økonomi hver uge."
-                 *       },
-                 *       "reason": "fejlregistrering"
-                 *     }
-                 */
                 "application/json": {
                     /**
                      * Format: date
-                     * @description The decision date; on a closed decision not after its ending
+                     * @description The decision date; on a closed decision not after its ending, and not after its opfoelgningsdato
                      */
                     afgoerelsesdato?: string;
+                    /** @description The follow-up agreed for the decision's course itself; not before the afgørelsesdato (422). null clears it. */
+                    opfoelgningsdato?: string | null;
                     /** @description Checked as when the decision was made, against the catalog of the day the målgrupper were registered */
                     maalgrupper?: {
                         primaer?: components["schemas"]["MaalgrupperCode"];
@@ -7445,6 +7447,8 @@ export interface operations {
                             data: {
                                 /** Format: date */
                                 afgoerelsesdato: string;
+                                /** @description The decision's own agreed follow-up date */
+                                opfoelgningsdato: string | null;
                                 primaerMaalgruppe: string;
                                 oevrigeMaalgrupper: string[];
                                 /** @description The decision's own støttebehov */
