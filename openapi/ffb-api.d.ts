@@ -2028,10 +2028,15 @@ export interface components {
              * @example 101
              */
             kommunekode: string;
-            /** @description Stamdata */
+            /** @description Stamdata: the case (the seed's "Sag": CPR and Kommune) */
             stamdata: {
                 /** @description CPR-nr.: the citizen's valid CPR number, without hyphen */
                 cprNr: string;
+                /**
+                 * @description Kommune: the municipality of the case
+                 * @example 101
+                 */
+                kommunekode: string;
             };
             /** @description Funktioner og forhold: every registration of the case, history included, oldest first */
             funktionerOgForhold: {
@@ -2100,6 +2105,12 @@ export interface components {
                  * @description When the goal was registered
                  */
                 datostempelForRegistreringAfIndsatsmaal: string;
+                /**
+                 * Format: date
+                 * @description Opfølgningsdato: the goal's own follow-up date, as the seed's table gives it per indsatsmål (the decision's own opfoelgningsdato, which the table has no place for, is on the decision)
+                 * @example 2023-06-01
+                 */
+                opfoelgningsdato: string;
                 /** @description Other related A&D sub-themes */
                 andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: components["schemas"]["Coded"][];
             }[];
@@ -2213,10 +2224,15 @@ export interface components {
              * @example 101
              */
             kommunekode: string;
-            /** @description Stamdata */
+            /** @description Stamdata: the case (the seed's "Sag": CPR and Kommune) */
             stamdata: {
                 /** @description CPR-nr.: the citizen's valid CPR number, without hyphen */
                 cprNr: string;
+                /**
+                 * @description Kommune: the municipality of the case
+                 * @example 101
+                 */
+                kommunekode: string;
             };
             /** @description Funktioner og forhold: every registration of the case, history included, oldest first */
             funktionerOgForhold: {
@@ -2285,6 +2301,12 @@ export interface components {
                  * @description When the goal was registered
                  */
                 datostempelForRegistreringAfIndsatsmaal: string;
+                /**
+                 * Format: date
+                 * @description Opfølgningsdato: the goal's own follow-up date, as the seed's table gives it per indsatsmål (the decision's own opfoelgningsdato, which the table has no place for, is on the decision)
+                 * @example 2023-06-01
+                 */
+                opfoelgningsdato: string;
                 /** @description Other related A&D sub-themes */
                 andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: components["schemas"]["Coded"][];
             }[];
