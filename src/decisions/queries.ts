@@ -82,8 +82,8 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts:
     active: !closed,
     followUpDate: plannedFollowUpDate({
       closed,
-      lastFollowUp: last === undefined ? undefined : { next: last.naesteOpfoelgningsdato },
-      goalDates: parts.goals.map((g) => g.opfoelgningsdato)
+      lastFollowUp: last === undefined ? undefined : { date: last.opfoelgningsdato, next: last.naesteOpfoelgningsdato },
+      agreedDates: [row.opfoelgningsdato, ...parts.goals.map((g) => g.opfoelgningsdato)]
     }),
     stoettebehov: parts.stoettebehov.length > 0
   })
