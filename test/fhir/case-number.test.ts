@@ -1,5 +1,6 @@
 import t from 'tap'
 import { dayInDenmark } from '../../src/catalogs/catalogs.js'
+import { plannedFollowUpDate } from '../../src/fhir/readiness.js'
 import { appWithOrganisation, lines, one, ofProfile, resolve, X, type Bundle, type Resource } from '../support/fhir.js'
 import { validateBundle } from '../support/fhir-validator.js'
 import { aCase, aDecision, aGoal, aRegistration, anIntervention } from '../support/factories.js'
@@ -87,8 +88,10 @@ t.test('a decision without goals', async (t) => {
     })
     await anIntervention(app, headers, decision.id)
     const bundle = (await app.inject({ method: 'GET', url: `${caseUrl}/fhir?date=2023-01-01`, headers })).json<Bundle>()
-    return { bundle, plan: one(bundle, 'carePlan') }
+    return { bundle, plan: one(bundle, 'carePlan'), decisionId: decision.id }
   }
+  const warnings = async (decisionId: string): Promise<string[]> =>
+    (await app.inject({ method: 'GET', url: `/v1/decisions/${decisionId}`, headers })).json().warnings.map((w: { code: string }) => w.code)
 
   t.test('has no goal element, and its own opfoelgningsdato as the planned follow-up', async (t) => {
     const { bundle, plan } = await decided('0404904321', { opfoelgningsdato: '2023-06-01' })
@@ -97,6 +100,17 @@ t.test('a decision without goals', async (t) => {
     t.equal(followUpDateOf(bundle, plan), '2023-06-01', 'De aftaler opfølgning d. 1.6.2023')
     t.same(emptyLists(bundle), [], 'no empty list anywhere in the bundle')
     t.same(validateBundle(bundle), [])
+  })
+
+  t.test('with its own opfoelgningsdato it is deliverable; without, the decision warns and the stream holds it back', async (t) => {
+    const dated = await decided('0808904321', { opfoelgningsdato: '2023-06-01' })
+    const undated = await decided('0909904321', {})
+    t.same(await warnings(dated.decisionId), [], 'a planned follow-up: nothing to warn about')
+    t.same(await warnings(undated.decisionId), ['fhir-no-follow-up-date'])
+    const delivered = lines((await app.inject({ method: 'GET', url: '/v1/exports/fhir?kommunekode=101&date=2023-01-01', headers })).body)
+    const plans = delivered.flatMap((line) => line.resourceType === 'Bundle' ? ofProfile(line as Bundle, 'carePlan').map((p) => p.id) : [])
+    t.ok(plans.includes(dated.plan.id), 'the dated course is delivered')
+    t.notOk(plans.includes(undated.plan.id), 'the undated one is held back')
   })
 
   t.test('without any agreed date it has no follow-up date (KL\'s care-plan-1 names it)', async (t) => {
@@ -113,4 +127,16 @@ t.test('a decision without goals', async (t) => {
     const goals = await decided('0707904321', { opfoelgningsdato: '2023-09-01' }, [{ opfoelgningsdato: '2023-06-01' }])
     t.equal(followUpDateOf(goals.bundle, goals.plan), '2023-06-01', 'the goal\'s, before the decision\'s')
   })
+})
+
+t.test('the planned follow-up date: a follow-up\'s next date, else the earliest agreed date still ahead', async (t) => {
+  const agreedDates = ['2023-09-01', null, '2023-03-01', '2023-06-01']
+  t.equal(plannedFollowUpDate({ closed: false, lastFollowUp: undefined, agreedDates }), '2023-03-01', 'before any follow-up: the earliest')
+  t.equal(plannedFollowUpDate({ closed: false, lastFollowUp: { date: '2023-03-01', next: '2023-04-01' }, agreedDates }), '2023-04-01',
+    'a follow-up\'s next date supersedes the dates agreed before it')
+  t.equal(plannedFollowUpDate({ closed: false, lastFollowUp: { date: '2023-03-01', next: null }, agreedDates }), '2023-06-01',
+    'without one, the earliest still ahead of the last follow-up')
+  t.equal(plannedFollowUpDate({ closed: false, lastFollowUp: { date: '2023-09-01', next: null }, agreedDates }), undefined, 'none ahead')
+  t.equal(plannedFollowUpDate({ closed: true, lastFollowUp: undefined, agreedDates }), undefined, 'none once closed')
+  t.equal(plannedFollowUpDate({ closed: false, lastFollowUp: undefined, agreedDates: [null] }), undefined)
 })
