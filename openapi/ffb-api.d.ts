@@ -153,13 +153,13 @@ export interface paths {
         };
         /**
          * List cases of the municipalities this client serves, oldest first
-         * @description Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened.
+         * @description Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened, ?sagsnummer= the case the municipality knows by that number.
          */
         get: operations["listCases"];
         put?: never;
         /**
          * Open a case for a citizen (sagsåbning)
-         * @description The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a municipality this client does not serve. With an Idempotency-Key a retry returns the same case.
+         * @description The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a municipality this client does not serve; 409 for a sagsnummer another case of the municipality has. With an Idempotency-Key a retry returns the same case.
          */
         post: operations["createCase"];
         delete?: never;
@@ -186,8 +186,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change a case's wishes or diagnoses; requires If-Match
-         * @description Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields sent change.
+         * Change a case's sagsnummer, wishes or diagnoses; requires If-Match
+         * @description Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields sent change; null clears the sagsnummer. 409 for a sagsnummer another case of the municipality has.
          */
         patch: operations["updateCase"];
         trace?: never;
@@ -543,7 +543,7 @@ export interface paths {
         put?: never;
         /**
          * Make a decision (sagsafgørelse): the goals it covers, its støttebehov and its målgrupper
-         * @description The goals must be the case's; støttebehov and målgrupper codes are checked against the catalogs in force on their registration days (422 otherwise). 201 with the decision, its Location and ETag.
+         * @description The goals must be the case's; støttebehov and målgrupper codes are checked against the catalogs in force on their registration days (422 otherwise); the decision's own opfoelgningsdato is not before its afgørelsesdato (422). 201 with the decision, its Location and ETag.
          */
         post: operations["createDecision"];
         delete?: never;
@@ -590,8 +590,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov
-         * @description Send If-Match with the decision's ETag (428 without, 412 when anything on it changed since). A correction is not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no change of course — but its afgørelsesdato stays on or before its ending; an annulled one is not (409). Only the støttebehov the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.
+         * Correct a decision recorded wrong: its afgørelsesdato, its own opfølgningsdato, målgrupper and its own støttebehov
+         * @description Send If-Match with the decision's ETag (428 without, 412 when anything on it changed since). A correction is not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no change of course — but its afgørelsesdato stays on or before its ending (and its opfoelgningsdato, 422); an annulled one is not (409). Only the støttebehov the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.
          */
         patch: operations["correctDecision"];
         trace?: never;
@@ -1253,7 +1253,7 @@ export interface paths {
         };
         /**
          * The FHIR delivery bundle (KL's FFB uddatasæt) of the case's citizen, for a day or as it stands
-         * @description With ?date=, the bundle KL expects for that day: what was registered, started, ended or followed up that day for the citizen (all the citizen's cases in the municipality), in its state at the end of the day, and everything it references (404 when nothing was). Without it, everything reported so far as it stands today. Where the guide has no element for FFB data, the data stays in our uddata export (/v1/decisions/{id}/uddata) and: the sagsafgørelsesID is sent as the CarePlan's municipalityCaseNumber (system urn:ffb-api:kommune:{kommunekode}:sagsafgoerelse), our case id as the ServiceRequest's (system urn:ffb-api:kommune:{kommunekode}:sag); the provider's P-nummer, CVR, name and address, the goal's registration and follow-up dates are not sent (the planned follow-up goes out as the CarePlan's FollowUpEncounter); ConditionRank uses the core URL http://fhir.kl.dk/core/StructureDefinition/ConditionRank. Resource ids are version-5 UUIDs of our records, so a resend is an update and the same data gives byte-identical bundles. A related A&D sub-theme of a goal is addressed once it has been investigated on the case. The municipality is named by its KOMBIT STS organisation UUID (KOMBIT_ORGANISATIONS).
+         * @description With ?date=, the bundle KL expects for that day: what was registered, started, ended or followed up that day for the citizen (all the citizen's cases in the municipality), in its state at the end of the day, and everything it references (404 when nothing was). Without it, everything reported so far as it stands today. Where the guide has no element for FFB data, the data stays in our uddata export (/v1/decisions/{id}/uddata) and: the case's sagsnummer (the municipality's own) is the municipalityCaseNumber of its ServiceRequest and of every CarePlan of the case, as in KL's example (system urn:ffb-api:kommune:{kommunekode}:sagsnummer; a case without one has none, which KL's CarePlan requires); the sagsafgørelsesID, the provider's P-nummer, CVR, name and address, the goal's registration and follow-up dates are not sent (the planned follow-up goes out as the CarePlan's FollowUpEncounter: the next date a follow-up set, else the earliest of the decision's own opfoelgningsdato and its goals' still ahead of the last follow-up); ConditionRank uses the core URL http://fhir.kl.dk/core/StructureDefinition/ConditionRank. Resource ids are version-5 UUIDs of our records, so a resend is an update and the same data gives byte-identical bundles. A related A&D sub-theme of a goal is addressed once it has been investigated on the case. The municipality is named by its KOMBIT STS organisation UUID (KOMBIT_ORGANISATIONS).
          */
         get: operations["getCaseFhirBundle"];
         put?: never;
@@ -1273,7 +1273,7 @@ export interface paths {
         };
         /**
          * Stream a municipality's FHIR delivery bundles (KL's FFB uddatasæt) for a day, one citizen per line
-         * @description NDJSON of kl-reporting-ffb-deliveryReport Bundles, one per citizen with something to report for the day (default yesterday in Denmark) or, with changedSince, with anything written since that instant (as it stands today). Read in batches of citizens, so memory stays flat; gzip with Accept-Encoding: gzip. The last line is a Parameters resource with the cursor to continue from (every line stays a valid FHIR resource); bundles are updates by id, so sending one twice is harmless. The whole stream is one audit record. Where the guide has no element for FFB data, the data stays in our uddata export (/v1/decisions/{id}/uddata) and: the sagsafgørelsesID is sent as the CarePlan's municipalityCaseNumber (system urn:ffb-api:kommune:{kommunekode}:sagsafgoerelse), our case id as the ServiceRequest's (system urn:ffb-api:kommune:{kommunekode}:sag); the provider's P-nummer, CVR, name and address, the goal's registration and follow-up dates are not sent (the planned follow-up goes out as the CarePlan's FollowUpEncounter); ConditionRank uses the core URL http://fhir.kl.dk/core/StructureDefinition/ConditionRank. Resource ids are version-5 UUIDs of our records, so a resend is an update and the same data gives byte-identical bundles. A related A&D sub-theme of a goal is addressed once it has been investigated on the case. The municipality is named by its KOMBIT STS organisation UUID (KOMBIT_ORGANISATIONS).
+         * @description NDJSON of kl-reporting-ffb-deliveryReport Bundles, one per citizen with something to report for the day (default yesterday in Denmark) or, with changedSince, with anything written since that instant (as it stands today). Read in batches of citizens, so memory stays flat; gzip with Accept-Encoding: gzip. The last line is a Parameters resource with the cursor to continue from (every line stays a valid FHIR resource); bundles are updates by id, so sending one twice is harmless. The whole stream is one audit record. Where the guide has no element for FFB data, the data stays in our uddata export (/v1/decisions/{id}/uddata) and: the case's sagsnummer (the municipality's own) is the municipalityCaseNumber of its ServiceRequest and of every CarePlan of the case, as in KL's example (system urn:ffb-api:kommune:{kommunekode}:sagsnummer; a case without one has none, which KL's CarePlan requires); the sagsafgørelsesID, the provider's P-nummer, CVR, name and address, the goal's registration and follow-up dates are not sent (the planned follow-up goes out as the CarePlan's FollowUpEncounter: the next date a follow-up set, else the earliest of the decision's own opfoelgningsdato and its goals' still ahead of the last follow-up); ConditionRank uses the core URL http://fhir.kl.dk/core/StructureDefinition/ConditionRank. Resource ids are version-5 UUIDs of our records, so a resend is an update and the same data gives byte-identical bundles. A related A&D sub-theme of a goal is addressed once it has been investigated on the case. The municipality is named by its KOMBIT STS organisation UUID (KOMBIT_ORGANISATIONS).
          */
         get: operations["exportFhirBundles"];
         put?: never;
@@ -1586,6 +1586,11 @@ export interface components {
             kommunekode: string;
             /** @description CPR number without hyphen */
             cpr: string;
+            /**
+             * @description The municipality's own sagsnummer for the case, unique within the municipality; null until it is given. KL's FHIR delivery reports it as the municipalityCaseNumber.
+             * @example Sag154689
+             */
+            sagsnummer: string | null;
             borgerensOensker: string | null;
             /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
             diagnoser: string[];
@@ -1919,6 +1924,11 @@ export interface components {
             kommunekode: string;
             /** Format: date */
             afgoerelsesdato: string;
+            /**
+             * @description The follow-up agreed for the decision's course itself ("De aftaler opfølgning d. 1.6.2023"), so a course without goals has one too; not before the afgørelsesdato (422). Each goal keeps its own opfoelgningsdato. null when none was agreed.
+             * @example 2023-06-01
+             */
+            opfoelgningsdato: string | null;
             goals: components["schemas"]["Goal"][];
             /** @description Every støttebehov of the decision, oldest first: the decision's, then one per follow-up */
             stoettebehov: {
@@ -2018,10 +2028,15 @@ export interface components {
              * @example 101
              */
             kommunekode: string;
-            /** @description Stamdata */
+            /** @description Stamdata: the case (the seed's "Sag": CPR and Kommune) */
             stamdata: {
                 /** @description CPR-nr.: the citizen's valid CPR number, without hyphen */
                 cprNr: string;
+                /**
+                 * @description Kommune: the municipality of the case
+                 * @example 101
+                 */
+                kommunekode: string;
             };
             /** @description Funktioner og forhold: every registration of the case, history included, oldest first */
             funktionerOgForhold: {
@@ -2090,6 +2105,12 @@ export interface components {
                  * @description When the goal was registered
                  */
                 datostempelForRegistreringAfIndsatsmaal: string;
+                /**
+                 * Format: date
+                 * @description Opfølgningsdato: the goal's own follow-up date, as the seed's table gives it per indsatsmål (the decision's own opfoelgningsdato, which the table has no place for, is on the decision)
+                 * @example 2023-06-01
+                 */
+                opfoelgningsdato: string;
                 /** @description Other related A&D sub-themes */
                 andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: components["schemas"]["Coded"][];
             }[];
@@ -2203,10 +2224,15 @@ export interface components {
              * @example 101
              */
             kommunekode: string;
-            /** @description Stamdata */
+            /** @description Stamdata: the case (the seed's "Sag": CPR and Kommune) */
             stamdata: {
                 /** @description CPR-nr.: the citizen's valid CPR number, without hyphen */
                 cprNr: string;
+                /**
+                 * @description Kommune: the municipality of the case
+                 * @example 101
+                 */
+                kommunekode: string;
             };
             /** @description Funktioner og forhold: every registration of the case, history included, oldest first */
             funktionerOgForhold: {
@@ -2275,6 +2301,12 @@ export interface components {
                  * @description When the goal was registered
                  */
                 datostempelForRegistreringAfIndsatsmaal: string;
+                /**
+                 * Format: date
+                 * @description Opfølgningsdato: the goal's own follow-up date, as the seed's table gives it per indsatsmål (the decision's own opfoelgningsdato, which the table has no place for, is on the decision)
+                 * @example 2023-06-01
+                 */
+                opfoelgningsdato: string;
                 /** @description Other related A&D sub-themes */
                 andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: components["schemas"]["Coded"][];
             }[];
@@ -3205,6 +3237,11 @@ export interface operations {
                  * @example 101
                  */
                 kommunekode?: string;
+                /**
+                 * @description The case with this sagsnummer (exact match, surrounding whitespace ignored) in the municipalities this client serves; with kommunekode, in that one
+                 * @example Sag154689
+                 */
+                sagsnummer?: string;
                 /** @description Cases opened at or after this instant */
                 openedSince?: string;
                 /** @description Cases where anything — the case or a registration on it — changed at or after this instant */
@@ -3308,6 +3345,7 @@ export interface operations {
                  * @example {
                  *       "kommunekode": "101",
                  *       "cpr": "010190-4321",
+                 *       "sagsnummer": "Sag154689",
                  *       "borgerensOensker": "Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.",
                  *       "diagnoser": [
                  *         "ADHD"
@@ -3326,6 +3364,11 @@ export interface operations {
                      * @example 0101904321
                      */
                     cpr: string;
+                    /**
+                     * @description The municipality's own sagsnummer for the case (from its case management system): up to 64 printable characters, surrounding whitespace removed; unique within the municipality (409 otherwise)
+                     * @example Sag154689
+                     */
+                    sagsnummer?: string;
                     borgerensOensker?: string | null;
                     /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
                     diagnoser?: string[];
@@ -3380,7 +3423,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3554,18 +3597,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description The fields to change; the others keep their value. null clears borgerensOensker. */
+        /** @description The fields to change; the others keep their value. null clears sagsnummer or borgerensOensker. */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "diagnoser": [
-                 *         "ADHD",
-                 *         "Angst"
-                 *       ]
-                 *     }
-                 */
                 "application/json": {
+                    sagsnummer?: string | null;
                     borgerensOensker?: string | null;
                     /** @description Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups. */
                     diagnoser?: string[];
@@ -3622,7 +3658,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6934,6 +6970,7 @@ export interface operations {
                  * @example {
                  *       "sagsafgoerelsesId": "Y-2023-000123",
                  *       "afgoerelsesdato": "2023-01-15",
+                 *       "opfoelgningsdato": "2023-06-01",
                  *       "goals": [
                  *         "6a1f2c3e-8d4b-4e5f-9a7b-1c2d3e4f5a6b"
                  *       ],
@@ -6957,6 +6994,11 @@ export interface operations {
                      * @description The decision date
                      */
                     afgoerelsesdato: string;
+                    /**
+                     * Format: date
+                     * @description The follow-up agreed for the decision's course itself ("De aftaler opfølgning d. 1.6.2023"), so a course without goals has one too; not before the afgørelsesdato (422). Each goal keeps its own opfoelgningsdato.
+                     */
+                    opfoelgningsdato?: string;
                     /** @description Ids of the case's goals the decision covers */
                     goals?: string[];
                     /** @description The one støttebehov of the decision (follow-ups add new ones) */
@@ -7320,23 +7362,14 @@ export interface operations {
         /** @description A correction: the decision was recorded wrong. Its goals, interventions and follow-ups are changed on their own URLs; registration dates stay. Every version is kept (…/versions). */
         requestBody: {
             content: {
-                /**
-                 * @example {
-                 *       "maalgrupper": {
-                 *         "primaer": "0919515d-9975-4743-a16f-edb45374b0da"
-                 *       },
-                 *       "stoettebehov": {
-                 *         "begrundelse": "Har brug for støtte til økonomi hver uge."
-                 *       },
-                 *       "reason": "fejlregistrering"
-                 *     }
-                 */
                 "application/json": {
                     /**
                      * Format: date
-                     * @description The decision date; on a closed decision not after its ending
+                     * @description The decision date; on a closed decision not after its ending, and not after its opfoelgningsdato
                      */
                     afgoerelsesdato?: string;
+                    /** @description The follow-up agreed for the decision's course itself; not before the afgørelsesdato (422). null clears it. */
+                    opfoelgningsdato?: string | null;
                     /** @description Checked as when the decision was made, against the catalog of the day the målgrupper were registered */
                     maalgrupper?: {
                         /** @description The one primary målgruppe */
@@ -7531,6 +7564,8 @@ export interface operations {
                             data: {
                                 /** Format: date */
                                 afgoerelsesdato: string;
+                                /** @description The decision's own agreed follow-up date */
+                                opfoelgningsdato: string | null;
                                 primaerMaalgruppe: string;
                                 oevrigeMaalgrupper: string[];
                                 /** @description The decision's own støttebehov */

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import { auditInsert, auditRowsOf, type AuditContext, type AuditRecorded } from '../audit/record.js'
 import type { CasesTable } from '../db/schema.js'
-import { HttpProblem } from '../http/problems.js'
+import { fieldProblem, HttpProblem } from '../http/problems.js'
 import { scopedSelect, type Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
 import type { Case } from './schemas.js'
@@ -12,6 +12,7 @@ export const toCase = (row: CaseRow): Case => ({
   id: row.id,
   kommunekode: row.kommunekode,
   cpr: row.cpr,
+  sagsnummer: row.sagsnummer,
   borgerensOensker: row.borgerens_oensker,
   diagnoser: row.diagnoser,
   openedAt: row.opened_at.toISOString(),
@@ -20,16 +21,34 @@ export const toCase = (row: CaseRow): Case => ({
   updatedAt: row.updated_at.toISOString()
 })
 
-/** Opens a case and records its audit event, in one statement. */
+/** The sagsnummer as stored: surrounding whitespace removed. */
+export const normalizeSagsnummer = (sagsnummer: string): string => sagsnummer.trim()
+
+/** A sagsnummer is unique within a municipality (the partial unique index cases_sagsnummer_key). */
+const sagsnummerTaken = (kommunekode: string): HttpProblem =>
+  fieldProblem('conflict', '/sagsnummer', 'unique', `is already the sagsnummer of another case in municipality ${kommunekode}`)
+
+/** The database's refusal of a duplicate sagsnummer, as the 409 that names the field; any other error as it is. */
+async function refusingDuplicateSagsnummer<T> (kommunekode: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write()
+  } catch (error) {
+    const { code, constraint } = error as { code?: unknown, constraint?: unknown }
+    if (String(code) === '23505' && constraint === 'cases_sagsnummer_key') throw sagsnummerTaken(kommunekode)
+    throw error
+  }
+}
+
+/** Opens a case and records its audit event, in one statement; a sagsnummer the municipality already uses is a 409. */
 export async function insertCase (db: Executor, audit: AuditContext, values: {
-  id: string, kommunekode: string, cpr: string, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
+  id: string, kommunekode: string, cpr: string, sagsnummer: string | null, borgerens_oensker: string | null, diagnoser: string[], opened_at: Date
 }): Promise<{ row: CaseRow, audited: AuditRecorded }> {
   const recording = auditInsert(db, auditRowsOf(audit, 201, { cte: 'created', resourceId: 'id', kommunekode: 'kommunekode' }))
-  const row = await db
+  const row = await refusingDuplicateSagsnummer(values.kommunekode, async () => await db
     .with('created', (qc) => qc.insertInto('cases').values(values).returningAll())
     .with('audit', () => recording.query)
     .selectFrom('created').selectAll()
-    .executeTakeFirstOrThrow()
+    .executeTakeFirstOrThrow())
   return { row, audited: recording.recorded }
 }
 
@@ -63,13 +82,20 @@ export async function requireCase (db: Executor, scope: Scope, id: string, optio
 
 export const noSuchCase = (id: string): HttpProblem => new HttpProblem('not-found', `No case ${id} in the municipalities this client serves`)
 
-export async function updateCase (trx: Executor, id: string, changes: { borgerens_oensker?: string | null, diagnoser?: string[] }): Promise<CaseRow> {
+/**
+ * Changes a case's own fields. A new sagsnummer (or its clearing) is
+ * stamped, so the FHIR delivery sends what carries it again; one another
+ * case of the municipality has is a 409.
+ */
+export async function updateCase (trx: Executor, current: CaseRow,
+  changes: { sagsnummer?: string | null, borgerens_oensker?: string | null, diagnoser?: string[] }): Promise<CaseRow> {
   const now = new Date()
-  return await trx.updateTable('cases')
-    .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: now, changed_at: now }))
-    .where('id', '=', id)
+  const renumbered = changes.sagsnummer !== undefined && changes.sagsnummer !== current.sagsnummer ? { sagsnummer_changed_at: now } : {}
+  return await refusingDuplicateSagsnummer(current.kommunekode, async () => await trx.updateTable('cases')
+    .set((eb) => ({ ...changes, ...renumbered, version: eb('version', '+', 1), updated_at: now, changed_at: now }))
+    .where('id', '=', current.id)
     .returningAll()
-    .executeTakeFirstOrThrow()
+    .executeTakeFirstOrThrow())
 }
 
 /** Marks that something on the case changed (a registration, later goals and decisions). */
@@ -79,6 +105,7 @@ export async function touchCase (trx: Executor, id: string): Promise<void> {
 
 export interface CaseFilters {
   kommunekode?: string
+  sagsnummer?: string
   openedSince?: Date
   changedSince?: Date
   after?: number
@@ -88,6 +115,7 @@ export interface CaseFilters {
 export async function listCases (db: Executor, scope: Scope, filters: CaseFilters): Promise<CaseRow[]> {
   let query = scopedSelect(db, scope, 'cases').selectAll().orderBy('seq').limit(filters.limit)
   if (filters.kommunekode !== undefined) query = query.where('kommunekode', '=', filters.kommunekode)
+  if (filters.sagsnummer !== undefined) query = query.where('sagsnummer', '=', filters.sagsnummer)
   if (filters.openedSince !== undefined) query = query.where('opened_at', '>=', filters.openedSince)
   if (filters.changedSince !== undefined) query = query.where('changed_at', '>=', filters.changedSince)
   if (filters.after !== undefined) query = query.where('seq', '>', filters.after)

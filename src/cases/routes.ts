@@ -9,7 +9,7 @@ import { etagOf } from '../db/unit-of-work.js'
 import { auditContext, recordAccess } from '../http/audit.js'
 import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes.js'
 import { normalizeCpr } from './cpr.js'
-import { casesOfCitizen, insertCase, listCases, readCase, requireCase, toCase, updateCase } from './queries.js'
+import { casesOfCitizen, insertCase, listCases, normalizeSagsnummer, readCase, requireCase, toCase, updateCase } from './queries.js'
 import { CaseCreate, CaseParams, CaseListQuery, CasePatch, CaseSearch } from './schemas.js'
 
 /**
@@ -26,18 +26,20 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createCase',
       summary: 'Open a case for a citizen (sagsåbning)',
       description: 'The CPR number is sent in the body, never in a URL. 201 with the case, its Location and ETag; 403 for a ' +
-        'municipality this client does not serve. With an Idempotency-Key a retry returns the same case.',
+        'municipality this client does not serve; 409 for a sagsnummer another case of the municipality has. With an ' +
+        'Idempotency-Key a retry returns the same case.',
       headers: CreateHeaders,
       body: CaseCreate,
-      response: { 201: withHeaders(Type.Ref('Case'), ['location', 'etag', 'idempotent-replayed']) }
+      response: { 201: withHeaders(Type.Ref('Case'), ['location', 'etag', 'idempotent-replayed']), ...problemResponses(['conflict']) }
     }
   }, async (request, reply) => {
-    const { kommunekode, cpr, borgerensOensker, diagnoser, openedAt } = request.body
+    const { kommunekode, cpr, sagsnummer, borgerensOensker, diagnoser, openedAt } = request.body
     requireServed(request.caller, kommunekode)
     const values = {
       id: randomUUID(),
       kommunekode,
       cpr: normalizeCpr(cpr),
+      sagsnummer: sagsnummer === undefined ? null : normalizeSagsnummer(sagsnummer),
       borgerens_oensker: borgerensOensker ?? null,
       diagnoser: diagnoser ?? [],
       opened_at: registrationInstant(openedAt, '/openedAt')
@@ -71,20 +73,21 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['cases'],
       operationId: 'updateCase',
-      summary: 'Change a case\'s wishes or diagnoses; requires If-Match',
+      summary: 'Change a case\'s sagsnummer, wishes or diagnoses; requires If-Match',
       description: 'Send If-Match with the ETag from the last read (428 without it, 412 when the case changed since). Only the fields ' +
-        'sent change.',
+        'sent change; null clears the sagsnummer. 409 for a sagsnummer another case of the municipality has.',
       params: CaseParams,
       headers: UpdateHeaders,
       body: CasePatch,
-      response: { 200: withHeaders(Type.Ref('Case'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found']) }
+      response: { 200: withHeaders(Type.Ref('Case'), ['etag', 'idempotent-replayed']), ...problemResponses(['not-found', 'conflict']) }
     }
   }, async (request, reply) => {
-    const { borgerensOensker, diagnoser } = request.body
+    const { sagsnummer, borgerensOensker, diagnoser } = request.body
     return await write(request, reply, async (trx, guard) => {
       const current = await requireCase(trx, guard.scope, request.params.id, { forUpdate: true })
       guard.ifMatch(current.id, current.version)
-      const row = await updateCase(trx, current.id, {
+      const row = await updateCase(trx, current, {
+        ...(sagsnummer === undefined ? {} : { sagsnummer: sagsnummer === null ? null : normalizeSagsnummer(sagsnummer) }),
         ...(borgerensOensker === undefined ? {} : { borgerens_oensker: borgerensOensker }),
         ...(diagnoser === undefined ? {} : { diagnoser })
       })
@@ -98,14 +101,16 @@ export const caseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['cases'],
       operationId: 'listCases',
       summary: 'List cases of the municipalities this client serves, oldest first',
-      description: 'Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened.',
+      description: 'Paged with ?limit= and ?cursor=; ?changedSince= gives what changed since the last sync, ?openedSince= what was opened, ' +
+        '?sagsnummer= the case the municipality knows by that number.',
       querystring: CaseListQuery,
       response: { 200: Page(Type.Ref('Case')) }
     }
   }, async (request) => {
-    const { limit = 100, cursor, kommunekode, openedSince, changedSince } = request.query
+    const { limit = 100, cursor, kommunekode, sagsnummer, openedSince, changedSince } = request.query
     const rows = await listCases(app.database.db, request.caller, {
       kommunekode,
+      sagsnummer: sagsnummer === undefined ? undefined : normalizeSagsnummer(sagsnummer),
       openedSince: openedSince === undefined ? undefined : parseInstant(openedSince, 'query', '/openedSince'),
       changedSince: changedSince === undefined ? undefined : parseInstant(changedSince, 'query', '/changedSince'),
       after: cursor === undefined ? undefined : decodeCursor(cursor, isSafeInteger),

@@ -11,6 +11,21 @@ const Diagnoser = Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), {
   description: 'Borgerens lægefaglige diagnoser, each a free text entry. Kept out of the functional assessment; used later to choose target groups.'
 })
 
+/**
+ * The municipality's own case number (its case management system's), as
+ * the citizen's letters quote it; surrounding whitespace is removed. Not
+ * our id: that is `id`.
+ */
+export const SagsnummerInput = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  // Printable characters with at least one that is not a space; no control characters.
+  pattern: '^[^\\x00-\\x1F\\x7F]*[^\\s\\x00-\\x1F\\x7F][^\\x00-\\x1F\\x7F]*$',
+  description: 'The municipality\'s own sagsnummer for the case (from its case management system): up to 64 printable characters, ' +
+    'surrounding whitespace removed; unique within the municipality (409 otherwise)',
+  examples: ['Sag154689']
+})
+
 /** The path of everything on a case: /v1/cases/{id}/… */
 export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid', description: 'The case' }) })
 
@@ -18,6 +33,11 @@ export const Case = Type.Object({
   id: Uuid,
   kommunekode: Kommunekode,
   cpr: Type.String({ pattern: '^[0-9]{10}$', description: 'CPR number without hyphen' }),
+  sagsnummer: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
+    description: 'The municipality\'s own sagsnummer for the case, unique within the municipality; null until it is given. KL\'s FHIR ' +
+      'delivery reports it as the municipalityCaseNumber.',
+    examples: ['Sag154689']
+  }),
   borgerensOensker: BorgerensOensker,
   diagnoser: Diagnoser,
   openedAt: Type.String({ format: 'date-time', description: 'When the case was opened (sagsåbning)' }),
@@ -30,6 +50,7 @@ export type Case = Static<typeof Case>
 const citizenX = {
   kommunekode: '101',
   cpr: '010190-4321',
+  sagsnummer: 'Sag154689',
   borgerensOensker: 'Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.',
   diagnoser: ['ADHD'],
   openedAt: '2023-01-01T09:00:00+01:00'
@@ -38,6 +59,7 @@ const citizenX = {
 export const CaseCreate = Type.Object({
   kommunekode: Kommunekode,
   cpr: Cpr,
+  sagsnummer: Type.Optional(SagsnummerInput),
   borgerensOensker: Type.Optional(BorgerensOensker),
   diagnoser: Type.Optional(Diagnoser),
   openedAt: Type.Optional(Type.String({
@@ -47,13 +69,14 @@ export const CaseCreate = Type.Object({
 }, { additionalProperties: false, examples: [citizenX] })
 
 export const CasePatch = Type.Object({
+  sagsnummer: Type.Optional(Type.Union([SagsnummerInput, Type.Null()])),
   borgerensOensker: Type.Optional(BorgerensOensker),
   diagnoser: Type.Optional(Diagnoser)
 }, {
   additionalProperties: false,
   minProperties: 1,
-  description: 'The fields to change; the others keep their value. null clears borgerensOensker.',
-  examples: [{ diagnoser: ['ADHD', 'Angst'] }]
+  description: 'The fields to change; the others keep their value. null clears sagsnummer or borgerensOensker.',
+  examples: [{ diagnoser: ['ADHD', 'Angst'] }, { sagsnummer: 'Sag154689' }]
 })
 
 export const CaseSearch = Type.Object({
@@ -63,6 +86,13 @@ export const CaseSearch = Type.Object({
 
 export const CaseListQuery = Type.Object({
   kommunekode: Type.Optional(Kommunekode),
+  sagsnummer: Type.Optional(Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'The case with this sagsnummer (exact match, surrounding whitespace ignored) in the municipalities this client serves; ' +
+      'with kommunekode, in that one',
+    examples: ['Sag154689']
+  })),
   openedSince: Type.Optional(Type.String({ format: 'date-time', description: 'Cases opened at or after this instant' })),
   changedSince: Type.Optional(Type.String({
     format: 'date-time',

@@ -71,6 +71,10 @@ export interface CasesTable {
   cpr: string
   borgerens_oensker: string | null
   diagnoser: ColumnType<string[], string[] | undefined, string[]>
+  /** The municipality's own case number; unique per municipality. */
+  sagsnummer: ColumnType<string | null, string | null | undefined, string | null>
+  /** When the sagsnummer was set or changed after the case was opened; null: as opened. */
+  sagsnummer_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   opened_at: Date
   version: Generated<number>
   created_at: Generated<Date>
@@ -149,6 +153,8 @@ export interface DecisionsTable extends AnnulledColumns {
   sagsafgoerelses_id: string
   /** YYYY-MM-DD */
   afgoerelsesdato: string
+  /** YYYY-MM-DD: the follow-up agreed for the decision's course itself, if any. */
+  opfoelgningsdato: ColumnType<string | null, string | null | undefined, string | null>
   primaer_maalgruppe: string
   oevrige_maalgrupper: ColumnType<string[], string[] | undefined, string[]>
   maalgrupper_registered_at: Date

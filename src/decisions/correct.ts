@@ -4,21 +4,23 @@ import { requireCase, touchCase } from '../cases/queries.js'
 import { etagOf, type Executor, type Guard, type Written } from '../db/unit-of-work.js'
 import { fieldProblem } from '../http/problems.js'
 import { loadDecisions, requireDecision, type DecisionRow } from './queries.js'
-import { maalgruppeMismatch } from './rules.js'
+import { checkOpfoelgningsdato, maalgruppeMismatch } from './rules.js'
 import type { Decision } from './schemas.js'
 import { decisionVersionData, ownStoettebehov, recordDecisionVersion, updateDecision, updateStoettebehov, type DecisionVersionData } from './versions.js'
 
 /** A correction as its route parsed it: the fields sent; `oevrige` is the whole new list. */
 export interface DecisionChange {
   afgoerelsesdato?: string
+  /** null clears it. */
+  opfoelgningsdato?: string | null
   maalgrupper?: { primaer?: string, oevrige?: string[] }
   stoettebehov?: { code?: string, begrundelse?: string }
 }
 
 /**
  * Corrects a decision recorded wrong (If-Match: the decision's ETag): its
- * afgørelsesdato, målgrupper and its own støttebehov, under the create
- * rules — codes of the catalog in force on their registration day, the
+ * afgørelsesdato, its own opfølgningsdato, målgrupper and its own
+ * støttebehov, under the create rules — codes of the catalog in force on their registration day, the
  * målgruppe level the case's diagnoser ask for — a new version kept with
  * its reason. A closed decision is corrected too (it was recorded wrong; a
  * correction is no change of course), but its afgørelsesdato stays on or
@@ -34,6 +36,7 @@ export async function correctDecision (trx: Executor, guard: Guard, catalogs: Ca
   const before = decisionVersionData(current, need)
   const after: DecisionVersionData = {
     afgoerelsesdato: change.afgoerelsesdato ?? before.afgoerelsesdato,
+    opfoelgningsdato: change.opfoelgningsdato === undefined ? before.opfoelgningsdato : change.opfoelgningsdato,
     primaerMaalgruppe: change.maalgrupper?.primaer ?? before.primaerMaalgruppe,
     oevrigeMaalgrupper: change.maalgrupper?.oevrige ?? before.oevrigeMaalgrupper,
     stoettebehov: { code: change.stoettebehov?.code ?? before.stoettebehov.code, begrundelse: change.stoettebehov?.begrundelse ?? before.stoettebehov.begrundelse }
@@ -41,11 +44,13 @@ export async function correctDecision (trx: Executor, guard: Guard, catalogs: Ca
   if (current.closed_at !== null && after.afgoerelsesdato > current.closed_at) {
     throw fieldProblem('domain-rule', '/afgoerelsesdato', 'after-ending', `must not be after the decision's ending on ${current.closed_at}`)
   }
+  checkOpfoelgningsdato(after, change.opfoelgningsdato === undefined ? 'afgoerelsesdato' : 'opfoelgningsdato')
   if (change.stoettebehov?.code !== undefined) catalogs.check('stoettebehov', change.stoettebehov.code, dayInDenmark(need.registered_at), '/stoettebehov/code')
   if (change.maalgrupper !== undefined) await checkMaalgrupper(trx, guard, catalogs, current, change.maalgrupper, after)
 
   const changed = [
     ...(after.afgoerelsesdato === before.afgoerelsesdato ? [] : ['afgoerelsesdato']),
+    ...(after.opfoelgningsdato === before.opfoelgningsdato ? [] : ['opfoelgningsdato']),
     ...(after.primaerMaalgruppe === before.primaerMaalgruppe ? [] : ['maalgrupper/primaer']),
     ...(JSON.stringify(after.oevrigeMaalgrupper) === JSON.stringify(before.oevrigeMaalgrupper) ? [] : ['maalgrupper/oevrige']),
     ...(['code', 'begrundelse'] as const).filter((field) => after.stoettebehov[field] !== before.stoettebehov[field]).map((field) => `stoettebehov/${field}`)
@@ -55,6 +60,7 @@ export async function correctDecision (trx: Executor, guard: Guard, catalogs: Ca
     const corrected = changed.some((field) => field.startsWith('stoettebehov/')) ? await updateStoettebehov(trx, need.id, after.stoettebehov) : need
     row = await updateDecision(trx, current.id, {
       afgoerelsesdato: after.afgoerelsesdato,
+      opfoelgningsdato: after.opfoelgningsdato,
       primaer_maalgruppe: after.primaerMaalgruppe,
       oevrige_maalgrupper: after.oevrigeMaalgrupper
     })

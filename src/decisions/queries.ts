@@ -82,8 +82,8 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts:
     active: !closed,
     followUpDate: plannedFollowUpDate({
       closed,
-      lastFollowUp: last === undefined ? undefined : { next: last.naesteOpfoelgningsdato },
-      goalDates: parts.goals.map((g) => g.opfoelgningsdato)
+      lastFollowUp: last === undefined ? undefined : { date: last.opfoelgningsdato, next: last.naesteOpfoelgningsdato },
+      agreedDates: [row.opfoelgningsdato, ...parts.goals.map((g) => g.opfoelgningsdato)]
     }),
     stoettebehov: parts.stoettebehov.length > 0
   })
@@ -94,6 +94,7 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts:
     caseId: row.case_id,
     kommunekode: row.kommunekode,
     afgoerelsesdato: row.afgoerelsesdato,
+    opfoelgningsdato: row.opfoelgningsdato,
     goals: parts.goals,
     stoettebehov: parts.stoettebehov.map((s) => ({
       id: s.id,
@@ -201,6 +202,7 @@ export function toYdelse (catalogs: Catalogs, intervention: InterventionRow, yde
 export interface NewDecision {
   sagsafgoerelsesId?: string
   afgoerelsesdato: string
+  opfoelgningsdato: string | null
   /** Goal ids in lower case, in the order the decision lists them. */
   goalIds: string[]
   maalgrupper: { primaer: string, oevrige: string[], registeredAt: Date }
@@ -234,6 +236,7 @@ export async function insertDecision (trx: Executor, found: { id: string, kommun
     kommunekode: found.kommunekode,
     sagsafgoerelses_id: sagsafgoerelsesId,
     afgoerelsesdato: decision.afgoerelsesdato,
+    opfoelgningsdato: decision.opfoelgningsdato,
     primaer_maalgruppe: decision.maalgrupper.primaer,
     oevrige_maalgrupper: decision.maalgrupper.oevrige,
     maalgrupper_registered_at: decision.maalgrupper.registeredAt,

@@ -15,7 +15,7 @@ import { CreateHeaders, UpdateHeaders, withHeaders, write } from '../http/writes
 import { closeDecision } from '../interventions/course.js'
 import { CaseParams } from '../cases/schemas.js'
 import { type Delta, findIntervention, insertDecision, listInterventions, insertIntervention, listDecisions, loadDecisions, markDecisionChanged, requireDecision, toIntervention } from './queries.js'
-import { checkProvider, maalgruppeMismatch } from './rules.js'
+import { checkOpfoelgningsdato, checkProvider, maalgruppeMismatch } from './rules.js'
 import {
   AllDecisionsQuery, DecisionCreate, DecisionEnding, DecisionListQuery, DecisionParams, DecisionPatch, DecisionVersionList, InterventionCreate, InterventionParams
 } from './schemas.js'
@@ -48,7 +48,8 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'createDecision',
       summary: 'Make a decision (sagsafgørelse): the goals it covers, its støttebehov and its målgrupper',
       description: 'The goals must be the case\'s; støttebehov and målgrupper codes are checked against the catalogs in force on their ' +
-        'registration days (422 otherwise). 201 with the decision, its Location and ETag.',
+        'registration days (422 otherwise); the decision\'s own opfoelgningsdato is not before its afgørelsesdato (422). 201 ' +
+        'with the decision, its Location and ETag.',
       params: CaseParams,
       headers: CreateHeaders,
       body: DecisionCreate,
@@ -59,6 +60,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const body = request.body
+    checkOpfoelgningsdato({ afgoerelsesdato: body.afgoerelsesdato, opfoelgningsdato: body.opfoelgningsdato ?? null }, 'opfoelgningsdato')
     const stoettebehovAt = registrationInstant(body.stoettebehov.registeredAt, '/stoettebehov/registeredAt')
     const maalgrupperAt = registrationInstant(body.maalgrupper.registeredAt, '/maalgrupper/registeredAt')
     const maalgrupperDay = dayInDenmark(maalgrupperAt)
@@ -82,6 +84,7 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = await insertDecision(trx, found, {
         sagsafgoerelsesId: body.sagsafgoerelsesId,
         afgoerelsesdato: body.afgoerelsesdato,
+        opfoelgningsdato: body.opfoelgningsdato ?? null,
         goalIds,
         maalgrupper: { primaer: body.maalgrupper.primaer, oevrige, registeredAt: maalgrupperAt },
         catalogVersion: catalogs.versionAt('maalgrupper', maalgrupperDay)?.version ?? '',
@@ -151,11 +154,11 @@ export const decisionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       operationId: 'correctDecision',
       tags: ['decisions'],
-      summary: 'Correct a decision recorded wrong: its afgørelsesdato, målgrupper and its own støttebehov',
+      summary: 'Correct a decision recorded wrong: its afgørelsesdato, its own opfølgningsdato, målgrupper and its own støttebehov',
       description: 'Send If-Match with the decision\'s ETag (428 without, 412 when anything on it changed since). A correction is ' +
         'not a new decision: it keeps its id, sagsafgoerelsesId and registration dates, codes are checked as when it was made, and every ' +
         'version is kept with its reason (GET …/versions). A closed decision is corrected too — it was recorded wrong, which is no ' +
-        'change of course — but its afgørelsesdato stays on or before its ending; an annulled one is not (409). Only the støttebehov ' +
+        'change of course — but its afgørelsesdato stays on or before its ending (and its opfoelgningsdato, 422); an annulled one is not (409). Only the støttebehov ' +
         'the decision was made with is corrected here; one a follow-up recorded belongs to that follow-up. The decision is in ' +
         'changedSince and its uddata document (målgruppe and støttebehov blocks) after it. A correction that changes nothing writes nothing.',
       params: DecisionParams,

@@ -24,6 +24,19 @@ export function maalgruppeMismatch (catalogs: Catalogs, entry: CatalogEntry, day
   return undefined
 }
 
+/**
+ * A decision's own opfølgningsdato is not before its afgørelsesdato (as a
+ * goal's is not before its registration day), on create and on a
+ * correction; the field that moved is named.
+ */
+export function checkOpfoelgningsdato (dates: { afgoerelsesdato: string, opfoelgningsdato: string | null }, moved: 'opfoelgningsdato' | 'afgoerelsesdato'): void {
+  const { afgoerelsesdato, opfoelgningsdato } = dates
+  if (opfoelgningsdato === null || opfoelgningsdato >= afgoerelsesdato) return
+  throw moved === 'opfoelgningsdato'
+    ? fieldProblem('domain-rule', '/opfoelgningsdato', 'before-afgoerelsesdato', `must not be before the afgørelsesdato ${afgoerelsesdato}`)
+    : fieldProblem('domain-rule', '/afgoerelsesdato', 'after-opfoelgningsdato', `must not be after the decision's opfølgningsdato ${opfoelgningsdato}`)
+}
+
 /** CVR numbers carry a modulus-11 check digit: weights 2,7,6,5,4,3,2,1. */
 export const validCvr = (cvr: string): boolean =>
   /^\d{8}$/.test(cvr) && [...cvr].reduce((sum, digit, i) => sum + Number(digit) * [2, 7, 6, 5, 4, 3, 2, 1][i]!, 0) % 11 === 0

@@ -20,9 +20,13 @@ const SagsafgoerelsesId = Type.String({
   description: 'The decision\'s id for reporting: chosen by the vendor system (unique per municipality), or ours when omitted'
 })
 
+const OPFOELGNINGSDATO = 'The follow-up agreed for the decision\'s course itself ("De aftaler opfølgning d. 1.6.2023"), so a course ' +
+  'without goals has one too; not before the afgørelsesdato (422). Each goal keeps its own opfoelgningsdato.'
+
 const example = {
   sagsafgoerelsesId: 'Y-2023-000123',
   afgoerelsesdato: '2023-01-15',
+  opfoelgningsdato: '2023-06-01',
   goals: ['6a1f2c3e-8d4b-4e5f-9a7b-1c2d3e4f5a6b'],
   stoettebehov: {
     code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae',
@@ -35,6 +39,7 @@ const example = {
 export const DecisionCreate = Type.Object({
   sagsafgoerelsesId: Type.Optional(SagsafgoerelsesId),
   afgoerelsesdato: Day('The decision date'),
+  opfoelgningsdato: Type.Optional(Day(OPFOELGNINGSDATO)),
   goals: Type.Optional(Type.Array(Uuid, { uniqueItems: true, maxItems: 100, description: 'Ids of the case\'s goals the decision covers' })),
   stoettebehov: Type.Object({
     code: CodeRef('StoettebehovCode'),
@@ -185,6 +190,10 @@ export const Decision = Type.Object({
   caseId: Uuid,
   kommunekode: Kommunekode,
   afgoerelsesdato: Type.String({ format: 'date' }),
+  opfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], {
+    description: `${OPFOELGNINGSDATO} null when none was agreed.`,
+    examples: ['2023-06-01']
+  }),
   goals: Type.Array(Type.Ref('Goal')),
   stoettebehov: Type.Array(Type.Object({
     id: Uuid,
@@ -246,7 +255,10 @@ export const DecisionEnding = Type.Object({
 }, { additionalProperties: false, examples: [{ slutdato: '2023-10-31', reason: 'Borgeren er fraflyttet kommunen' }] })
 
 export const DecisionPatch = Type.Object({
-  afgoerelsesdato: Type.Optional(Day('The decision date; on a closed decision not after its ending')),
+  afgoerelsesdato: Type.Optional(Day('The decision date; on a closed decision not after its ending, and not after its opfoelgningsdato')),
+  opfoelgningsdato: Type.Optional(Type.Union([Day(), Type.Null()], {
+    description: 'The follow-up agreed for the decision\'s course itself; not before the afgørelsesdato (422). null clears it.'
+  })),
   maalgrupper: Type.Optional(Type.Object({
     primaer: Type.Optional(CodeRef('MaalgrupperCode', { description: 'The one primary målgruppe' })),
     oevrige: Type.Optional(Type.Array(CodeRef('MaalgrupperCode'), {
@@ -267,11 +279,15 @@ export const DecisionPatch = Type.Object({
   minProperties: 1,
   description: 'A correction: the decision was recorded wrong. Its goals, interventions and follow-ups are changed on their own URLs; ' +
     'registration dates stay. Every version is kept (…/versions).',
-  examples: [{ maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }, stoettebehov: { begrundelse: 'Har brug for støtte til økonomi hver uge.' }, reason: 'fejlregistrering' }]
+  examples: [
+    { maalgrupper: { primaer: '0919515d-9975-4743-a16f-edb45374b0da' }, stoettebehov: { begrundelse: 'Har brug for støtte til økonomi hver uge.' }, reason: 'fejlregistrering' },
+    { opfoelgningsdato: '2023-06-01', reason: 'fejlregistrering' }
+  ]
 })
 
 export const DecisionVersionList = VersionList(Type.Object({
   afgoerelsesdato: Type.String({ format: 'date' }),
+  opfoelgningsdato: Type.Union([Type.String({ format: 'date' }), Type.Null()], { description: 'The decision\'s own agreed follow-up date' }),
   primaerMaalgruppe: Type.String(),
   oevrigeMaalgrupper: Type.Array(Type.String()),
   stoettebehov: Type.Object({ code: Type.String(), begrundelse: Type.String() }, { description: 'The decision\'s own støttebehov' })

@@ -14,6 +14,8 @@ export type StoettebehovRow = Selectable<StoettebehovTable>
  */
 export interface DecisionVersionData {
   afgoerelsesdato: string
+  /** The decision's own agreed follow-up date. */
+  opfoelgningsdato: string | null
   primaerMaalgruppe: string
   oevrigeMaalgrupper: string[]
   /** The decision's own støttebehov (the one it was made with; follow-ups record theirs). */
@@ -22,6 +24,7 @@ export interface DecisionVersionData {
 
 export const decisionVersionData = (d: DecisionRow, s: StoettebehovRow): DecisionVersionData => ({
   afgoerelsesdato: d.afgoerelsesdato,
+  opfoelgningsdato: d.opfoelgningsdato,
   primaerMaalgruppe: d.primaer_maalgruppe,
   oevrigeMaalgrupper: d.oevrige_maalgrupper,
   stoettebehov: { code: s.code, begrundelse: s.begrundelse }

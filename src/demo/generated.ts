@@ -39,6 +39,8 @@ export async function generatedCitizen (api: DemoApi, dice: Dice, index: number,
   const caseUrl = (await api.create('cases', '/v1/cases', {
     kommunekode: dice.pick(DEMO_MUNICIPALITIES),
     cpr: cprOf(dice, index),
+    // The municipality's own number, as its case management system gives it; unique, as the generated citizens are.
+    sagsnummer: `SAG-G-${String(index).padStart(6, '0')}`,
     openedAt: at(day, '09:00'),
     ...(diagnosis === undefined ? {} : { diagnoser: [diagnosis[0]] })
   })).location

@@ -17,7 +17,11 @@ export async function citizenX (api: DemoApi): Promise<void> {
   const c = api.codes
   const day = '2023-01-01'
   const caseUrl = (await api.create('cases', '/v1/cases', {
-    kommunekode: '101', cpr: '0101904321', openedAt: at(day, '09:00'), borgerensOensker: 'Jeg vil selv kunne betale mine regninger'
+    kommunekode: '101',
+    cpr: '0101904321',
+    sagsnummer: 'SAG-2023-000001',
+    openedAt: at(day, '09:00'),
+    borgerensOensker: 'Jeg vil selv kunne betale mine regninger'
   })).location
   for (const label of ['Organisering og planlægning', 'Økonomisk situation']) await api.register(caseUrl, 'funktioner-og-forhold', c.code('funktioner-og-forhold', label), at(day, '10:00'))
   await api.register(caseUrl, 'omgivelsesfaktorer', c.code('omgivelsesfaktorer', 'Personer i netværk'), at(day, '10:00'))
@@ -63,6 +67,7 @@ export async function mikkel (api: DemoApi): Promise<void> {
   const caseUrl = (await api.create('cases', '/v1/cases', {
     kommunekode: '101',
     cpr: '1502034417',
+    sagsnummer: 'SAG-2023-000002',
     openedAt: at(start, '09:00'),
     borgerensOensker: 'Jeg vil gerne bo for mig selv og tage en uddannelse',
     diagnoser: ['Kognitive vanskeligheder']

@@ -52,12 +52,12 @@ export async function loadUddataRows (db: Executor, scope: Scope, decisions: Dec
   const ids = decisions.map((d) => d.id)
   const caseIds = [...new Set(decisions.map((d) => d.case_id))]
   const [cases, registrations, goals, stoettebehov, interventions] = await Promise.all([
-    scopedSelect(db, scope, 'cases').select(['id', 'cpr', 'diagnoser', 'changed_at']).where('id', 'in', caseIds).execute(),
+    scopedSelect(db, scope, 'cases').select(['id', 'kommunekode', 'cpr', 'diagnoser', 'changed_at']).where('id', 'in', caseIds).execute(),
     scopedSelect(db, scope, 'theme_registrations').select(['case_id', 'theme', 'undertema', 'funktionsevneniveau', 'registered_at'])
       .where('case_id', 'in', caseIds).orderBy('registered_at').orderBy('seq').execute(),
     scopedSelect(db, scope, 'goals').innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
       .select(['dg.decision_id', 'goals.primaert_undertema', 'goals.maaltype', 'goals.forventet_funktionsevneniveau', 'goals.registered_at',
-        'goals.relaterede_undertemaer'])
+        'goals.opfoelgningsdato', 'goals.relaterede_undertemaer'])
       .where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
     scopedSelect(db, scope, 'stoettebehov').select(['decision_id', 'code', 'registered_at'])
       .where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),

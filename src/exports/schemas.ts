@@ -26,8 +26,9 @@ export const UddataDocument = Type.Object({
   caseId: Uuid,
   kommunekode: Kommunekode,
   stamdata: Type.Object({
-    cprNr: Type.String({ pattern: '^[0-9]{10}$', description: 'CPR-nr.: the citizen\'s valid CPR number, without hyphen' })
-  }, { description: 'Stamdata' }),
+    cprNr: Type.String({ pattern: '^[0-9]{10}$', description: 'CPR-nr.: the citizen\'s valid CPR number, without hyphen' }),
+    kommunekode: Type.String({ pattern: '^[0-9]{3}$', description: 'Kommune: the municipality of the case', examples: ['101'] })
+  }, { description: 'Stamdata: the case (the seed\'s "Sag": CPR and Kommune)' }),
   funktionerOgForhold: Type.Array(Type.Object({
     undertemaFunktionerEllerForhold: Type.Ref('Coded', { description: 'The F&F sub-theme' }),
     datostempel: Stamp(BLOCK_STAMP)
@@ -51,6 +52,12 @@ export const UddataDocument = Type.Object({
     maaltype: Coded,
     forventetFunktionsevneniveau: Type.Object(Leveled.properties, { description: 'The expected level' }),
     datostempelForRegistreringAfIndsatsmaal: Stamp('When the goal was registered'),
+    opfoelgningsdato: Type.String({
+      format: 'date',
+      description: 'Opfølgningsdato: the goal\'s own follow-up date, as the seed\'s table gives it per indsatsmål (the decision\'s own ' +
+        'opfoelgningsdato, which the table has no place for, is on the decision)',
+      examples: ['2023-06-01']
+    }),
     andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: Type.Array(Coded, { description: 'Other related A&D sub-themes' })
   }), { description: 'Indsatsmål: the goals the decision covers' }),
   maalgruppe: Type.Object({

@@ -54,7 +54,7 @@ function documentOf (catalogs: Catalogs, decision: DecisionRow, rows: UddataRows
     decisionId: decision.id,
     caseId: decision.case_id,
     kommunekode: decision.kommunekode,
-    stamdata: { cprNr: found.cpr },
+    stamdata: { cprNr: found.cpr, kommunekode: found.kommunekode },
     funktionerOgForhold: theme('funktioner-og-forhold').map((r) => ({
       undertemaFunktionerEllerForhold: catalogs.coded('funktioner-og-forhold', r.undertema, at(r.registered_at)),
       datostempel: r.registered_at.toISOString()
@@ -78,6 +78,7 @@ function documentOf (catalogs: Catalogs, decision: DecisionRow, rows: UddataRows
       maaltype: catalogs.coded('maaltype', g.maaltype, at(g.registered_at)),
       forventetFunktionsevneniveau: catalogs.leveled('funktionsevneniveau', g.forventet_funktionsevneniveau, at(g.registered_at)),
       datostempelForRegistreringAfIndsatsmaal: g.registered_at.toISOString(),
+      opfoelgningsdato: g.opfoelgningsdato,
       andreRelateredeUndertemaerPaaAktivitetOgDeltagelse: g.relaterede_undertemaer.map((code) => catalogs.coded('aktivitet-og-deltagelse', code, at(g.registered_at)))
     })),
     maalgruppe: {

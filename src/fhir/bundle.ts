@@ -1,7 +1,8 @@
 import type { Catalogs } from '../catalogs/catalogs.js'
 import { dayInDenmark } from '../catalogs/catalogs.js'
 import {
-  changed, citizenAsOf, isClosed, type CaseRow, type Citizen, type CitizenRows, type DecisionRow, type FollowUpRow, type Happened, type Selection
+  caseOf, changed, citizenAsOf, isClosed, renumberedWithin, type CaseRow, type Citizen, type CitizenRows, type DecisionRow, type FollowUpRow, type Happened,
+  type Selection
 } from './citizen.js'
 import { stableId } from './ids.js'
 import { UNDELIVERABLE_SYSTEM, type FhirWorklistItem } from './schemas.js'
@@ -65,7 +66,7 @@ export function buildBundle (rows: CitizenRows, context: DeliveryContext, select
   return { bundle, undeliverable }
 }
 
-/** A new case, and the information gathering of the sub-themes and støttebehov registered on it. */
+/** A new case (or one with a new sagsnummer), and the information gathering of the sub-themes and støttebehov registered on it. */
 function reportCase (c: Citizen, found: CaseRow): void {
   const registrations = c.registrations.filter((r) => r.case_id === found.id)
   const decisions = c.decisions.filter((d) => d.case_id === found.id)
@@ -74,15 +75,15 @@ function reportCase (c: Citizen, found: CaseRow): void {
     ...registrations.filter((r) => changed(c, { at: r.registered_at, created: r.created_at, changed: r.changed_at })),
     ...support.filter((s) => changed(c, { at: s.registered_at, created: s.created_at, changed: s.annulled_at }))
   ]
-  if (changed(c, { at: found.opened_at, created: found.created_at })) serviceRequest(c, found)
+  if (changed(c, { at: found.opened_at, created: found.created_at }) || renumberedWithin(c, found)) serviceRequest(c, found)
   for (const r of gathered) if ('undertema' in r) condition(c, found.id, r.undertema)
   if (gathered.length > 0) informationGathering(c, found, gathered, registrations, decisions)
 }
 
-/** A decision of which anything changed: its CarePlans, and the follow-ups that changed; and why the gateway would reject them. */
+/** A decision of which anything changed (its case's sagsnummer too): its CarePlans, and the follow-ups that changed; and why the gateway would reject them. */
 function reportDecision (c: Citizen, catalogs: Catalogs, d: DecisionRow): Undeliverable[] {
   const followUps = c.followUpsOf.get(d.id) ?? []
-  const decisionChanged = changed(c, { at: d.maalgrupper_registered_at, created: d.created_at, changed: d.changed_at }, d.closed_at) ||
+  const decisionChanged = renumberedWithin(c, caseOf(c, d)) || changed(c, { at: d.maalgrupper_registered_at, created: d.created_at, changed: d.changed_at }, d.closed_at) ||
     (c.stoettebehovOf.get(d.id) ?? []).some((s) => changed(c, { at: s.registered_at, created: s.created_at, changed: s.annulled_at })) ||
     (c.interventionsOf.get(d.id) ?? []).some((i) => changed(c, { at: i.tilbud_registered_at, created: i.created_at, changed: i.changed_at }) ||
       (c.ydelserOf.get(i.id) ?? []).some((y) => changed(c, { at: y.registered_at, created: y.created_at, changed: y.changed_at }, y.startdato, y.slutdato))) ||

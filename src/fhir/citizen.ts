@@ -12,14 +12,14 @@ import { patient } from './resources/patient.js'
  * end of its day — and the resources of the citizen's bundle so far.
  */
 
-export type CaseRow = Pick<Selectable<CasesTable>, 'id' | 'seq' | 'opened_at' | 'created_at'>
+export type CaseRow = Pick<Selectable<CasesTable>, 'id' | 'seq' | 'sagsnummer' | 'sagsnummer_changed_at' | 'opened_at' | 'created_at'>
 /** When a row was written, last changed (a correction; its annulment), and annulled. */
 type Changes = 'created_at' | 'changed_at' | 'annulled_at'
 export type RegistrationRow = Pick<Selectable<ThemeRegistrationsTable>, 'case_id' | 'theme' | 'undertema' | 'funktionsevneniveau' | 'registered_at' | 'version' | Changes>
 export type GoalRow = Pick<Selectable<GoalsTable>, 'id' | 'case_id' | 'maaltype' | 'primaert_undertema' | 'forventet_funktionsevneniveau' |
   'relaterede_undertemaer' | 'opfoelgningsdato' | 'registered_at' | 'version' | Changes>
-export type DecisionRow = Pick<Selectable<DecisionsTable>, 'id' | 'case_id' | 'sagsafgoerelses_id' | 'primaer_maalgruppe' | 'oevrige_maalgrupper' |
-  'maalgrupper_registered_at' | 'closed_at' | Changes> & { goal_ids: string[] }
+export type DecisionRow = Pick<Selectable<DecisionsTable>, 'id' | 'case_id' | 'sagsafgoerelses_id' | 'opfoelgningsdato' | 'primaer_maalgruppe' |
+  'oevrige_maalgrupper' | 'maalgrupper_registered_at' | 'closed_at' | Changes> & { goal_ids: string[] }
 export type StoettebehovRow = Pick<Selectable<StoettebehovTable>, 'id' | 'decision_id' | 'code' | 'registered_at' | 'created_at' | 'annulled_at'>
 export type InterventionRow = Pick<Selectable<InterventionsTable>, 'id' | 'decision_id' | 'tilbud' | 'tilbud_registered_at' | 'bevillingsdato' | 'version' | Changes>
 export type YdelseRow = Pick<Selectable<InterventionYdelserTable>, 'id' | 'intervention_id' | 'code' | 'startdato' | 'slutdato' | 'registered_at' | 'version' | Changes>
@@ -158,6 +158,21 @@ export const lastFollowUp = (c: Citizen, d: DecisionRow): FollowUpRow | undefine
 /** A decision's current støttebehov: the last that stands, unless the decision itself was entered in error (then its own). */
 export const currentStoettebehov = (c: Citizen, decisionId: string): StoettebehovRow | undefined =>
   c.stoettebehovOf.get(decisionId)?.findLast((s) => !c.enteredInError.has(`Observation/${s.id}`)) ?? c.stoettebehovOf.get(decisionId)?.at(-1)
+
+/** The case a decision is made on. */
+export const caseOf = (c: Citizen, d: DecisionRow): CaseRow => c.cases.find((found) => found.id === d.case_id)!
+
+/**
+ * When the case's sagsnummer was set or changed after it was opened, if
+ * that happened by the end of the selection (the resources carrying it
+ * show the change); else undefined.
+ */
+export const renumbered = ({ selection }: Citizen, found: CaseRow): Date | undefined =>
+  found.sagsnummer_changed_at !== null && found.sagsnummer_changed_at < selection.end ? found.sagsnummer_changed_at : undefined
+
+/** Whether the selection reports a new sagsnummer of the case: set or changed after it was opened, within the selection. */
+export const renumberedWithin = (c: Citizen, found: CaseRow): boolean =>
+  found.sagsnummer_changed_at !== null && changed(c, { at: found.sagsnummer_changed_at, created: found.sagsnummer_changed_at })
 
 /** A decision's goals, in its order. */
 export const goalsOf = (c: Citizen, d: DecisionRow): GoalRow[] => d.goal_ids.flatMap((id) => c.goalById.get(id) ?? [])

@@ -60,7 +60,7 @@ const ANNULLED = { annulled: true }
 /** Every reportable row of a batch of citizens: eight queries whatever the batch size. */
 export async function loadCitizens (db: Executor, scope: Scope, kommunekode: string, citizens: CitizenKey[]): Promise<CitizenRows[]> {
   if (citizens.length === 0) return []
-  const cases = await scopedSelect(db, scope, 'cases').select(['id', 'seq', 'cpr', 'opened_at', 'created_at'])
+  const cases = await scopedSelect(db, scope, 'cases').select(['id', 'seq', 'cpr', 'sagsnummer', 'sagsnummer_changed_at', 'opened_at', 'created_at'])
     .where('kommunekode', '=', kommunekode).where('cpr', 'in', citizens.map((c) => c.cpr)).orderBy('seq').execute()
   const caseIds = cases.map((c) => c.id)
   const [registrations, goals, decisions, stoettebehov, interventions, ydelser, followUps] = await Promise.all([
@@ -69,7 +69,7 @@ export async function loadCitizens (db: Executor, scope: Scope, kommunekode: str
       .orderBy('registered_at').orderBy('seq').execute(),
     scopedSelect(db, scope, 'goals', ANNULLED).where('case_id', 'in', caseIds).select(['id', 'case_id', 'maaltype', 'primaert_undertema', 'forventet_funktionsevneniveau', 'relaterede_undertemaer',
       'opfoelgningsdato', 'registered_at', 'created_at', 'changed_at', 'version', 'annulled_at']).orderBy('seq').execute(),
-    scopedSelect(db, scope, 'decisions', ANNULLED).where('case_id', 'in', caseIds).select(['id', 'case_id', 'sagsafgoerelses_id', 'primaer_maalgruppe', 'oevrige_maalgrupper', 'maalgrupper_registered_at',
+    scopedSelect(db, scope, 'decisions', ANNULLED).where('case_id', 'in', caseIds).select(['id', 'case_id', 'sagsafgoerelses_id', 'opfoelgningsdato', 'primaer_maalgruppe', 'oevrige_maalgrupper', 'maalgrupper_registered_at',
       'closed_at', 'created_at', 'changed_at', 'annulled_at',
       sql<string[]>`ARRAY(SELECT dg.goal_id::text FROM decision_goals dg WHERE dg.decision_id = decisions.id ORDER BY dg.position)`.as('goal_ids')])
       .orderBy('seq').execute(),

@@ -38,8 +38,9 @@ export function unreadiness (facts: CourseFacts): Unready[] {
     reasons.push({
       code: 'fhir-no-follow-up-date',
       pointer: '/goals',
-      message: 'the course is active but has no planned follow-up (no indsatsmål with an opfølgningsdato, and the last follow-up set ' +
-        'no next date); KL\'s gateway needs one for an active course (kl-reporting-ffb-care-plan-1) — add an indsatsmål or a follow-up date'
+      message: 'the course is active but has no planned follow-up (no opfølgningsdato of the decision or of an indsatsmål ahead, and the ' +
+        'last follow-up set no next date); KL\'s gateway needs one for an active course (kl-reporting-ffb-care-plan-1) — give the decision ' +
+        'an opfoelgningsdato, or add an indsatsmål or a follow-up date'
     })
   }
   if (facts.active && !facts.stoettebehov) {
@@ -54,18 +55,21 @@ export function unreadiness (facts: CourseFacts): Unready[] {
 }
 
 /**
- * The follow-up planned as of the day: none once the course is closed; after
- * a follow-up, the next date it set; before the first, the earliest
- * opfølgningsdato of the decision's goals.
+ * The follow-up planned as of the day (the CarePlan's followUpDate): none
+ * once the course is closed. A follow-up that continues the course sets the
+ * next date, which supersedes the dates agreed before it. Else the dates
+ * agreed when the decision was made — its own opfoelgningsdato (so a course
+ * without goals has one) and each goal's — give the earliest one still
+ * ahead of the last follow-up (any, before the first): the first meeting due.
  */
-export function plannedFollowUpDate ({ closed, lastFollowUp, goalDates }: {
+export function plannedFollowUpDate ({ closed, lastFollowUp, agreedDates }: {
   closed: boolean
-  lastFollowUp: { next: string | null } | undefined
-  goalDates: string[]
+  lastFollowUp: { date: string, next: string | null } | undefined
+  agreedDates: Array<string | null>
 }): string | undefined {
   if (closed) return undefined
-  if (lastFollowUp !== undefined) return lastFollowUp.next ?? undefined
-  return [...goalDates].sort()[0]
+  if (lastFollowUp?.next != null) return lastFollowUp.next
+  return agreedDates.filter((day): day is string => day !== null && (lastFollowUp === undefined || day > lastFollowUp.date)).sort()[0]
 }
 
 /** A målgruppe KL's FHIR value set holds: a specific (registrable) one, not a top-level grouping. */

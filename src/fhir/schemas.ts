@@ -10,9 +10,11 @@ export const FHIR_NDJSON = 'application/fhir+ndjson'
 export const UNDELIVERABLE_SYSTEM = 'urn:ffb-api:fhir-undeliverable'
 
 export const GAPS = 'Where the guide has no element for FFB data, the data stays in our uddata export (/v1/decisions/{id}/uddata) and: ' +
-  'the sagsafgørelsesID is sent as the CarePlan\'s municipalityCaseNumber (system urn:ffb-api:kommune:{kommunekode}:sagsafgoerelse), ' +
-  'our case id as the ServiceRequest\'s (system urn:ffb-api:kommune:{kommunekode}:sag); the provider\'s P-nummer, CVR, name and address, ' +
-  'the goal\'s registration and follow-up dates are not sent (the planned follow-up goes out as the CarePlan\'s FollowUpEncounter); ' +
+  'the case\'s sagsnummer (the municipality\'s own) is the municipalityCaseNumber of its ServiceRequest and of every CarePlan of the ' +
+  'case, as in KL\'s example (system urn:ffb-api:kommune:{kommunekode}:sagsnummer; a case without one has none, which KL\'s CarePlan ' +
+  'requires); the sagsafgørelsesID, the provider\'s P-nummer, CVR, name and address, the goal\'s registration and follow-up dates are ' +
+  'not sent (the planned follow-up goes out as the CarePlan\'s FollowUpEncounter: the next date a follow-up set, else the earliest of ' +
+  'the decision\'s own opfoelgningsdato and its goals\' still ahead of the last follow-up); ' +
   'ConditionRank uses the core URL http://fhir.kl.dk/core/StructureDefinition/ConditionRank. Resource ids are version-5 UUIDs of our ' +
   'records, so a resend is an update and the same data gives byte-identical bundles. A related A&D sub-theme of a goal is addressed ' +
   'once it has been investigated on the case. The municipality is named by its KOMBIT STS organisation UUID (KOMBIT_ORGANISATIONS).'

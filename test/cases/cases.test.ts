@@ -215,3 +215,84 @@ t.test('listing and searching cases', async (t) => {
       [{ action: 'read', outcome: 'not-found' }], 'a read of no case is recorded once, as not found')
   })
 })
+
+t.test('the municipality\'s sagsnummer', async (t) => {
+  const app = await buildTestApp(t)
+  const { headers } = await createTestClient(app, { municipalities: ['101', '102'] })
+  const stranger = await createTestClient(app, { municipalities: ['103'] })
+  const open = async (payload: object, h = headers) => await app.inject({ method: 'POST', url: '/v1/cases', headers: h, payload: { kommunekode: '101', cpr: '0101904321', ...payload } })
+  const patch = async (url: string, etag: string, payload: object) =>
+    await app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': etag }, payload })
+
+  t.test('is given when the case is opened, trimmed, and is on every case response', async (t) => {
+    const res = await open({ sagsnummer: '  Sag-1001  ' })
+    t.equal(res.statusCode, 201)
+    t.equal(res.json().sagsnummer, 'Sag-1001')
+    const read = await app.inject({ method: 'GET', url: res.headers.location!, headers })
+    t.equal(read.json().sagsnummer, 'Sag-1001')
+    t.equal((await open({})).json().sagsnummer, null, 'none until it is given')
+  })
+
+  t.test('is 1–64 printable characters', async (t) => {
+    for (const sagsnummer of ['', '   ', 'x'.repeat(65), 'Sag\n1', 'Sag\u00001', 42]) {
+      const res = await open({ sagsnummer })
+      t.equal(res.statusCode, 400, JSON.stringify(sagsnummer))
+      t.match(res.json().errors, [{ in: 'body', pointer: '/sagsnummer' }])
+    }
+    t.equal((await open({ sagsnummer: 'Æ/2023 nr. 7 — ø'.padEnd(64, 'x') })).statusCode, 201, '64 characters, not only ASCII')
+  })
+
+  t.test('is set, changed and cleared by PATCH with If-Match', async (t) => {
+    const created = await open({})
+    const set = await patch(created.headers.location!, created.headers.etag!, { sagsnummer: 'Sag-2001' })
+    t.equal(set.statusCode, 200)
+    t.match(set.json(), { sagsnummer: 'Sag-2001', version: 2 })
+    const changed = await patch(created.headers.location!, set.headers.etag!, { sagsnummer: ' Sag-2002 ' })
+    t.equal(changed.json().sagsnummer, 'Sag-2002')
+    t.equal((await patch(created.headers.location!, set.headers.etag!, { sagsnummer: 'Sag-2003' })).statusCode, 412, 'a stale ETag')
+    const cleared = await patch(created.headers.location!, changed.headers.etag!, { sagsnummer: null })
+    t.equal(cleared.statusCode, 200)
+    t.equal(cleared.json().sagsnummer, null)
+    const [row] = await app.database.db.selectFrom('cases').select(['sagsnummer', 'sagsnummer_changed_at']).where('id', '=', created.json().id).execute()
+    t.equal(row?.sagsnummer, null)
+    t.ok(row?.sagsnummer_changed_at instanceof Date, 'the change is stamped for the FHIR delivery')
+  })
+
+  t.test('is unique within a municipality: a duplicate is a 409 naming /sagsnummer; another municipality may use it', async (t) => {
+    t.equal((await open({ sagsnummer: 'Sag-3001' })).statusCode, 201)
+    const again = await open({ sagsnummer: ' Sag-3001', cpr: '0202804321' })
+    t.equal(again.statusCode, 409)
+    t.match(again.json(), { type: 'urn:ffb-api:problem:conflict', errors: [{ in: 'body', pointer: '/sagsnummer', code: 'unique' }] })
+    t.equal((await open({ sagsnummer: 'Sag-3001', kommunekode: '102' })).statusCode, 201, 'another municipality')
+    t.equal((await open({ sagsnummer: 'Sag-3001', kommunekode: '103' }, stranger.headers)).statusCode, 201, 'another client\'s municipality')
+    const other = await open({ sagsnummer: 'Sag-3002' })
+    const taken = await patch(other.headers.location!, other.headers.etag!, { sagsnummer: 'Sag-3001' })
+    t.equal(taken.statusCode, 409)
+    t.match(taken.json().errors, [{ pointer: '/sagsnummer', code: 'unique' }])
+    t.equal((await app.inject({ method: 'GET', url: other.headers.location!, headers })).json().sagsnummer, 'Sag-3002', 'unchanged')
+    const same = await patch(other.headers.location!, other.headers.etag!, { sagsnummer: 'Sag-3002' })
+    t.equal(same.statusCode, 200, 'its own sagsnummer again is no conflict')
+    const cleared = await open({})
+    t.equal((await open({})).statusCode, 201, 'any number of cases have none')
+    t.equal(cleared.statusCode, 201)
+  })
+
+  t.test('GET /v1/cases?sagsnummer= finds the case by exact match, in the client\'s municipalities only', async (t) => {
+    const mine = (await open({ sagsnummer: 'Sag-4001' })).json()
+    const inOther = (await open({ sagsnummer: 'Sag-4001', kommunekode: '102' })).json()
+    const foreign = (await open({ sagsnummer: 'Sag-4002', kommunekode: '103' }, stranger.headers)).json()
+    const ids = async (query: string, h = headers) => {
+      const res = await app.inject({ method: 'GET', url: `/v1/cases?${query}`, headers: h })
+      t.equal(res.statusCode, 200, query)
+      return res.json().items.map((i: { id: string }) => i.id)
+    }
+    t.same(await ids('sagsnummer=Sag-4001'), [mine.id, inOther.id])
+    t.same(await ids('sagsnummer=Sag-4001&kommunekode=102'), [inOther.id])
+    t.same(await ids('sagsnummer=%20Sag-4001%20'), [mine.id, inOther.id], 'surrounding whitespace ignored')
+    t.same(await ids('sagsnummer=sag-4001'), [], 'exact: case matters')
+    t.same(await ids('sagsnummer=Sag-400'), [], 'exact: no prefix match')
+    t.same(await ids('sagsnummer=Sag-4002'), [], 'another municipality\'s case is not found')
+    t.same(await ids('sagsnummer=Sag-4002', stranger.headers), [foreign.id])
+    t.equal((await app.inject({ method: 'GET', url: `/v1/cases?sagsnummer=${'x'.repeat(65)}`, headers })).statusCode, 400)
+  })
+})

@@ -68,12 +68,14 @@ t.test('PATCH /v1/decisions/:id', async (t) => {
     t.same(versions.map((v: Json) => [v.version, v.data, v.clientId, v.reason]), [
       [1, {
         afgoerelsesdato: '2023-01-01',
+        opfoelgningsdato: null,
         primaerMaalgruppe: MAALGRUPPE.socialtProblem,
         oevrigeMaalgrupper: [],
         stoettebehov: { code: STOETTEBEHOV.let, begrundelse: 'Behov for støtte til økonomi en gang imellem' }
       }, client.id, null],
       [before.version + 1, {
         afgoerelsesdato: '2023-01-02',
+        opfoelgningsdato: null,
         primaerMaalgruppe: MAALGRUPPE.psykiskFunktionsnedsaettelse,
         oevrigeMaalgrupper: [MAALGRUPPE.socialtProblem],
         stoettebehov: { code: STOETTEBEHOV.intet, begrundelse: 'Klarer økonomien selv' }
@@ -132,6 +134,28 @@ t.test('PATCH /v1/decisions/:id', async (t) => {
     t.equal((await call('PATCH', url, { stoettebehov: { begrundelse: 'Rettet' } }, { 'if-match': await etag(url) })).statusCode, 200, 'a text is not a code')
   })
 
+  t.test('corrects the decision\'s own opfoelgningsdato: kept in its versions, never before its afgørelsesdato', async (t) => {
+    const x = await recordCitizenX(app, headers, { cpr: '0505904321' })
+    const url = `/v1/decisions/${x.decisionId}`
+    const early = await call('PATCH', url, { opfoelgningsdato: '2022-12-31' }, { 'if-match': await etag(url) })
+    t.match(early.json(), { status: 422, type: 'urn:ffb-api:problem:domain-rule', errors: [{ in: 'body', pointer: '/opfoelgningsdato', code: 'before-afgoerelsesdato' }] })
+    const set = await call('PATCH', url, { opfoelgningsdato: '2023-06-01', reason: 'aftalt ved mødet' }, { 'if-match': await etag(url) })
+    t.equal(set.statusCode, 200, set.body)
+    t.equal(set.json().opfoelgningsdato, '2023-06-01')
+    t.equal((await call('GET', url)).json().opfoelgningsdato, '2023-06-01')
+    const late = await call('PATCH', url, { afgoerelsesdato: '2023-06-02' }, { 'if-match': set.headers.etag! })
+    t.match(late.json(), { status: 422, type: 'urn:ffb-api:problem:domain-rule', errors: [{ pointer: '/afgoerelsesdato', code: 'after-opfoelgningsdato' }] },
+      'nor may the afgørelsesdato move past it')
+    const both = await call('PATCH', url, { afgoerelsesdato: '2023-06-02', opfoelgningsdato: '2023-06-01' }, { 'if-match': set.headers.etag! })
+    t.match(both.json(), { status: 422, errors: [{ pointer: '/opfoelgningsdato' }] }, 'both sent: the opfoelgningsdato is named')
+    const cleared = await call('PATCH', url, { opfoelgningsdato: null }, { 'if-match': set.headers.etag! })
+    t.equal(cleared.statusCode, 200, cleared.body)
+    t.equal(cleared.json().opfoelgningsdato, null)
+    const versions = (await call('GET', `${url}/versions`)).json().items
+    t.same(versions.map((v: Json) => [v.data.opfoelgningsdato, v.reason]), [[null, null], ['2023-06-01', 'aftalt ved mødet'], [null, null]],
+      'every version names it')
+  })
+
   t.test('an empty correction is refused', async (t) => {
     const x = await recordCitizenX(app, headers, { cpr: '0303904321' })
     const url = `/v1/decisions/${x.decisionId}`
@@ -140,11 +164,11 @@ t.test('PATCH /v1/decisions/:id', async (t) => {
   })
 })
 
-t.test('migration 0012 backfills version 1 of decisions in the shape the API writes', async (t) => {
+t.test('migration 0012 backfills version 1 of decisions in the shape the API writes (with 0014, their opfoelgningsdato)', async (t) => {
   const app = await buildTestApp(t)
   const { headers } = await createTestClient(app)
   const x = await recordCitizenX(app, headers)
   await followUpCitizenX(app, headers, x)
-  const written = await backfillsAsTheApiWrites(t, app.database.db, '0012_decision_versions.sql', ['decision'])
+  const written = await backfillsAsTheApiWrites(t, app.database.db, '0012_decision_versions.sql', ['decision'], ['0014_decision_version_follow_up.sql'])
   t.same(written.map((v) => [v.resource_id, v.version]), [[x.decisionId, 1]], 'the decision\'s first version, written when it was made')
 })

@@ -65,6 +65,7 @@ t.test('decisions and interventions (VUM phases 4–5)', async (t) => {
       interventions: [],
       closedAt: null
     })
+    t.equal(body.opfoelgningsdato, null, 'no opfoelgningsdato of its own unless one is agreed')
     t.equal(res.headers.location, `/v1/decisions/${body.id as string}`)
     t.same((await get(res.headers.location!)).json(), body, 'Location leads to the decision')
     const found = (await get('/v1/decisions?sagsafgoerelsesId=Y-2023-0001')).json()
@@ -83,6 +84,21 @@ t.test('decisions and interventions (VUM phases 4–5)', async (t) => {
     await decide(elsewhere.caseUrl, decision({ sagsafgoerelsesId: 'SAG-7' }))
     t.pass('the same id in another municipality is fine')
     t.equal((await post(`${caseUrl}/decisions`, decision({ sagsafgoerelsesId: 'has space' }))).statusCode, 400)
+  })
+
+  t.test('the decision\'s own opfoelgningsdato: agreed for the course, goals or not; not before the afgørelsesdato', async (t) => {
+    const caseUrl = await openCase()
+    const made = await post(`${caseUrl}/decisions`, decision({ opfoelgningsdato: '2023-06-01' }))
+    t.equal(made.statusCode, 201, made.body)
+    t.match(made.json(), { goals: [], opfoelgningsdato: '2023-06-01' })
+    t.equal((await get(made.headers.location!)).json().opfoelgningsdato, '2023-06-01')
+    const versions = (await get(`${made.headers.location!}/versions`)).json().items
+    t.equal(versions[0].data.opfoelgningsdato, '2023-06-01', 'in its first version')
+    t.equal((await post(`${caseUrl}/decisions`, decision({ opfoelgningsdato: '2023-01-15' }))).statusCode, 201, 'the afgørelsesdato itself is fine')
+    const early = await post(`${caseUrl}/decisions`, decision({ opfoelgningsdato: '2023-01-14' }))
+    t.equal(early.statusCode, 422)
+    t.match(early.json(), { type: 'urn:ffb-api:problem:domain-rule', errors: [{ in: 'body', pointer: '/opfoelgningsdato', code: 'before-afgoerelsesdato' }] })
+    t.equal((await post(`${caseUrl}/decisions`, decision({ opfoelgningsdato: '1.6.2023' }))).statusCode, 400, 'a day, YYYY-MM-DD')
   })
 
   t.test('one primary målgruppe; the others distinct and without the primary', async (t) => {

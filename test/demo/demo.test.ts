@@ -29,6 +29,9 @@ t.test('the demo loads the seeds\' citizens and generated ones through the API, 
   // Citizen X: found by CPR, her decision followed up and closed.
   const x = (await app.inject({ method: 'POST', url: '/v1/cases/search', headers, payload: { cpr: '0101904321' } })).json().items
   t.equal(x.length, 1)
+  t.equal(x[0].sagsnummer, 'SAG-2023-000001', 'with the municipality\'s sagsnummer')
+  const byNumber = (await app.inject({ url: '/v1/cases?sagsnummer=SAG-2023-000001', headers })).json().items
+  t.same(byNumber.map((c: { id: string }) => c.id), [x[0].id], 'and found by it')
   const xDecision = (await app.inject({ url: `/v1/cases/${x[0].id}/decisions`, headers })).json().items[0]
   t.equal(xDecision.closedAt, '2023-06-01', 'citizen X\'s intervention ended at the follow-up of 1 June 2023')
 

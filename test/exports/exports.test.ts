@@ -8,7 +8,17 @@ import { aCase, aDecision, aGoal, aRegistration, anIntervention } from '../suppo
 import { followUpCitizenX, recordCitizenX } from '../support/flow.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
-interface Line { trailer?: true, decisionId: string, cursor: string, count?: number, complete?: boolean, indberetningsklar: boolean, mangler: Array<{ rule: string }> }
+interface Line {
+  trailer?: true
+  decisionId: string
+  cursor: string
+  count?: number
+  complete?: boolean
+  indberetningsklar: boolean
+  mangler: Array<{ rule: string }>
+  stamdata: { kommunekode: string }
+  indsatsmaal: Array<{ opfoelgningsdato: string }>
+}
 const linesOf = (body: string): Line[] => body.trim().split('\n').map((line) => JSON.parse(line) as Line)
 const labelsAndDates = (items: Array<Record<string, unknown>>, key: string) =>
   items.map((item) => [(item[key] as { label: string }).label, (item.datostempel as string).slice(0, 10)])
@@ -21,7 +31,7 @@ t.test('the uddata document of a decision', async (t) => {
   t.test('the seeds\' example 1 and 2 yield the seed\'s blocks, dates and history included', async (t) => {
     const x = await recordCitizenX(app, headers)
     const jan = (await uddata(x.decisionId)).json()
-    t.same(jan.stamdata, { cprNr: '0101904321' })
+    t.same(jan.stamdata, { cprNr: '0101904321', kommunekode: '101' }, 'the seed\'s Sag: CPR and Kommune')
     t.same(labelsAndDates(jan.funktionerOgForhold, 'undertemaFunktionerEllerForhold'), [['Organisering og planlægning', '2023-01-01'], ['Økonomisk situation', '2023-01-01']])
     t.same(labelsAndDates(jan.omgivelser, 'undertemaOmgivelser'), [['Personer i netværk', '2023-01-01']])
     t.same(jan.aktivitetOgDeltagelse.map((r: { undertemaAktivitetOgDeltagelse: { label: string }, funktionsevneniveau: { level: number } }) =>
@@ -31,8 +41,9 @@ t.test('the uddata document of a decision', async (t) => {
       primaertUndertemaPaaAktivitetOgDeltagelse: { label: 'Varetage økonomi' },
       maaltype: { label: 'Udvikle funktionsevne' },
       forventetFunktionsevneniveau: { level: 1 },
-      datostempelForRegistreringAfIndsatsmaal: '2023-01-01T10:00:00.000Z'
-    }])
+      datostempelForRegistreringAfIndsatsmaal: '2023-01-01T10:00:00.000Z',
+      opfoelgningsdato: '2023-06-01'
+    }], 'Varetage økonomi, Udvikle, expected level 1, opfølgning 1.6.2023')
     t.match(jan.maalgruppe, { primaerMaalgruppe: { label: 'Socialt problem' }, oevrigeMaalgrupper: [], sagsafgoerelsesId: jan.sagsafgoerelsesId })
     t.match(jan.socialIndsats, [{
       ydelser: [{ ydelse: { label: 'Støtte til administration' }, legalBasis: 'SEL § 85', startDatoForYdelse: '2023-01-01', slutDatoForYdelse: null }],
@@ -154,6 +165,8 @@ t.test('the uddata stream', async (t) => {
     t.equal(res.headers['content-type'], 'application/x-ndjson')
     const lines = linesOf(res.body)
     t.same(lines.slice(0, -1).map((l) => l.decisionId), decisions)
+    t.same(lines.slice(0, -1).map((l) => [l.stamdata.kommunekode, l.indsatsmaal[0]?.opfoelgningsdato]),
+      [...decisions.map((_, i) => [i === 4 ? '102' : '101', '2023-06-01'])], 'each line with the Sag\'s kommune and each goal\'s opfølgningsdato')
     t.match(lines.at(-1), { trailer: true, count: 5, complete: true })
     t.equal((await stream('kommunekode=102')).body.split('\n').length - 1, 2, 'one decision and the trailer')
     t.equal((await stream('kommunekode=103')).statusCode, 403)

@@ -44,8 +44,10 @@ t.test('the seeds\' worked example as two daily FHIR bundles', async (t) => {
     const plan = one(jan, 'carePlan')
     t.match(plan, { status: 'active', intent: 'order', period: { start: '2023-01-01' } })
     t.notOk('end' in plan.period)
+    const { sagsnummer } = (await app.inject({ method: 'GET', url: x.caseUrl, headers })).json()
     const caseNumber = plan.extension.find((e: { url: string }) => e.url.endsWith('municipalityCaseNumber'))
-    t.equal(caseNumber.extension[0].valueIdentifier.system, 'urn:ffb-api:kommune:101:sagsafgoerelse')
+    t.same(caseNumber.extension[0].valueIdentifier, { use: 'usual', system: 'urn:ffb-api:kommune:101:sagsnummer', value: sagsnummer },
+      'the CarePlan carries the case\'s sagsnummer, as the ServiceRequest does')
     const followUp = resolve(jan, plan.extension.find((e: { url: string }) => e.url.endsWith('follow-up-date-extension')).valueReference)
     t.same(followUp.period, { start: '2023-06-01' }, 'the planned follow-up is the goal\'s opfølgningsdato')
     t.equal(code(resolve(jan, plan.careTeam[0]).category[0]), TILBUD.mobiltTilbud)

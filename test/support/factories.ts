@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { AD, FF, LEVEL, MAALGRUPPE, MAALTYPE, OMG, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from './codes.js'
 
@@ -24,9 +25,15 @@ export async function made (app: FastifyInstance, headers: Headers, url: string,
   return { id: body.id, location: res.headers.location!, etag: res.headers.etag, body }
 }
 
-/** A case of citizen X in municipality 101, opened 1 January 2023 at 9:00. */
+/**
+ * A case of citizen X in municipality 101, opened 1 January 2023 at 9:00,
+ * with a sagsnummer of its own (unique, as the municipality's are; KL's
+ * CarePlan needs one): `sagsnummer: undefined` opens one without.
+ */
 export async function aCase (app: FastifyInstance, headers: Headers, overrides: object = {}): Promise<Made> {
-  return await made(app, headers, '/v1/cases', { kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T09:00:00+01:00', ...overrides })
+  return await made(app, headers, '/v1/cases', {
+    kommunekode: '101', cpr: '0101904321', openedAt: '2023-01-01T09:00:00+01:00', sagsnummer: `Sag-${randomUUID().slice(0, 8)}`, ...overrides
+  })
 }
 
 const REGISTRATIONS = {

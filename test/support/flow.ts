@@ -11,8 +11,9 @@ import { aCase, aDecision, aFollowUp, aGoal, aRegistration, anIntervention, type
 
 /** Example 1: 1 January 2023. */
 export async function recordCitizenX (app: FastifyInstance, headers: Headers,
-  { kommunekode = '101', cpr = '0101904321', maalgruppe = MAALGRUPPE.socialtProblem }: { kommunekode?: string, cpr?: string, maalgruppe?: string } = {}) {
-  const caseUrl = (await aCase(app, headers, { kommunekode, cpr })).location
+  { kommunekode = '101', cpr = '0101904321', maalgruppe = MAALGRUPPE.socialtProblem, sagsnummer }:
+  { kommunekode?: string, cpr?: string, maalgruppe?: string, /** null: a case without one; default a new one */ sagsnummer?: string | null } = {}) {
+  const caseUrl = (await aCase(app, headers, { kommunekode, cpr, ...(sagsnummer === undefined ? {} : { sagsnummer: sagsnummer ?? undefined }) })).location
   await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: FF.organiseringOgPlanlaegning })
   await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: FF.oekonomiskSituation })
   await aRegistration(app, headers, caseUrl, 'omgivelsesfaktorer', { undertema: OMG.personerINetvaerk })

@@ -1,6 +1,8 @@
-import { closing, currentStoettebehov, goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow, type InterventionRow, type YdelseRow } from '../citizen.js'
+import {
+  caseOf, closing, currentStoettebehov, goalsOf, isClosed, lastFollowUp, renumbered, type Citizen, type DecisionRow, type InterventionRow, type YdelseRow
+} from '../citizen.js'
 import { startOfDanishDay } from '../../catalogs/catalogs.js'
-import { PROFILE, caseNumber, caseNumberSystem, corrected, ffb, iso, latest, rank, ref, resource, type Resource } from './common.js'
+import { PROFILE, caseNumber, corrected, ffb, iso, latest, listed, rank, ref, resource, type Resource } from './common.js'
 import { targetGroup } from './condition.js'
 import { careTeam } from './care-team.js'
 import { plannedFollowUp } from './encounter.js'
@@ -16,25 +18,32 @@ export function carePlans (c: Citizen, d: DecisionRow): Resource[] {
   })
 }
 
-/** One intervention of a decision: its tilbud, goals, målgrupper, current støttebehov and planned follow-up. */
+/**
+ * One intervention of a decision: the case's sagsnummer, its tilbud,
+ * goals, målgrupper, current støttebehov and planned follow-up. The
+ * sagsafgørelsesID has no element in KL's CarePlan ("anledningDokumenteretISag"
+ * is the case's number): it stays in the uddata export.
+ */
 function carePlan (c: Citizen, d: DecisionRow, i: InterventionRow): Resource {
   const support = currentStoettebehov(c, d.id)
   const encounter = plannedFollowUp(c, d)
   const team = careTeam(c, i)
   const closed = isClosed(c, d)
-  const changes = [corrected(c, i), c.enteredInError.has(`Decision/${d.id}`) ? d.annulled_at : null, closed && d.closed_at !== null ? startOfDanishDay(d.closed_at) : null]
+  const found = caseOf(c, d)
+  const changes = [corrected(c, i), c.enteredInError.has(`Decision/${d.id}`) ? d.annulled_at : null, closed && d.closed_at !== null ? startOfDanishDay(d.closed_at) : null,
+    renumbered(c, found)]
   return resource(c.resources, 'CarePlan', 'carePlan', i.id, () => [latest(i.tilbud_registered_at, d.maalgrupper_registered_at, support?.registered_at,
     lastFollowUp(c, d)?.registered_at, ...changes), {
-    extension: [
-      caseNumber(caseNumberSystem(c.kommunekode, 'sagsafgoerelse'), d.sagsafgoerelses_id),
+    ...listed('extension', [
+      ...caseNumber(c.kommunekode, found),
       ...(encounter !== undefined ? [{ url: `${PROFILE}kl-reporting-ffb-follow-up-date-extension`, valueReference: ref(encounter) }] : [])
-    ],
+    ]),
     status: closed ? 'completed' : 'active',
     intent: 'order',
     subject: c.subject,
     period: { start: i.bevillingsdato, ...(closed ? { end: d.closed_at } : {}) },
     careTeam: [ref(team)],
-    goal: goalsOf(c, d).map((g) => ref(goal(c, g))),
+    ...listed('goal', goalsOf(c, d).map((g) => ref(goal(c, g)))),
     addresses: [rank(targetGroup(c, d, d.primaer_maalgruppe), 1), ...d.oevrige_maalgrupper.map((code) => rank(targetGroup(c, d, code), 2))],
     ...(support !== undefined ? { activity: [{ outcomeReference: [ref(careEvaluation(c, support))] }] } : {})
   }])

@@ -1,6 +1,6 @@
 import { dayInDenmark } from '../../catalogs/catalogs.js'
 import { currentStoettebehov, type CaseRow, type Citizen, type DecisionRow, type RegistrationRow } from '../citizen.js'
-import { CORE, CSC, coding, iso, latest, ref, resource, type Resource } from './common.js'
+import { CORE, CSC, coding, iso, latest, listed, ref, resource, type Resource } from './common.js'
 import { condition } from './condition.js'
 import { careEvaluation } from './observation.js'
 import { serviceRequest } from './service-request.js'
@@ -24,6 +24,6 @@ export function informationGathering (c: Citizen, found: CaseRow, gathered: Arra
     subject: c.subject,
     effectiveDateTime: iso(effective),
     ...(items.length > 0 ? { investigation: [{ code: coding(CSC, 'effe55c7-572c-4a99-8fb4-2a9dda2f6572'), item: items }] } : {}),
-    finding: findings
+    ...listed('finding', findings)
   }])
 }

@@ -8,8 +8,8 @@ export const SNOMED = 'http://snomed.info/sct'
 export const PROFILE = 'http://fhir.kl.dk/ffbreporting/StructureDefinition/'
 export const CORE = 'http://fhir.kl.dk/core/StructureDefinition/'
 
-/** The code systems of our own identifiers where KL's guide has no element (see the OpenAPI description). */
-export const caseNumberSystem = (kommunekode: string, kind: 'sag' | 'sagsafgoerelse'): string => `urn:ffb-api:kommune:${kommunekode}:${kind}`
+/** The code system of a municipality's own sagsnumre: KL's guide names none (its example has http://example.dk/identifier/case). */
+export const sagsnummerSystem = (kommunekode: string): string => `urn:ffb-api:kommune:${kommunekode}:sagsnummer`
 
 export interface Resource { resourceType: string, id: string, meta: { versionId: string, lastUpdated: string, profile: string[] }, [element: string]: unknown }
 
@@ -28,12 +28,25 @@ export const corrected = ({ selection }: { selection: { end: Date } },
   row: { changed_at: Date, annulled_at: Date | null, version?: number }): Date | undefined =>
   (row.annulled_at !== null || (row.version ?? 1) > 1) && row.changed_at < selection.end ? row.changed_at : undefined
 
-export function caseNumber (system: string, value: string) {
-  return {
-    url: `${PROFILE}kl-reporting-ffb-municipalityCaseNumber`,
-    extension: [{ url: 'municipalitySpecific', valueIdentifier: { use: 'usual', system, value } }]
-  }
+/**
+ * KL's municipalityCaseNumber ("anledningDokumenteretISag"): the case's own
+ * sagsnummer, the one the municipality documents the case under — on the
+ * ServiceRequest and on every CarePlan of the case, as the guide's example
+ * carries "Sag154689" on both. None while the case has no sagsnummer (the
+ * CarePlan then cannot be delivered).
+ */
+export function caseNumber (kommunekode: string, found: { sagsnummer: string | null }) {
+  return found.sagsnummer === null
+    ? []
+    : [{
+        url: `${PROFILE}kl-reporting-ffb-municipalityCaseNumber`,
+        extension: [{ url: 'municipalitySpecific', valueIdentifier: { use: 'usual', system: sagsnummerSystem(kommunekode), value: found.sagsnummer } }]
+      }]
 }
+
+/** An element that is a list, left out when the list is empty: FHIR allows no empty arrays. */
+export const listed = <K extends string, T>(element: K, items: T[]): Partial<Record<K, T[]>> =>
+  (items.length === 0 ? {} : { [element]: items }) as Partial<Record<K, T[]>>
 
 /** A bundle's resources so far, by `<type>/<name>`. */
 export type Resources = Map<string, Resource>

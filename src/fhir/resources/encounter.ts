@@ -2,13 +2,13 @@ import { goalsOf, isClosed, lastFollowUp, type Citizen, type DecisionRow } from 
 import { plannedFollowUpDate } from '../readiness.js'
 import { CSC, coding, resource, type Resource } from './common.js'
 
-/** The follow-up planned as of the day (`plannedFollowUpDate`), if any. */
+/** The follow-up planned as of the day (`plannedFollowUpDate`: a follow-up's next date, else the earliest agreed date ahead), if any. */
 export function plannedFollowUp (c: Citizen, d: DecisionRow): Resource | undefined {
   const last = lastFollowUp(c, d)
   const date = plannedFollowUpDate({
     closed: isClosed(c, d),
-    lastFollowUp: last === undefined ? undefined : { next: last.naeste_opfoelgningsdato },
-    goalDates: goalsOf(c, d).map((g) => g.opfoelgningsdato)
+    lastFollowUp: last === undefined ? undefined : { date: last.opfoelgningsdato, next: last.naeste_opfoelgningsdato },
+    agreedDates: [d.opfoelgningsdato, ...goalsOf(c, d).map((g) => g.opfoelgningsdato)]
   })
   if (date === undefined) return undefined
   return resource(c.resources, 'Encounter', 'followUpEncounter', `${d.id}/${date}`, () => [last?.registered_at ?? d.maalgrupper_registered_at, {

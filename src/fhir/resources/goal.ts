@@ -1,6 +1,6 @@
 import { closing, isClosed, type Citizen, type GoalRow } from '../citizen.js'
 import { startOfDanishDay } from '../../catalogs/catalogs.js'
-import { CSC, SNOMED, coding, corrected, ffb, latest, rank, resource, type Resource } from './common.js'
+import { CSC, SNOMED, coding, corrected, ffb, latest, listed, rank, resource, type Resource } from './common.js'
 import { condition } from './condition.js'
 
 /** An indsatsmål: completed once every decision it is part of is closed. */
@@ -25,7 +25,7 @@ export function goal (c: Citizen, g: GoalRow): Resource {
         { measure: coding(CSC, '66959f77-6e2a-4574-8423-3ff097f8b9fa'), detailCodeableConcept: ffb(g.forventet_funktionsevneniveau) },
         { measure: coding(CSC, '90c48f03-f194-4b2f-ad7d-6cba1069ae48'), detailCodeableConcept: ffb(g.maaltype) }
       ],
-      addresses
+      ...listed('addresses', addresses)
     }]
   })
 }
