@@ -46,14 +46,16 @@ export async function requireDecision (db: Executor, scope: Scope, id: string, {
 export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catalogs, rows: DecisionRow[], today: string): Promise<Decision[]> {
   if (rows.length === 0) return []
   const ids = rows.map((row) => row.id)
-  const [goals, stoettebehov, interventions, followUps] = await Promise.all([
+  const [goals, stoettebehov, interventions, followUps, cases] = await Promise.all([
     selectGoals(db, scope).innerJoin('decision_goals as dg', 'dg.goal_id', 'goals.id')
       .select(['dg.decision_id']).where('dg.decision_id', 'in', ids).orderBy('dg.position').execute(),
     scopedSelect(db, scope, 'stoettebehov').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute(),
     scopedSelect(db, scope, 'interventions').selectAll().where('decision_id', 'in', ids).orderBy('seq').execute(),
     scopedSelect(db, scope, 'follow_ups').selectAll().where('decision_id', 'in', ids).orderBy('registered_at').orderBy('seq').execute()
-      .then(async (rows) => await loadFollowUps(db, scope, catalogs, rows))
+      .then(async (rows) => await loadFollowUps(db, scope, catalogs, rows)),
+    scopedSelect(db, scope, 'cases').select(['id', 'sagsnummer']).where('id', 'in', [...new Set(rows.map((row) => row.case_id))]).execute()
   ])
+  const sagsnummerOf = new Map(cases.map((found) => [found.id, found.sagsnummer]))
   const goalsOf = groupBy(goals, (g) => g.decision_id)
   const stoettebehovOf = groupBy(stoettebehov, (s) => s.decision_id)
   const interventionsOf = groupBy(await withYdelser(db, scope, interventions), (i) => i.intervention.decision_id)
@@ -62,12 +64,13 @@ export async function loadDecisions (db: Executor, scope: Scope, catalogs: Catal
     goals: (goalsOf.get(row.id) ?? []).map((goal) => toGoal(catalogs, goal)),
     stoettebehov: stoettebehovOf.get(row.id) ?? [],
     interventions: (interventionsOf.get(row.id) ?? []).map((i) => toIntervention(catalogs, i.intervention, i.ydelser, today)),
-    followUps: followUpsOf.get(row.id) ?? []
+    followUps: followUpsOf.get(row.id) ?? [],
+    sagsnummer: sagsnummerOf.get(row.case_id) ?? null
   }))
 }
 
 function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts: {
-  goals: Goal[], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[], followUps: FollowUp[]
+  goals: Goal[], stoettebehov: Array<Selectable<StoettebehovTable>>, interventions: Intervention[], followUps: FollowUp[], sagsnummer: string | null
 }): Decision {
   const day = dayInDenmark(row.maalgrupper_registered_at)
   const closed = row.closed_at !== null && row.closed_at <= today
@@ -85,7 +88,8 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts:
       lastFollowUp: last === undefined ? undefined : { date: last.opfoelgningsdato, next: last.naesteOpfoelgningsdato },
       agreedDates: [row.opfoelgningsdato, ...parts.goals.map((g) => g.opfoelgningsdato)]
     }),
-    stoettebehov: parts.stoettebehov.length > 0
+    stoettebehov: parts.stoettebehov.length > 0,
+    sagsnummer: parts.sagsnummer !== null
   })
   const warnings = row.annulled_at !== null ? [] : readiness
   return {

@@ -105,7 +105,8 @@ function reportDecision (c: Citizen, catalogs: Catalogs, d: DecisionRow): Undeli
     })),
     active: !isClosed(c, d),
     followUpDate: plannedFollowUp(c, d)?.id,
-    stoettebehov: (c.stoettebehovOf.get(d.id) ?? []).some((s) => !c.enteredInError.has(`Observation/${s.id}`))
+    stoettebehov: (c.stoettebehovOf.get(d.id) ?? []).some((s) => !c.enteredInError.has(`Observation/${s.id}`)),
+    sagsnummer: caseOf(c, d).sagsnummer !== null
   })
   const carePlan = fullUrl(plans[0]!)
   return reasons.map((reason) => ({ ...reason, caseId: d.case_id, decisionId: d.id, sagsafgoerelsesId: d.sagsafgoerelses_id, carePlan }))

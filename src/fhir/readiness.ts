@@ -11,7 +11,7 @@ import type { Catalogs } from '../catalogs/catalogs.js'
 /** One reason a course is not deliverable: the same shape as every warning of the API. */
 export interface Unready { code: UnreadyCode, pointer: string, message: string }
 
-export const UNREADY_CODES = ['fhir-maalgruppe-not-in-value-set', 'fhir-no-follow-up-date', 'fhir-no-stoettebehov'] as const
+export const UNREADY_CODES = ['fhir-maalgruppe-not-in-value-set', 'fhir-no-follow-up-date', 'fhir-no-stoettebehov', 'fhir-no-sagsnummer'] as const
 export type UnreadyCode = typeof UNREADY_CODES[number]
 
 /** What the rules look at, as of the day. */
@@ -24,6 +24,8 @@ export interface CourseFacts {
   followUpDate: string | undefined
   /** The decision has a støttebehov that stands (its støttebehovsvurdering). */
   stoettebehov: boolean
+  /** The case has the municipality's sagsnummer. */
+  sagsnummer: boolean
 }
 
 export function unreadiness (facts: CourseFacts): Unready[] {
@@ -49,6 +51,14 @@ export function unreadiness (facts: CourseFacts): Unready[] {
       pointer: '/stoettebehov',
       message: 'the decision has no støttebehov that stands; KL\'s gateway needs the støttebehovsvurdering of an active course ' +
         '(kl-reporting-ffb-care-plan-4) — register the støttebehov'
+    })
+  }
+  if (!facts.sagsnummer) {
+    reasons.push({
+      code: 'fhir-no-sagsnummer',
+      pointer: '/caseId',
+      message: 'the case has no sagsnummer; KL\'s gateway needs the municipality\'s case number on every CarePlan ' +
+        '(municipalityCaseNumber 1..1) — set it with PATCH /v1/cases/{id}'
     })
   }
   return reasons

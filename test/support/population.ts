@@ -73,6 +73,9 @@ export const KINDS = ['no-diagnosis', 'no-goals', 'ended', 'akut-82c', 'correcte
 export type Kind = typeof KINDS[number]
 
 const at = <T>(list: readonly T[], i: number): T => list[i % list.length]!
+
+/** Every other 'plain' citizen's case has no sagsnummer (KL's CarePlan needs one). */
+export const withoutSagsnummer = (i: number): boolean => i % 20 === 19
 const pad = (n: number): string => String(n).padStart(2, '0')
 
 /** A valid CPR, unique per i < 1000: a real DDMMYY in the 1900s (7th digit 0). */
@@ -95,7 +98,9 @@ export async function recordCitizen (app: FastifyInstance, headers: Headers, lis
   const later = (months: number) => `${year}-${pad(month + months)}-01`
   const stamp = (hour: number, d = day) => `${d}T${pad(hour)}:00:00Z`
   const diagnosed = kind !== 'no-diagnosis'
-  const caseUrl = (await aCase(app, headers, { cpr, openedAt: stamp(8), ...(diagnosed ? { diagnoser: ['Diagnose'] } : {}) })).location
+  const caseUrl = (await aCase(app, headers, {
+    cpr, openedAt: stamp(8), ...(diagnosed ? { diagnoser: ['Diagnose'] } : {}), ...(withoutSagsnummer(i) ? { sagsnummer: undefined } : {})
+  })).location
 
   await aRegistration(app, headers, caseUrl, 'funktioner-og-forhold', { undertema: at(lists.ff, i), registeredAt: stamp(10) })
   await aRegistration(app, headers, caseUrl, 'omgivelsesfaktorer', { undertema: at(lists.omg, i), registeredAt: stamp(10) })
