@@ -3345,7 +3345,6 @@ export interface operations {
                  * @example {
                  *       "kommunekode": "101",
                  *       "cpr": "010190-4321",
-                 *       "sagsnummer": "Sag154689",
                  *       "borgerensOensker": "Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.",
                  *       "diagnoser": [
                  *         "ADHD"

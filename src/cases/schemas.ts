@@ -50,7 +50,6 @@ export type Case = Static<typeof Case>
 const citizenX = {
   kommunekode: '101',
   cpr: '010190-4321',
-  sagsnummer: 'Sag154689',
   borgerensOensker: 'Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.',
   diagnoser: ['ADHD'],
   openedAt: '2023-01-01T09:00:00+01:00'
@@ -59,6 +58,7 @@ const citizenX = {
 export const CaseCreate = Type.Object({
   kommunekode: Kommunekode,
   cpr: Cpr,
+  // Not in the body's example: "Try it out" may send it twice, and a sagsnummer is unique (the field shows its own example).
   sagsnummer: Type.Optional(SagsnummerInput),
   borgerensOensker: Type.Optional(BorgerensOensker),
   diagnoser: Type.Optional(Diagnoser),
