@@ -64,6 +64,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The calling client, its scopes and municipalities, and its token's expiry
+         * @description Any valid token, no scope needed. Answers the client the token belongs to, the scopes it has, the municipalities it serves, when the token expires (null: never) and when it was last used (to the minute). Never the token or its hash; not stored by caches (Cache-Control: no-store). An expired token is a 401 saying so.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -1508,6 +1528,42 @@ export interface components {
                 message: string;
             }[];
         };
+        /**
+         * @description The calling client and what its token may do; never the token itself
+         * @example {
+         *       "client": {
+         *         "id": "3f0c6a52-8f7e-4d0a-9a51-0c0b8d1e2f34",
+         *         "name": "Acme Omsorg"
+         *       },
+         *       "scopes": [
+         *         "cases:read",
+         *         "cases:write"
+         *       ],
+         *       "municipalities": [
+         *         "101",
+         *         "147"
+         *       ],
+         *       "expiresAt": "2027-03-05T12:00:00.000Z",
+         *       "lastUsedAt": "2026-12-05T09:41:07.312Z"
+         *     }
+         */
+        Me: {
+            /** @description The API client the token belongs to */
+            client: {
+                /** Format: uuid */
+                id: string;
+                /** @example Acme Omsorg */
+                name: string;
+            };
+            /** @description What the token may do; each operation names the scope it needs in x-ffb-scope */
+            scopes: ("cases:read" | "cases:write" | "delivery:write" | "export:read" | "catalogs:admin" | "audit:read" | "metrics:read")[];
+            /** @description The kommunekoder whose data the token may reach, or "all" */
+            municipalities: string[] | "all";
+            /** @description When the token stops working; null: it does not expire */
+            expiresAt: string | null;
+            /** @description When the token last authenticated a request, recorded at most once a minute: to the minute, this request included */
+            lastUsedAt: string | null;
+        };
         /** @description One access to citizen data */
         AuditRecord: {
             id: number;
@@ -2736,6 +2792,80 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The calling client and what its token may do; never the token itself */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description CPR numbers must not be sent in URLs */

@@ -9,6 +9,7 @@ import { AuditRecord, auditRoutes } from './audit/routes.js'
 import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
 import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
 import { caseRoutes } from './cases/routes.js'
+import { clientRoutes, Me } from './clients/routes.js'
 import { Case } from './cases/schemas.js'
 import { decisionRoutes } from './decisions/routes.js'
 import { Decision, Intervention, Ydelse } from './decisions/schemas.js'
@@ -98,7 +99,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   await app.register(writesPlugin, { idempotencyTtlSeconds: config.idempotencyTtlSeconds })
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
-  for (const schema of [AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note,
+  for (const schema of [Me, AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note,
     UddataDocument, UddataExportLine, FhirExportLine]) {
     app.addSchema(schema)
   }
@@ -116,6 +117,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   // Prometheus scrapes with a token of scope metrics:read (README, "Metrics"); its own limit, apart from the API's.
   await app.register(authenticated(metricsRoutes, { rateLimit }))
   await app.register(authenticated(async (api) => {
+    await api.register(clientRoutes)
     await api.register(auditRoutes)
     await api.register(catalogRoutes, { catalogs })
     await api.register(caseRoutes)

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { cachedClient, forgetTokens } from './token-cache.js'
+import { cachedToken, forgetTokens } from './token-cache.js'
 
 /**
  * API clients and their bearer tokens. A token is 32 random bytes, shown
@@ -26,8 +26,17 @@ export interface Client {
 export interface ClientListing extends Client {
   createdAt: Date
   revokedAt: Date | null
-  tokens: Array<{ prefix: string, createdAt: Date, revokedAt: Date | null }>
+  tokens: Array<{ prefix: string, createdAt: Date, revokedAt: Date | null, expiresAt: Date | null, lastUsedAt: Date | null }>
 }
+
+/** A valid token: the client it belongs to, and the token's id and expiry (never the token or its hash). */
+export interface Authenticated {
+  client: Client
+  token: { id: string, expiresAt: Date | null }
+}
+
+/** Why a token authenticates nobody: unknown (or revoked, as far as a caller may learn), or expired. */
+export type Refused = 'unknown' | 'expired'
 
 const TOKEN_PREFIX = 'ffb_'
 
@@ -39,6 +48,17 @@ function newToken (): { token: string, hash: string, prefix: string } {
 }
 
 export class ClientInputError extends Error {}
+
+const DAY_MS = 86_400_000
+const DURATION = /^(\d{1,5})([hdw])$/
+const UNIT_MS: Record<string, number> = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS }
+
+/** `--expires-in 90d` (h, d or w): when a token issued at `now` expires. */
+export function expiryOf (expiresIn: string, now = new Date()): Date {
+  const match = DURATION.exec(expiresIn.trim())
+  if (match === null || Number(match[1]) === 0) throw new ClientInputError(`--expires-in takes a duration like 90d, 12h or 4w, got "${expiresIn}"`)
+  return new Date(now.getTime() + Number(match[1]) * UNIT_MS[match[2]!]!)
+}
 
 export function validateClient (input: Omit<Client, 'id'>): void {
   if (input.name.trim() === '') throw new ClientInputError('a client needs a name')
@@ -52,8 +72,8 @@ export function validateClient (input: Omit<Client, 'id'>): void {
   if (unknown.length > 0) throw new ClientInputError(`unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`)
 }
 
-/** Creates a client with one token; the plain token is returned once and never stored. */
-export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>): Promise<{ client: Client, token: string }> {
+/** Creates a client with one token (valid until `expiresAt`, if given); the plain token is returned once and never stored. */
+export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>, { expiresAt = null }: { expiresAt?: Date | null } = {}): Promise<{ client: Client, token: string }> {
   validateClient(input)
   const client: Client = { id: randomUUID(), ...input, scopes: [...new Set(input.scopes)] }
   const { token, hash, prefix } = newToken()
@@ -65,30 +85,59 @@ export async function createClient (db: Kysely<DB>, input: Omit<Client, 'id'>): 
     all_municipalities: client.municipalities === 'all',
     scopes: [...client.scopes]
   }).returning('id'))
-    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix'])
-    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'), sql.val(prefix).as('prefix')]))
+    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix', 'expires_at'])
+    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'),
+      sql.val(prefix).as('prefix'), sql<Date | null>`${expiresAt}::timestamptz`.as('expires_at')]))
     .execute()
   return { client, token }
 }
 
 /**
  * The active client a token belongs to, as authentication sees it: taken
- * from memory for up to TOKEN_TTL_MS (token-cache.ts).
+ * from memory for up to TOKEN_TTL_MS (token-cache.ts); its expiry is
+ * checked on every call.
  */
-export async function authenticateToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
-  return await cachedClient(db, hashToken(token), async () => await findClientByToken(db, token))
+export async function authenticateToken (db: Kysely<DB>, token: string, now = new Date()): Promise<Authenticated | Refused> {
+  const found = await cachedToken(db, hashToken(token), async () => await findToken(db, token))
+  if (found === undefined) return 'unknown'
+  return found.token.expiresAt !== null && found.token.expiresAt <= now ? 'expired' : found
 }
 
-/** The active client a token belongs to, or undefined for an unknown or revoked token. */
-export async function findClientByToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
+/** The token, and the active client it belongs to, or undefined for an unknown or revoked token (expired or not). */
+async function findToken (db: Kysely<DB>, token: string): Promise<Authenticated | undefined> {
   const row = await db.selectFrom('api_tokens')
     .innerJoin('api_clients', 'api_clients.id', 'api_tokens.client_id')
-    .select(['api_clients.id', 'api_clients.name', 'api_clients.municipalities', 'api_clients.all_municipalities', 'api_clients.scopes'])
+    .select(['api_clients.id', 'api_clients.name', 'api_clients.municipalities', 'api_clients.all_municipalities', 'api_clients.scopes',
+      'api_tokens.id as token_id', 'api_tokens.expires_at'])
     .where('api_tokens.token_hash', '=', hashToken(token))
     .where('api_tokens.revoked_at', 'is', null)
     .where('api_clients.revoked_at', 'is', null)
     .executeTakeFirst()
-  return row === undefined ? undefined : toClient(row)
+  return row === undefined ? undefined : { client: toClient(row), token: { id: row.token_id, expiresAt: row.expires_at } }
+}
+
+/** The active client a token belongs to, or undefined for an unknown, revoked or expired token. */
+export async function findClientByToken (db: Kysely<DB>, token: string): Promise<Client | undefined> {
+  const found = await findToken(db, token)
+  return found === undefined || (found.token.expiresAt !== null && found.token.expiresAt <= new Date()) ? undefined : found.client
+}
+
+/** What a token's own record says of its use: its expiry and when it last authenticated a request. */
+export async function tokenUse (db: Kysely<DB>, tokenId: string): Promise<{ expiresAt: Date | null, lastUsedAt: Date | null } | undefined> {
+  return await db.selectFrom('api_tokens').select(['expires_at as expiresAt', 'last_used_at as lastUsedAt'])
+    .where('id', '=', tokenId).executeTakeFirst()
+}
+
+/**
+ * Records that a token authenticated a request now, unless it was recorded
+ * within the last minute (by any process): a write per token per minute at
+ * most, not one per request.
+ */
+export async function recordTokenUse (db: Kysely<DB>, tokenId: string): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: sql<Date>`now()` })
+    .where('id', '=', tokenId)
+    .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', sql<Date>`now() - interval '1 minute'`)]))
+    .execute()
 }
 
 function toClient (row: { id: string, name: string, municipalities: string[], all_municipalities: boolean, scopes: string[] }): Client {
@@ -105,14 +154,14 @@ export async function listClients (db: Kysely<DB>): Promise<ClientListing[]> {
     .select(['id', 'name', 'municipalities', 'all_municipalities', 'scopes', 'created_at', 'revoked_at'])
     .orderBy('created_at').orderBy('id').execute()
   const tokens = await db.selectFrom('api_tokens')
-    .select(['client_id', 'prefix', 'created_at', 'revoked_at'])
+    .select(['client_id', 'prefix', 'created_at', 'revoked_at', 'expires_at', 'last_used_at'])
     .orderBy('created_at').execute()
   return clients.map((row) => ({
     ...toClient(row),
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
     tokens: tokens.filter((t) => t.client_id === row.id)
-      .map((t) => ({ prefix: t.prefix, createdAt: t.created_at, revokedAt: t.revoked_at }))
+      .map((t) => ({ prefix: t.prefix, createdAt: t.created_at, revokedAt: t.revoked_at, expiresAt: t.expires_at, lastUsedAt: t.last_used_at }))
   }))
 }
 
@@ -131,10 +180,12 @@ export async function revokeClient (db: Kysely<DB>, clientId: string): Promise<b
 }
 
 /**
- * Issues a new token for an active client. The old tokens are revoked unless
- * `keepOld`, which lets a vendor roll the new one out before revoking.
+ * Issues a new token for an active client, valid until `expiresAt` if given.
+ * The old tokens are revoked unless `keepOld`, which lets a vendor roll the
+ * new one out before revoking.
  */
-export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld = false } = {}): Promise<string | undefined> {
+export async function rotateToken (db: Kysely<DB>, clientId: string,
+  { keepOld = false, expiresAt = null }: { keepOld?: boolean, expiresAt?: Date | null } = {}): Promise<string | undefined> {
   const { token, hash, prefix } = newToken()
   // One statement: the client is locked, its old tokens revoked unless kept, the new token stored. A revocation
   // committed first leaves nothing to rotate; one that waits for this rotation may not see the token it adds,
@@ -146,8 +197,9 @@ export async function rotateToken (db: Kysely<DB>, clientId: string, { keepOld =
     .with('old', (qc) => qc.updateTable('api_tokens').set({ revoked_at: new Date() })
       .where('client_id', 'in', (eb) => eb.selectFrom('client').select('id'))
       .where('revoked_at', 'is', null).where(sql<boolean>`${!keepOld}`).returning('id'))
-    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix'])
-    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'), sql.val(prefix).as('prefix')]))
+    .insertInto('api_tokens').columns(['id', 'client_id', 'token_hash', 'prefix', 'expires_at'])
+    .expression((eb) => eb.selectFrom('client').select([sql<string>`${randomUUID()}::uuid`.as('token_id'), 'id', sql.val(hash).as('hash'),
+      sql.val(prefix).as('prefix'), sql<Date | null>`${expiresAt}::timestamptz`.as('expires_at')]))
     .returning('id').execute()
     .finally(() => { forgetTokens(db) })
   return issued.length > 0 ? token : undefined

@@ -47,6 +47,10 @@ export interface ApiTokensTable {
   prefix: string
   created_at: Generated<Date>
   revoked_at: Date | null
+  /** When the token stops working; null: never. */
+  expires_at: Date | null
+  /** When the token last authenticated a request, to the minute (written at most once a minute). */
+  last_used_at: Date | null
 }
 
 export interface AuditLogTable {

@@ -1,12 +1,15 @@
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { authenticateToken, type Client, type Scope } from '../clients/clients.js'
+import { authenticateToken, recordTokenUse, type Authenticated, type Client, type Scope } from '../clients/clients.js'
+import { dueForUse } from '../clients/token-cache.js'
 import { HttpProblem, withProblems } from './problems.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated API client; set on every route inside `authenticated`. */
     caller: Client
+    /** The token that authenticated the request: its id and expiry (never the token). */
+    callerToken: Authenticated['token']
   }
   interface FastifyContextConfig {
     /** The scope a client needs for this route ('any': every valid client); every authenticated route declares one. */
@@ -28,6 +31,7 @@ const CHALLENGE = 'Bearer realm="ffb-api"'
 export function authenticated (routes: (app: FastifyInstance) => Promise<void>, options: AuthOptions) {
   return async function authenticatedContext (app: FastifyInstance): Promise<void> {
     app.decorateRequest('caller', null as unknown as Client)
+    app.decorateRequest('callerToken', null as unknown as Authenticated['token'])
     app.addHook('onRoute', (route) => {
       if (route.config?.scope === undefined) {
         throw new Error(`${route.method.toString()} ${route.url} is authenticated but declares no config.scope`)
@@ -43,7 +47,10 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
       }
     })
     app.addHook('onRequest', async (request) => {
-      request.caller = await authenticate(request)
+      const { client, token } = await authenticate(request)
+      request.caller = client
+      request.callerToken = token
+      await noteUse(request, token.id)
       const scope = request.routeOptions.config.scope
       if (scope !== undefined && scope !== 'any' && !request.caller.scopes.includes(scope)) {
         throw new HttpProblem('forbidden', `This client lacks the scope ${scope}`)
@@ -62,16 +69,32 @@ export function authenticated (routes: (app: FastifyInstance) => Promise<void>, 
   }
 }
 
-async function authenticate (request: FastifyRequest): Promise<Client> {
+async function authenticate (request: FastifyRequest): Promise<Authenticated> {
   const header = request.headers.authorization
   if (header === undefined) {
     throw new HttpProblem('unauthorized', 'Send Authorization: Bearer <token>', { headers: { 'www-authenticate': CHALLENGE } })
   }
   const match = /^Bearer ([\w-]{1,200})$/i.exec(header)
-  const client = match?.[1] === undefined ? undefined : await authenticateToken(request.server.database.db, match[1])
-  if (client === undefined) {
+  const found = match?.[1] === undefined ? 'unknown' : await authenticateToken(request.server.database.db, match[1])
+  // Which token expired is not said: the answer goes to whoever sent it, and an operator finds it with `clients list`.
+  if (found === 'expired') {
+    throw new HttpProblem('unauthorized', 'The bearer token has expired; ask the operator for a new one',
+      { headers: { 'www-authenticate': `${CHALLENGE}, error="invalid_token", error_description="The token has expired"` } })
+  }
+  if (found === 'unknown') {
     throw new HttpProblem('unauthorized', 'The bearer token is unknown or revoked',
       { headers: { 'www-authenticate': `${CHALLENGE}, error="invalid_token"` } })
   }
-  return client
+  return found
+}
+
+/**
+ * Records the token's last use (last_used_at) at most once a minute per token:
+ * `clients list` and GET /v1/me show it. A failure to record it is logged,
+ * and the request goes on.
+ */
+async function noteUse (request: FastifyRequest, tokenId: string): Promise<void> {
+  const db = request.server.database.db
+  if (!dueForUse(db, tokenId)) return
+  await recordTokenUse(db, tokenId).catch((error: unknown) => { request.log.warn({ err: error }, 'could not record the token\'s last use') })
 }

@@ -28,6 +28,7 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
       servers: [{ url: '/', description: 'The origin serving this document, e.g. http://localhost:3000 for `npm start`' }],
       // Every operation names its own security; /health and /ready say `security: []`.
       tags: [
+        { name: 'clients', description: 'The calling API client: what its token may do, in which municipalities, and until when' },
         { name: 'operations', description: 'Liveness, readiness and metrics, for the platform rather than a vendor' },
         { name: 'catalogs', description: 'The FFB classification lists and their versions: the codes every request sends' },
         { name: 'cases', description: 'Cases (sager) of a citizen: open, read, change, list, search, and a case\'s timeline (VUM phase 1)' },

@@ -30,11 +30,14 @@ t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
 
   const listed = await clients('list')
   t.equal(listed.code, 0)
-  t.match(listed.stdout, new RegExp(`^${id}\\tAcme Omsorg\\t101,147\\tcases:read,cases:write\\tactive tokens: ${token.slice(0, 10)}…$`, 'm'))
+  t.match(listed.stdout, new RegExp(`^${id}\\tAcme Omsorg\\t101,147\\tcases:read,cases:write\\tactive tokens: ${token.slice(0, 10)}… \\(never expires, never used\\)$`, 'm'))
   t.notOk(listed.stdout.includes(token), 'a listing never shows a token')
 
-  const rotated = await clients('rotate', id)
+  const rotated = await clients('rotate', id, '--expires-in', '90d')
   t.equal(rotated.code, 0, rotated.stderr)
+  const expires = /^the token expires (\S+)$/m.exec(rotated.stdout)?.[1] ?? ''
+  t.ok(Math.abs(Date.parse(expires) - Date.now() - 90 * 86_400_000) < 60_000, `a token rotated with --expires-in 90d expires in 90 days: ${expires}`)
+  t.match((await clients('list')).stdout, new RegExp(`\\(expires ${expires.replace(/\./g, '\\.')}, never used\\)$`, 'm'))
   const fresh = TOKEN.exec(rotated.stdout)?.[1] ?? ''
   t.equal((await clientOf(fresh))?.id, id, 'the new token works')
   t.equal(await clientOf(token), undefined, 'the old one is revoked')
@@ -55,6 +58,11 @@ t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
   const unknownScope = await clients('create', '--name', 'x', '--all-municipalities', '--scopes', 'cases:delete')
   t.equal(unknownScope.code, 2)
   t.match(unknownScope.stderr, /unknown scope\(s\) cases:delete/)
+  for (const expiresIn of ['0d', 'soon']) {
+    const badExpiry = await clients('create', '--name', 'x', '--all-municipalities', '--all-scopes', '--expires-in', expiresIn)
+    t.equal(badExpiry.code, 2, expiresIn)
+    t.match(badExpiry.stderr, /^--expires-in takes a duration like 90d, 12h or 4w/)
+  }
   const notAnId = await clients('revoke', 'acme')
   t.equal(notAnId.code, 2)
   t.match(notAnId.stderr, /^acme is not a CLIENT_ID/)

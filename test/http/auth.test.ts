@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { hashToken, revokeClient, rotateToken, type Client } from '../../src/clients/clients.js'
+import { createClient, hashToken, revokeClient, rotateToken, SCOPES, type Client } from '../../src/clients/clients.js'
 import { TOKEN_TTL_MS } from '../../src/clients/token-cache.js'
 import { THEMES } from '../../src/investigation/schemas.js'
 import { AD, LEVEL, MAALGRUPPE, MAALTYPE, STATUS, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
@@ -155,6 +155,8 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/catalogs/:list/:code': noCitizenData('/v1/catalogs/maaltype/d41c8072-52f8-42b5-9375-ddbea454d27f'),
   // Operations data: counts per route pattern, never a municipality's data.
   'GET /metrics': noCitizenData('/metrics'),
+  // The caller's own client: what its token may do.
+  'GET /v1/me': noCitizenData('/v1/me'),
   'POST /v1/cases': async () => ({ url: '/v1/cases', payload: { kommunekode: '101', cpr: '0101904321' }, expect: 403 }),
   'GET /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`),
   'PATCH /v1/cases/:id': byId((s) => `/v1/cases/${s.caseId}`, { diagnoser: [] }),
@@ -265,6 +267,26 @@ t.test('authentication', async (t) => {
       t.equal(res.headers['www-authenticate'], 'Bearer realm="ffb-api", error="invalid_token"')
       t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
     }
+  })
+
+  t.test('an expired token is a 401 problem saying it expired, not which token', async (t) => {
+    const expired = async (expiresAt: Date) => {
+      const { token } = await createClient(app.database.db, { name: 'expiring', municipalities: ['101'], scopes: SCOPES }, { expiresAt })
+      return { authorization: `Bearer ${token}` }
+    }
+    const check = (res: Awaited<ReturnType<typeof app.inject>>, name: string) => {
+      t.equal(res.statusCode, 401, name)
+      t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+      t.equal(res.headers['www-authenticate'], 'Bearer realm="ffb-api", error="invalid_token", error_description="The token has expired"')
+      t.match(res.json(), { type: 'urn:ffb-api:problem:unauthorized', status: 401, detail: 'The bearer token has expired; ask the operator for a new one' })
+      t.notMatch(res.body, /ffb_/, 'the token is not named')
+    }
+    check(await app.inject({ method: 'GET', url: '/v1/me', headers: await expired(new Date(Date.now() - 1000)) }), 'expired before its first use')
+    // Remembered by the token cache while valid: the expiry is still checked on every request.
+    const soon = await expired(new Date(Date.now() + 1500))
+    t.equal((await app.inject({ method: 'GET', url: '/v1/audit', headers: soon })).statusCode, 200, 'valid until it expires')
+    await sleep(1600)
+    check(await app.inject({ method: 'GET', url: '/v1/audit', headers: soon }), 'expired while cached')
   })
 
   t.test('a valid token without the route\'s scope is a 403 problem', async (t) => {

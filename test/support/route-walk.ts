@@ -11,8 +11,8 @@ import { followUpCitizenX, recordCitizenX } from './flow.js'
  * here.
  */
 
-/** Routes without citizen data: the FFB lists are public classifications. */
-export const NOT_PERSONAL = new Set(['GET /v1/catalogs', 'GET /v1/catalogs/:list', 'GET /v1/catalogs/:list/:code'])
+/** Routes without citizen data: the FFB lists are public classifications; /v1/me is the caller's own client. */
+export const NOT_PERSONAL = new Set(['GET /v1/catalogs', 'GET /v1/catalogs/:list', 'GET /v1/catalogs/:list/:code', 'GET /v1/me'])
 
 export interface RouteRequest {
   /** "METHOD /pattern", as in the route table. */
