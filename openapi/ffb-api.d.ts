@@ -2544,7 +2544,7 @@ export interface components {
                         /** @enum {string} */
                         system: "urn:ffb-api:fhir-undeliverable";
                         /** @enum {unknown} */
-                        code: "fhir-maalgruppe-not-in-value-set" | "fhir-no-follow-up-date" | "fhir-no-stoettebehov";
+                        code: "fhir-maalgruppe-not-in-value-set" | "fhir-no-follow-up-date" | "fhir-no-stoettebehov" | "fhir-no-sagsnummer";
                     }[];
                     /** @description What is wrong and what to do, in words for a caseworker */
                     text: string;

@@ -78,4 +78,22 @@ t.test('deliverable or held back, per citizen', async (t) => {
     const june = lines((await app.inject({ method: 'GET', url: '/v1/exports/fhir?kommunekode=101&date=2023-06-01', headers })).body)
     t.ok(june.some((b) => b.resourceType === 'Bundle' && JSON.stringify(b).includes('0404904321')), 'its June bundle is delivered')
   })
+
+  t.test('a case without the municipality\'s sagsnummer: held back until PATCH sets it', async (t) => {
+    const bare = await aCase(app, headers, { cpr: '0505904321', sagsnummer: undefined })
+    const decision = await aDecision(app, headers, bare.location, { maalgrupper: { primaer: X.maalgruppe, registeredAt: '2023-01-01T12:00:00+01:00' } })
+    await anIntervention(app, headers, decision.id)
+    t.match(decision.body.warnings, [{ code: 'fhir-no-sagsnummer', pointer: '/caseId', message: /no sagsnummer.*PATCH \/v1\/cases/ }])
+    const held = (await stream('&deliverable=false')).filter((o) => JSON.stringify(o).includes(bare.id))
+    t.same(held.flatMap((o) => o.issue.map((i: Json) => i.details.coding[0].code)), ['fhir-no-sagsnummer'])
+    const bundle = (await app.inject({ method: 'GET', url: `${bare.location}/fhir?date=2023-01-01`, headers })).json<Bundle>()
+    t.match(violations(bundle), [/municipalityCaseNumber/], 'the bundle held back is one KL\'s profile refuses')
+
+    const patched = await app.inject({ method: 'PATCH', url: bare.location, headers: { ...headers, 'if-match': bare.etag! }, payload: { sagsnummer: 'SAG-2023-0505' } })
+    t.equal(patched.statusCode, 200, patched.body)
+    t.same((await app.inject({ method: 'GET', url: `/v1/decisions/${decision.id}`, headers })).json<Json>().warnings, [], 'the warning is gone')
+    const delivered = (await stream('')).find((b) => b.resourceType === 'Bundle' && JSON.stringify(b).includes('0505904321')) as Bundle | undefined
+    t.ok(delivered, 'the citizen is delivered')
+    t.same(violations(delivered), [])
+  })
 })
