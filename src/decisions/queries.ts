@@ -5,7 +5,7 @@ import type { ExpressionBuilder, Insertable, Selectable } from 'kysely'
 import { touchCase } from '../cases/queries.js'
 import { dayBefore, dayInDenmark, daysBegunBetween, type Catalogs } from '../catalogs/catalogs.js'
 import type { DB, DecisionsTable, InterventionsTable, InterventionYdelserTable, StoettebehovTable } from '../db/schema.js'
-import { inTargetGroupValueSet, plannedFollowUpDate, unreadiness } from '../fhir/readiness.js'
+import { maalgruppeFacts, plannedFollowUpDate, unreadiness } from '../fhir/readiness.js'
 import { loadFollowUps } from '../follow-ups/queries.js'
 import type { FollowUp } from '../follow-ups/schemas.js'
 import { selectGoals, toGoal } from '../goals/queries.js'
@@ -77,11 +77,7 @@ function toDecision (catalogs: Catalogs, row: DecisionRow, today: string, parts:
   const last = parts.followUps.at(-1)
   // What KL's FHIR gateway would refuse of the course, as it stands today (nothing of an annulled decision: it is taken back).
   const readiness = unreadiness({
-    maalgrupper: [row.primaer_maalgruppe, ...row.oevrige_maalgrupper].map((code, i) => ({
-      pointer: i === 0 ? '/maalgrupper/primaer' : `/maalgrupper/oevrige/${i - 1}`,
-      ...catalogs.coded('maalgrupper', code, day),
-      inValueSet: inTargetGroupValueSet(catalogs, code, day)
-    })),
+    maalgrupper: maalgruppeFacts(catalogs, row.primaer_maalgruppe, row.oevrige_maalgrupper, day),
     active: !closed,
     followUpDate: plannedFollowUpDate({
       closed,

@@ -6,7 +6,7 @@ import {
 } from './citizen.js'
 import { stableId } from './ids.js'
 import { UNDELIVERABLE_SYSTEM, type FhirWorklistItem } from './schemas.js'
-import { inTargetGroupValueSet, unreadiness, type Unready } from './readiness.js'
+import { maalgruppeFacts, unreadiness, type Unready } from './readiness.js'
 import { carePlans } from './resources/care-plan.js'
 import { informationGathering } from './resources/clinical-impression.js'
 import { PROFILE, iso, type Resource, type Resources } from './resources/common.js'
@@ -97,12 +97,7 @@ function reportDecision (c: Citizen, catalogs: Catalogs, d: DecisionRow): Undeli
   if (c.enteredInError.has(`Decision/${d.id}`)) return []
   const day = dayInDenmark(d.maalgrupper_registered_at)
   const reasons = unreadiness({
-    maalgrupper: [d.primaer_maalgruppe, ...d.oevrige_maalgrupper].map((code, i) => ({
-      pointer: i === 0 ? '/maalgrupper/primaer' : `/maalgrupper/oevrige/${i - 1}`,
-      code,
-      label: catalogs.coded('maalgrupper', code, day).label,
-      inValueSet: inTargetGroupValueSet(catalogs, code, day)
-    })),
+    maalgrupper: maalgruppeFacts(catalogs, d.primaer_maalgruppe, d.oevrige_maalgrupper, day),
     active: !isClosed(c, d),
     followUpDate: plannedFollowUp(c, d)?.id,
     stoettebehov: (c.stoettebehovOf.get(d.id) ?? []).some((s) => !c.enteredInError.has(`Observation/${s.id}`)),

@@ -83,5 +83,13 @@ export function plannedFollowUpDate ({ closed, lastFollowUp, agreedDates }: {
 }
 
 /** A målgruppe KL's FHIR value set holds: a specific (registrable) one, not a top-level grouping. */
-export const inTargetGroupValueSet = (catalogs: Catalogs, code: string, day: string): boolean =>
+const inTargetGroupValueSet = (catalogs: Catalogs, code: string, day: string): boolean =>
   catalogs.entry('maalgrupper', code, day)?.entry.selectable === true
+
+/** A decision's målgrupper as the rules see them, primary first, each with its place in the decision. */
+export const maalgruppeFacts = (catalogs: Catalogs, primaer: string, oevrige: string[], day: string): CourseFacts['maalgrupper'] =>
+  [primaer, ...oevrige].map((code, i) => ({
+    pointer: i === 0 ? '/maalgrupper/primaer' : `/maalgrupper/oevrige/${i - 1}`,
+    ...catalogs.coded('maalgrupper', code, day),
+    inValueSet: inTargetGroupValueSet(catalogs, code, day)
+  }))
