@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { assessmentRoutes } from './assessment/routes.js'
 import { Assessment } from './assessment/schemas.js'
+import { startSealer } from './audit/chain.js'
 import { AuditRecord, auditRoutes } from './audit/routes.js'
 import { loadCatalogs, type Catalogs } from './catalogs/catalogs.js'
 import { catalogRoutes, catalogSchemas } from './catalogs/routes.js'
@@ -88,7 +89,15 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
       app.routeTable.push({ method, url: route.url, public: route.config?.scope === undefined })
     }
   })
-  app.addHook('onClose', async () => { await database.close() })
+  // New audit rows are sealed into the trail's hash chain shortly after they commit; closing seals the rest.
+  const sealer = startSealer(database.db, {
+    intervalMs: config.auditSealIntervalMs,
+    onError: (error) => { app.log.warn({ err: error }, 'audit: sealing the trail failed; the next round retries') }
+  })
+  app.addHook('onClose', async () => {
+    await sealer.stop()
+    await database.close()
+  })
   const security = securityHeaders()
   app.addHook('onRequest', async (request, reply) => { reply.headers(security).header('x-request-id', request.id) })
 

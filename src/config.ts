@@ -31,6 +31,8 @@ export interface Config {
   exportBatchSize: number
   /** Each municipality's KOMBIT STS organisation UUID, which KL's FHIR delivery names it by. */
   kombitOrganisations: ReadonlyMap<string, string>
+  /** How often the audit trail's new rows are sealed into its hash chain (audit/chain.ts). */
+  auditSealIntervalMs: number
 }
 
 export class ConfigError extends Error {
@@ -57,7 +59,8 @@ export function loadConfig (env: Env = process.env): Config {
     catalogsDir: text(env, 'CATALOGS_DIR', CATALOGS_DIR),
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
     exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000),
-    kombitOrganisations: kombitOrganisations(env)
+    kombitOrganisations: kombitOrganisations(env),
+    auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 3_600_000)
   }
 }
 

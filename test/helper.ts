@@ -53,6 +53,24 @@ export async function createTestDatabase (
   return database
 }
 
+/**
+ * A migrated database that another process (a CLI, the server) can open:
+ * a PGlite directory made from the template, or a database on the server;
+ * removed when the test ends. `env` names it to that process.
+ */
+export async function createDiskDatabase (t: Test): Promise<{ env: Record<string, string>, open: () => Promise<Database> }> {
+  if (SERVER_URL !== undefined) {
+    const url = await createServerDatabase(t)
+    const database = await openDatabase({ databaseUrl: url })
+    await migrate(database)
+    await database.close()
+    return { env: { DATABASE_URL: url }, open: async () => await openDatabase({ databaseUrl: url }) }
+  }
+  const pgliteDir = join(t.testdir(), 'pglite')
+  await (await openDatabase({ pgliteDir, loadDataDir: new Blob([await pgliteTemplate(true)]) })).close()
+  return { env: { PGLITE_DIR: pgliteDir }, open: async () => await openDatabase({ pgliteDir }) }
+}
+
 /** An empty database on the PostgreSQL server, dropped when the test ends; returns its URL. */
 export async function createServerDatabase (t: Test): Promise<string> {
   if (SERVER_URL === undefined) throw new Error('createServerDatabase needs DATABASE_URL')

@@ -49,7 +49,7 @@ export interface Session {
 /** Where the data lives: a PostgreSQL URL, or a PGlite data directory / memory. */
 export type DatabaseTarget =
   | { databaseUrl: string }
-  | { pgliteDir: string }
+  | { pgliteDir: string, loadDataDir?: Blob }
   | { pgliteDump: Blob }
 
 // Both engines return the same JS types: DATE as 'YYYY-MM-DD' (never a Date
@@ -112,7 +112,7 @@ function openPostgres (connectionString: string): Database {
   }
 }
 
-async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob }): Promise<Database> {
+async function openPglite (target: { pgliteDir: string, loadDataDir?: Blob } | { pgliteDump: Blob }): Promise<Database> {
   const options = { parsers: { [DATE_OID]: keepText, [INT8_OID]: parseInt8 } }
   let pglite: PGlite
   let unlock = (): void => {}
@@ -125,7 +125,8 @@ async function openPglite (target: { pgliteDir: string } | { pgliteDump: Blob })
     // One process per data directory (pglite-lock.ts): a second one fails here, before it touches the data.
     unlock = lockDataDir(target.pgliteDir)
     try {
-      pglite = await PGlite.create(target.pgliteDir, options)
+      // A dump (a backup, a test's template) becomes the directory's data; PGlite refuses if it holds a database.
+      pglite = await PGlite.create(target.pgliteDir, { ...options, loadDataDir: target.loadDataDir })
     } catch (error) {
       unlock()
       throw error

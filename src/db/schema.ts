@@ -6,6 +6,8 @@ export interface DB {
   api_clients: ApiClientsTable
   api_tokens: ApiTokensTable
   audit_log: AuditLogTable
+  audit_pending: AuditPendingTable
+  audit_chain: AuditChainTable
   cases: CasesTable
   theme_registrations: ThemeRegistrationsTable
   idempotency_keys: IdempotencyKeysTable
@@ -66,6 +68,19 @@ export interface AuditLogTable {
   status: number
   /** JSON: what an export was asked for and how much it sent. */
   details: ColumnType<string | null, string | null | undefined, never>
+}
+
+/** Audit rows committed and not yet sealed into the chain (filled by a trigger on audit_log). */
+export interface AuditPendingTable {
+  audit_id: number
+}
+
+/** The audit trail's hash chain: one link per audit row, in order of sealing (audit/chain.ts). */
+export interface AuditChainTable {
+  seq: number
+  audit_id: number
+  hash: string
+  sealed_at: Generated<Date>
 }
 
 export interface CasesTable {
