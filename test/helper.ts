@@ -3,8 +3,9 @@ import { request } from 'node:http'
 import { connect } from 'node:net'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join, resolve } from 'node:path'
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import pg from 'pg'
@@ -66,7 +67,9 @@ export async function createDiskDatabase (t: Test): Promise<{ env: Record<string
     await database.close()
     return { env: { DATABASE_URL: url }, open: async () => await openDatabase({ databaseUrl: url }) }
   }
-  const pgliteDir = join(t.testdir(), 'pglite')
+  // Its own directory, not t.testdir(): a test's later t.testdir() call would empty that one.
+  const pgliteDir = join(await mkdtemp(join(tmpdir(), 'ffb-test-')), 'pglite')
+  t.teardown(async () => { await rm(dirname(pgliteDir), { recursive: true, force: true }) })
   await (await openDatabase({ pgliteDir, loadDataDir: new Blob([await pgliteTemplate(true)]) })).close()
   return { env: { PGLITE_DIR: pgliteDir }, open: async () => await openDatabase({ pgliteDir }) }
 }

@@ -21,8 +21,8 @@ export interface Database {
   withSession: <T>(fn: (session: Session) => Promise<T>) => Promise<T>
   /** How the connections are used right now (for /metrics). */
   connections: () => ConnectionStats
-  /** PGlite only: the whole data directory as a tarball (to clone a database). */
-  dumpDataDir?: () => Promise<Blob>
+  /** PGlite only: the whole data directory as a tarball (to clone a database, or a backup: gzip). */
+  dumpDataDir?: (compression?: 'none' | 'gzip') => Promise<Blob>
   close: () => Promise<void>
 }
 
@@ -154,7 +154,7 @@ async function openPglite (target: { pgliteDir: string, loadDataDir?: Blob } | {
       const busy = Math.min(users.count, 1)
       return { max: 1, busy, idle: 1 - busy, waiting: Math.max(users.count - 1, 0) }
     },
-    dumpDataDir: async () => await pglite.dumpDataDir('none'),
+    dumpDataDir: async (compression = 'none') => await pglite.dumpDataDir(compression),
     close: async () => {
       try {
         await db.destroy()
