@@ -45,13 +45,17 @@ export const linkHash = (previous: string, content: string): string =>
 
 /**
  * Seals every queued audit row, oldest first, and returns how many it
- * sealed; 0 when another process holds the sealing lock (it seals them).
+ * sealed. It waits for the sealing lock, so everything committed before the
+ * call is sealed when it returns; with `wait: false` (the background
+ * sealer) it returns 0 at once when another process holds the lock.
  */
-export async function sealPending (db: Kysely<DB>): Promise<number> {
+export async function sealPending (db: Kysely<DB>, { wait = true } = {}): Promise<number> {
   let total = 0
   for (;;) {
     const sealed = await db.transaction().execute(async (trx) => {
-      const { rows: [lock] } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK}::bigint) AS locked`.execute(trx)
+      const { rows: [lock] } = wait
+        ? await sql<{ locked: boolean }>`SELECT true AS locked FROM pg_advisory_xact_lock(${SEAL_LOCK}::bigint)`.execute(trx)
+        : await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK}::bigint) AS locked`.execute(trx)
       if (lock?.locked !== true) return 0
       const rows = await trx.selectFrom('audit_pending as p').innerJoin('audit_log as a', 'a.id', 'p.audit_id')
         .select(['p.audit_id', canonical('a').as('content')])
@@ -169,15 +173,14 @@ export interface Sealer {
 /** Seals the queue every `intervalMs` in the background; one seal at a time. */
 export function startSealer (db: Kysely<DB>, { intervalMs, onError }: { intervalMs: number, onError: (error: unknown) => void }): Sealer {
   let running: Promise<void> | undefined
-  const seal = (): void => { running ??= sealPending(db).then(() => {}, onError).finally(() => { running = undefined }) }
+  const seal = (): void => { running ??= sealPending(db, { wait: false }).then(() => {}, onError).finally(() => { running = undefined }) }
   const timer = setInterval(seal, intervalMs)
   timer.unref()
   return {
     stop: async () => {
       clearInterval(timer)
       await running
-      seal()
-      await running
+      await sealPending(db).catch(onError)
     }
   }
 }
