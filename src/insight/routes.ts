@@ -5,7 +5,7 @@ import { recordAccess } from '../http/audit.js'
 import { problemResponses } from '../http/problems.js'
 import { insightHtml } from './html.js'
 import { loadInsight } from './queries.js'
-import { InsightRequest, type InsightReport } from './schemas.js'
+import { INSIGHT_EXAMPLE, InsightRequest, type InsightReport } from './schemas.js'
 
 /**
  * POST /v1/insight: a citizen's request for insight (indsigt, GDPR art. 15)
@@ -15,6 +15,10 @@ import { InsightRequest, type InsightReport } from './schemas.js'
  */
 
 const HTML = 'text/html'
+const HTML_EXAMPLE = '<!doctype html>\n<html lang="da"><head><meta charset="utf-8"><title>Indsigt i oplysninger om dig</title>…</head><body>' +
+  '<header><h1>Indsigt i oplysninger om dig</h1><p>Svar på din anmodning om indsigt (databeskyttelsesforordningens artikel 15). …</p></header>' +
+  '<main><section id="sager"><h2>Sager</h2>…</section><section id="udredning"><h2>Udredning</h2>…</section>…' +
+  '<section id="adgangslog"><h2>Hvem har set eller ændret oplysningerne</h2><table class="log">…</table></section></main></body></html>'
 
 export const insightRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/insight', {
@@ -37,8 +41,11 @@ export const insightRoutes: FastifyPluginAsyncTypebox = async (app) => {
         200: {
           description: 'Everything stored about the citizen in the municipalities this client serves',
           content: {
-            'application/json': { schema: Type.Ref('InsightReport') },
-            [HTML]: { schema: Type.String({ description: 'The same, as a Danish HTML document for the citizen' }) }
+            'application/json': { schema: Type.Ref('InsightReport'), examples: { citizenX: { summary: 'Citizen X, shortened', value: INSIGHT_EXAMPLE } } },
+            [HTML]: {
+              schema: Type.String({ description: 'The same, as a Danish HTML document for the citizen' }),
+              examples: { citizenX: { summary: 'Citizen X, the beginning', value: HTML_EXAMPLE } }
+            }
           }
         },
         ...problemResponses(['validation'])

@@ -135,3 +135,99 @@ export interface InsightReport {
   followUps: Array<{ followUp: FollowUp, versions: Versions }>
   accessLog: AccessItem[]
 }
+
+const CASE_ID = '6f1c2b9e-3d4a-4e5f-8a7b-1c2d3e4f5a6b'
+const CLIENT_ID = '2b7e1516-28ae-4d2a-a6f7-15889b0c4f3c'
+
+/** An answer for the seeds' citizen X, shortened: her case, one registration, a note annulled, two accesses. */
+export const INSIGHT_EXAMPLE: InsightReport = {
+  generatedAt: '2026-03-02T09:15:00.000Z',
+  cpr: '0101904321',
+  municipalities: ['101'],
+  cases: [{
+    id: CASE_ID,
+    kommunekode: '101',
+    cpr: '0101904321',
+    sagsnummer: 'Sag154689',
+    borgerensOensker: 'Jeg vil gerne selv kunne styre min økonomi og betale mine regninger til tiden.',
+    diagnoser: ['ADHD'],
+    openedAt: '2023-01-01T08:00:00.000Z',
+    version: 1,
+    createdAt: '2023-01-01T08:00:00.000Z',
+    updatedAt: '2023-01-01T08:00:00.000Z'
+  }],
+  assessments: [],
+  registrations: [{
+    registration: {
+      id: '0d4f6a1e-9b2c-4c3d-8e5f-6a7b8c9d0e1f',
+      caseId: CASE_ID,
+      theme: 'funktioner-og-forhold',
+      undertema: { code: '9c2173e6-6465-44d3-af16-7c44059193b2', label: 'Organisering og planlægning' },
+      overtema: { code: '25c5c614-305f-46cd-9891-55d564fc30cf', label: 'Mentale funktioner' },
+      funktionsevneniveau: null,
+      oplysningerFraBorgeren: 'Har svært ved at overskue sine regninger og glemmer aftaler.',
+      oplysningerFraAndre: null,
+      sagsbehandlersBemaerkninger: 'Organisering og planlægning er relevant for indsatsen.',
+      registeredAt: '2023-01-01T09:00:00.000Z',
+      catalogVersion: '20240530',
+      followUpId: null,
+      version: 1,
+      createdAt: '2023-01-01T09:00:00.000Z'
+    },
+    versions: [{
+      version: 1,
+      recordedAt: '2023-01-01T09:00:00.000Z',
+      clientId: CLIENT_ID,
+      reason: null,
+      data: {
+        undertema: '9c2173e6-6465-44d3-af16-7c44059193b2',
+        funktionsevneniveau: null,
+        registeredAt: '2023-01-01T09:00:00.000Z',
+        oplysningerFraBorgeren: 'Har svært ved at overskue sine regninger og glemmer aftaler.',
+        oplysningerFraAndre: null,
+        sagsbehandlersBemaerkninger: 'Organisering og planlægning er relevant for indsatsen.'
+      }
+    }]
+  }],
+  goals: [],
+  decisions: [],
+  stoettebehov: [],
+  interventions: [],
+  delmaal: [],
+  notes: [{
+    id: '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d',
+    caseId: CASE_ID,
+    tekst: 'Notat skrevet på forkert borger',
+    tidspunkt: '2023-02-01T13:00:00.000Z',
+    forfatterrolle: 'udfoerer',
+    delmaalId: null,
+    tags: [],
+    createdAt: '2023-02-01T13:00:00.000Z',
+    annulment: { annulledAt: '2023-02-02T08:30:00.000Z', reason: 'fejlregistrering', comment: 'Hørte til en anden sag' }
+  }],
+  followUps: [],
+  accessLog: [
+    {
+      at: '2023-01-01T08:00:00.000Z',
+      clientId: CLIENT_ID,
+      clientName: 'Acme Omsorg',
+      kommunekode: '101',
+      action: 'create',
+      resourceType: 'case',
+      resourceId: CASE_ID,
+      outcome: 'success',
+      status: 201
+    },
+    {
+      at: '2023-03-15T10:42:00.000Z',
+      clientId: CLIENT_ID,
+      clientName: 'Acme Omsorg',
+      kommunekode: '101',
+      action: 'read',
+      resourceType: 'case',
+      resourceId: CASE_ID,
+      outcome: 'success',
+      status: 200
+    }
+  ]
+}
