@@ -149,6 +149,7 @@ t.test('POST /v1/insight', async (t) => {
     t.equal(details.returned.accessLog, res.json<Json>().accessLog.length)
     const trail = JSON.stringify(await app.database.db.selectFrom('audit_log').selectAll().execute())
     t.notOk(trail.includes(CPR) || trail.includes('010190-4321'), 'no CPR number in the audit trail')
+    t.ok(p.logLines.some((line) => line.includes('/v1/insight')), 'the requests were logged')
     t.notOk(p.logLines.join('').includes(CPR), 'no CPR number in the log')
   })
 
