@@ -1224,6 +1224,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/insight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A citizen's request for insight (GDPR art. 15): everything stored about a CPR number, and who has accessed it
+         * @description The CPR number goes in the body, never in a URL. The answer covers the municipalities this client serves, and nothing of any other: the citizen's cases, every registration of the investigation, goals, decisions with their målgrupper, støttebehov, interventions with every ydelse over time, delmål, notes and follow-ups — annulled records included, each with its `annulment` marker — with the stored versions of every corrected record, and the access log: every audit event naming one of those records (client, action, resource, time). A CPR number with nothing stored in these municipalities is a 200 with every list empty, so the answer to the citizen can say so. `Accept: text/html` gives the same as a readable Danish document (one section per kind of record, codes with their labels, the access log as a table) for the caseworker to hand to the citizen. Every request is one audit event (resource type `insight`) naming the cases found and how many records of each kind were returned — never the CPR number. Never cached (`Cache-Control: no-store`).
+         */
+        post: operations["getInsight"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/decisions/{id}/uddata": {
         parameters: {
             query?: never;
@@ -1556,7 +1576,7 @@ export interface components {
                 name: string;
             };
             /** @description What the token may do; each operation names the scope it needs in x-ffb-scope */
-            scopes: ("cases:read" | "cases:write" | "delivery:write" | "export:read" | "catalogs:admin" | "audit:read" | "metrics:read")[];
+            scopes: ("cases:read" | "cases:write" | "delivery:write" | "export:read" | "catalogs:admin" | "audit:read" | "metrics:read" | "insight:read")[];
             /** @description The kommunekoder whose data the token may reach, or "all" */
             municipalities: string[] | "all";
             /** @description When the token stops working; null: it does not expire */
@@ -2571,6 +2591,153 @@ export interface components {
                 /** @enum {boolean} */
                 valueBoolean: true;
             })[];
+        };
+        /** @description Everything stored about a citizen in the covered municipalities. Annulled records (entered in error) are included, each with its `annulment` marker (when, why, comment). A CPR number with nothing stored gives every list empty. */
+        InsightReport: {
+            /** Format: date-time */
+            generatedAt: string;
+            /** @description The citizen asked about, without hyphen */
+            cpr: string;
+            /** @description The municipalities the answer covers: those the calling client serves. Another municipality's data is never in it. */
+            municipalities: string[] | "all";
+            /** @description The citizen's cases, oldest first */
+            cases: components["schemas"]["Case"][];
+            /** @description The assessment (samlet vurdering, indsatsformål) of each case that has one */
+            assessments: components["schemas"]["Assessment"][];
+            /** @description Every registration of the investigation (funktioner og forhold, omgivelsesfaktorer, aktivitet og deltagelse), oldest first */
+            registrations: {
+                registration: components["schemas"]["Registration"];
+                /** @description Every stored version, oldest first; the last is the current one */
+                versions: {
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    /** @description The API client that wrote it; null for versions written before versions were kept */
+                    clientId: string | null;
+                    /** @description Why it was corrected, as the client gave it */
+                    reason: string | null;
+                    /** @description The record's correctable fields in this version, as its …/versions route gives them */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+            /** @description Every indsatsmål */
+            goals: {
+                goal: components["schemas"]["Goal"];
+                /** @description Every stored version, oldest first; the last is the current one */
+                versions: {
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    /** @description The API client that wrote it; null for versions written before versions were kept */
+                    clientId: string | null;
+                    /** @description Why it was corrected, as the client gave it */
+                    reason: string | null;
+                    /** @description The record's correctable fields in this version, as its …/versions route gives them */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+            /** @description Every sagsafgørelse, as GET /v1/decisions/{id} answers it (målgrupper, its current støttebehov, goals, interventions and follow-ups), with its versions; the lists beside it hold the parts annulled too */
+            decisions: {
+                decision: components["schemas"]["Decision"];
+                /** @description Every stored version, oldest first; the last is the current one */
+                versions: {
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    /** @description The API client that wrote it; null for versions written before versions were kept */
+                    clientId: string | null;
+                    /** @description Why it was corrected, as the client gave it */
+                    reason: string | null;
+                    /** @description The record's correctable fields in this version, as its …/versions route gives them */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+            /** @description Every støttebehov of the decisions, oldest first */
+            stoettebehov: {
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                decisionId: string;
+                /** @description The follow-up that recorded it; null for the one the decision was made with */
+                followUpId: string | null;
+                code: string;
+                label: string | null;
+                level: number | null;
+                begrundelse: string;
+                /** Format: date-time */
+                registeredAt: string;
+                annulment?: components["schemas"]["AnnulmentMarker"];
+            }[];
+            /** @description Every social intervention (tilbud, leverandør) with every ydelse over time, and the ydelser's versions */
+            interventions: {
+                intervention: components["schemas"]["Intervention"];
+                ydelseVersions: {
+                    /** Format: uuid */
+                    ydelseId: string;
+                    /** @description Every stored version, oldest first; the last is the current one */
+                    versions: {
+                        version: number;
+                        /** Format: date-time */
+                        recordedAt: string;
+                        /** @description The API client that wrote it; null for versions written before versions were kept */
+                        clientId: string | null;
+                        /** @description Why it was corrected, as the client gave it */
+                        reason: string | null;
+                        /** @description The record's correctable fields in this version, as its …/versions route gives them */
+                        data: {
+                            [key: string]: unknown;
+                        };
+                    }[];
+                }[];
+            }[];
+            /** @description Every delmål */
+            delmaal: components["schemas"]["Delmaal"][];
+            /** @description Every note of the delivery, in time order */
+            notes: components["schemas"]["Note"][];
+            /** @description Every opfølgning */
+            followUps: {
+                followUp: components["schemas"]["FollowUp"];
+                /** @description Every stored version, oldest first; the last is the current one */
+                versions: {
+                    version: number;
+                    /** Format: date-time */
+                    recordedAt: string;
+                    /** @description The API client that wrote it; null for versions written before versions were kept */
+                    clientId: string | null;
+                    /** @description Why it was corrected, as the client gave it */
+                    reason: string | null;
+                    /** @description The record's correctable fields in this version, as its …/versions route gives them */
+                    data: {
+                        [key: string]: unknown;
+                    };
+                }[];
+            }[];
+            /** @description Who read or changed the citizen's records, when: every audit event naming one of the records above (or an insight request that found them), in the covered municipalities, oldest first */
+            accessLog: {
+                /** Format: date-time */
+                at: string;
+                /** Format: uuid */
+                clientId: string;
+                /** @description The API client's name (the vendor system); null if it no longer exists */
+                clientName: string | null;
+                kommunekode: string | null;
+                /**
+                 * @description read, list, search, create, update, annul, export
+                 * @example read
+                 */
+                action: string;
+                /** @example case */
+                resourceType: string;
+                resourceId: string | null;
+                outcome: "success" | "denied" | "not-found" | "rejected" | "failed";
+                status: number;
+            }[];
         };
         /** @description A catalog entry; with ?tree=true, nested */
         CatalogTreeNode: {
@@ -12998,6 +13165,115 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInsight: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The citizen, by CPR number — in the body, never in a URL */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cpr": "0101904321"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description CPR number, DDMMYYXXXX or DDMMYY-XXXX; stored and returned without the hyphen. The date part must be a real date.
+                     * @example 0101904321
+                     */
+                    cpr: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Everything stored about the citizen in the municipalities this client serves */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsightReport"];
+                    "text/html": string;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs; The request could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

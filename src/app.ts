@@ -26,6 +26,8 @@ import { FollowUp } from './follow-ups/schemas.js'
 import { goalRoutes } from './goals/routes.js'
 import { Goal } from './goals/schemas.js'
 import { investigationRoutes } from './investigation/routes.js'
+import { insightRoutes } from './insight/routes.js'
+import { InsightReport } from './insight/schemas.js'
 import { Registration } from './investigation/schemas.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
@@ -109,7 +111,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
   for (const schema of [Me, AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note,
-    UddataDocument, UddataExportLine, FhirExportLine]) {
+    UddataDocument, UddataExportLine, FhirExportLine, InsightReport]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
@@ -139,6 +141,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     await api.register(followUpRoutes)
     await api.register(annulmentRoutes)
     await api.register(timelineRoutes)
+    await api.register(insightRoutes)
     await api.register(exportRoutes, { batchSize: config.exportBatchSize })
     await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })
   }, { rateLimit }), { prefix: '/v1' })

@@ -39,7 +39,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'delivery', description: 'The provider\'s delivery: delmål and notes (VUM phase 6)' },
         { name: 'follow-ups', description: 'Follow-up (opfølgning) on a decision\'s goals, and the goals due for one (VUM phase 7)' },
         { name: 'export', description: 'The FFB uddata export and KL\'s FHIR delivery report, per decision or case, and as NDJSON streams' },
-        { name: 'audit', description: 'Who accessed which citizen data' }
+        { name: 'audit', description: 'Who accessed which citizen data' },
+        { name: 'insight', description: 'A citizen\'s request for insight (GDPR art. 15): everything stored about a CPR number, and who accessed it' }
       ],
       components: {
         securitySchemes: {

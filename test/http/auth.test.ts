@@ -164,6 +164,7 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'POST /v1/cases/search': async (app) => ({
     url: '/v1/cases/search', payload: { cpr: '0101904321' }, expect: 'hidden', marker: (await seedCase(app)).caseId
   }),
+  'POST /v1/insight': async (app) => ({ url: '/v1/insight', payload: { cpr: '0101904321' }, expect: 'hidden', marker: (await seedCase(app)).caseId }),
   'GET /v1/cases/:id/investigation': byId((s) => `/v1/cases/${s.caseId}/investigation`),
   'GET /v1/cases/:id/assessment': byId((s) => `/v1/cases/${s.caseId}/assessment`),
   'PUT /v1/cases/:id/assessment': byId((s) => `/v1/cases/${s.caseId}/assessment`, { samletVurdering: 'x', indsatsformaal: null }),

@@ -1,9 +1,9 @@
-import { accessSync, constants } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import { chromium, type Page } from 'playwright-core'
 import t from 'tap'
 import { buildTestApp, createTestClient, ROOT } from '../helper.js'
+import { findChromium, NO_CHROMIUM } from '../support/chromium.js'
 
 /**
  * /docs in a real browser, reached under a name that is not localhost:
@@ -16,22 +16,8 @@ const HOST = 'ffb-docs.test'
 const CHROMIUM = findChromium()
 const SCREENSHOT_DIR = join(ROOT, '.tap')
 
-/** CHROMIUM_PATH as given (a wrong one fails the test), else `chromium` on PATH. */
-function findChromium (): string | undefined {
-  const given = process.env.CHROMIUM_PATH
-  if (given !== undefined && given !== '') return given
-  return (process.env.PATH ?? '').split(delimiter).filter((dir) => dir !== '').map((dir) => join(dir, 'chromium')).find((file) => {
-    try {
-      accessSync(file, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-}
-
 t.test('GET /docs in headless Chromium, over plain HTTP under a name that is not localhost', {
-  skip: CHROMIUM === undefined && 'no Chromium: install Debian\'s chromium or set CHROMIUM_PATH (see test/README.md)'
+  skip: CHROMIUM === undefined && NO_CHROMIUM
 }, async (t) => {
   const app = await buildTestApp(t)
   const { token } = await createTestClient(app)

@@ -93,6 +93,7 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     'GET /v1/cases/:id': (url) => ({ url }),
     'PATCH /v1/cases/:id': (url) => ({ url, headers: { 'if-match': caseEtag }, payload: { borgerensOensker: 'At klare økonomien selv' } }),
     'POST /v1/cases/search': (url) => ({ url, payload: { cpr: '0101904321' } }),
+    'POST /v1/insight': (url) => ({ url, payload: { cpr: '0101904321' } }),
     'GET /v1/cases/:id/investigation': (url) => ({ url }),
     ...Object.fromEntries(themes.flatMap((theme) => [
       [`POST /v1/cases/:id/investigation/${theme}`, (url: string) => ({
