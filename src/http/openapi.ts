@@ -39,7 +39,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'delivery', description: 'The provider\'s delivery: delmål and notes (VUM phase 6)' },
         { name: 'follow-ups', description: 'Follow-up (opfølgning) on a decision\'s goals, and the goals due for one (VUM phase 7)' },
         { name: 'export', description: 'The FFB uddata export and KL\'s FHIR delivery report, per decision or case, and as NDJSON streams' },
-        { name: 'audit', description: 'Who accessed which citizen data' }
+        { name: 'audit', description: 'Who accessed which citizen data' },
+        { name: 'analytics', description: 'Progression analytics: aggregates per kommune and period (JSON, CSV, SVG charts, Vega-Lite specs; small numbers suppressed) and a citizen\'s progression on a case' }
       ],
       components: {
         securitySchemes: {
