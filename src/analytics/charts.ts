@@ -76,7 +76,7 @@ export function progressionSpec (progression: Progression): TopLevelSpec {
     'Forventet niveau': g.expectedLevel.level,
     Maal: `Indsatsmål (${label(g.maaltype)}): forventet niveau ${g.expectedLevel.level ?? '–'} på ${label(g.undertema)} ved opfølgning ${g.opfoelgningsdato}`
   }))
-  const y = { type: 'quantitative' as const, title: 'Funktionsevneniveau (0 = ingen nedsættelse)', scale: { domain: [0, 4] } }
+  const y = { type: 'quantitative' as const, title: 'Funktionsevneniveau (0 = ingen nedsættelse)', scale: { domain: [0, 4] }, axis: { tickMinStep: 1 } }
   return {
     $schema: SCHEMA,
     title: 'Funktionsevneniveau over tid',
