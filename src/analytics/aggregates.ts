@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely'
 import type { Catalogs } from '../catalogs/catalogs.js'
 import type { Scope } from '../db/scope.js'
 import type { Executor } from '../db/unit-of-work.js'
@@ -35,7 +36,8 @@ export interface Aggregate {
   chart: ChartKind
   /** Cadence: a median column and a count column, each its own measure. */
   measures?: true
-  run: (db: Executor, scope: Scope, filter: AnalyticsFilter, context: { levels: LevelMaps, today: string }) => Promise<CountRow[]>
+  /** Its one SQL statement. */
+  statement: (scope: Scope, filter: AnalyticsFilter, context: { levels: LevelMaps, today: string }) => RawBuilder<CountRow>
 }
 
 const AD = ['aktivitet-og-deltagelse']
@@ -51,7 +53,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: null,
     unit: 'citizens',
     chart: 'bar',
-    run: async (db, scope, f) => await q.citizensByYdelse(db, scope, f)
+    statement: (scope, f) => q.citizensByYdelse(scope, f)
   },
   {
     path: 'citizens-by-tilbud',
@@ -62,7 +64,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: null,
     unit: 'citizens',
     chart: 'bar',
-    run: async (db, scope, f) => await q.citizensByTilbud(db, scope, f)
+    statement: (scope, f) => q.citizensByTilbud(scope, f)
   },
   {
     path: 'citizens-by-kommune',
@@ -73,7 +75,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: null,
     unit: 'citizens',
     chart: 'bar',
-    run: async (db, scope, f) => await q.citizensByKommune(db, scope, f)
+    statement: (scope, f) => q.citizensByKommune(scope, f)
   },
   {
     path: 'investigated-undertemaer',
@@ -85,7 +87,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'undertema', lists: ['funktioner-og-forhold', 'aktivitet-og-deltagelse'] },
     unit: 'citizens',
     chart: 'heatmap',
-    run: async (db, scope, f) => await q.investigatedUndertemaer(db, scope, f)
+    statement: (scope, f) => q.investigatedUndertemaer(scope, f)
   },
   {
     path: 'levels-at-visitation',
@@ -96,7 +98,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'funktionsevneniveau', lists: ['funktionsevneniveau'] },
     unit: 'citizens',
     chart: 'heatmap',
-    run: async (db, scope, f) => await q.levelsAtVisitationByUndertema(db, scope, f)
+    statement: (scope, f) => q.levelsAtVisitationByUndertema(scope, f)
   },
   {
     path: 'maaltype-by-indsats',
@@ -107,7 +109,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'maaltype', lists: ['maaltype'] },
     unit: 'citizens',
     chart: 'heatmap',
-    run: async (db, scope, f) => await q.maaltypeByIndsats(db, scope, f)
+    statement: (scope, f) => q.maaltypeByIndsats(scope, f)
   },
   {
     path: 'stoettebehov-transitions',
@@ -118,7 +120,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'til', lists: ['stoettebehov'] },
     unit: 'citizens',
     chart: 'heatmap',
-    run: async (db, scope, f) => await q.stoettebehovTransitions(db, scope, f)
+    statement: (scope, f) => q.stoettebehovTransitions(scope, f)
   },
   {
     path: 'progression-by-undertema',
@@ -130,7 +132,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'udfald', categories: OUTCOMES },
     unit: 'citizens',
     chart: 'stacked',
-    run: async (db, scope, f, { levels }) => await q.progressionByUndertema(db, scope, f, levels)
+    statement: (scope, f, { levels }) => q.progressionByUndertema(scope, f, levels)
   },
   {
     path: 'progression-by-overtema',
@@ -142,7 +144,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     columns: { name: 'udfald', categories: OUTCOMES },
     unit: 'citizens',
     chart: 'stacked',
-    run: async (db, scope, f, { levels }) => await q.progressionByOvertema(db, scope, f, levels)
+    statement: (scope, f, { levels }) => q.progressionByOvertema(scope, f, levels)
   },
   {
     path: 'goal-attainment',
@@ -157,7 +159,7 @@ export const AGGREGATES: readonly Aggregate[] = [
     },
     unit: 'citizens',
     chart: 'stacked',
-    run: async (db, scope, f, { levels }) => await q.goalAttainment(db, scope, f, levels)
+    statement: (scope, f, { levels }) => q.goalAttainment(scope, f, levels)
   },
   {
     path: 'follow-up-cadence',
@@ -171,9 +173,14 @@ export const AGGREGATES: readonly Aggregate[] = [
     unit: 'days (median-days), citizens (overdue)',
     chart: 'bar',
     measures: true,
-    run: async (db, scope, f, { today }) => await q.followUpCadence(db, scope, f, today)
+    statement: (scope, f, { today }) => q.followUpCadence(scope, f, today)
   }
 ]
+
+/** Runs an aggregate's statement: the counts, never a citizen's row. */
+export async function runAggregate (db: Executor, aggregate: Aggregate, scope: Scope, filter: AnalyticsFilter, context: { levels: LevelMaps, today: string }) {
+  return (await aggregate.statement(scope, filter, context).execute(db)).rows
+}
 
 const key = (kind: string, r: string | null, c: string | null) => `${kind}\u0000${r ?? ''}\u0000${c ?? ''}`
 

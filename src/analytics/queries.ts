@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
 import { served, type Scope } from '../db/scope.js'
-import type { Executor } from '../db/unit-of-work.js'
 
 /**
  * The aggregates of the analytics area, each one SQL statement: a `base`
@@ -76,10 +75,9 @@ const counted = sql`SELECT r, c, count(DISTINCT cpr)::int AS n, GROUPING(r)::int
     count(DISTINCT (cpr, c))::int AS pairs, NULL::float8 AS value
   FROM facts GROUP BY GROUPING SETS ((r, c), (r), (c), ())`
 
-async function countsOf (db: Executor, scope: Scope, f: AnalyticsFilter, facts: RawBuilder<unknown>): Promise<CountRow[]> {
-  const { rows } = await sql<CountRow>`WITH base AS (${base(scope, f)}), facts AS (${facts}) ${counted}`.execute(db)
-  return rows
-}
+/** An aggregate's one statement: its facts over the base, counted. */
+const countsOf = (scope: Scope, f: AnalyticsFilter, facts: RawBuilder<unknown>): RawBuilder<CountRow> =>
+  sql<CountRow>`WITH base AS (${base(scope, f)}), facts AS (${facts}) ${counted}`
 
 /** Ydelser of the base decisions that ran in the period. */
 const ydelserInPeriod = (f: AnalyticsFilter) => sql`base b
@@ -93,24 +91,24 @@ const interventionsInPeriod = (f: AnalyticsFilter) => sql`base b
     AND i.bevillingsdato <= ${f.to}::date AND (i.slutdato IS NULL OR i.slutdato >= ${f.from}::date)`
 
 /** Unique citizens by FFB ydelse (seed 004's table): a ydelse counts when it ran in the period. */
-export const citizensByYdelse = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, y.code AS r, ''::text AS c FROM ${ydelserInPeriod(f)}`)
+export const citizensByYdelse = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, y.code AS r, ''::text AS c FROM ${ydelserInPeriod(f)}`)
 
 /** Unique citizens by tilbud: an intervention counts when it ran in the period. */
-export const citizensByTilbud = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, i.tilbud AS r, ''::text AS c FROM ${interventionsInPeriod(f)}`)
+export const citizensByTilbud = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, i.tilbud AS r, ''::text AS c FROM ${interventionsInPeriod(f)}`)
 
 /** Unique citizens by kommune: a decision whose course overlaps the period. */
-export const citizensByKommune = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, b.kommunekode AS r, ''::text AS c FROM base b`)
+export const citizensByKommune = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, b.kommunekode AS r, ''::text AS c FROM base b`)
 
 /**
  * F&F and A&D undertemaer investigated at visitation, by indsats (tilbud):
  * registrations of the case up to the end of the afgørelsesdato (Danish
  * time) that no follow-up made.
  */
-export const investigatedUndertemaer = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, i.tilbud AS r, tr.undertema AS c FROM ${interventionsInPeriod(f)}
+export const investigatedUndertemaer = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, i.tilbud AS r, tr.undertema AS c FROM ${interventionsInPeriod(f)}
     JOIN theme_registrations tr ON tr.case_id = b.case_id AND tr.annulled_at IS NULL AND tr.follow_up_id IS NULL
       AND tr.theme IN ('funktioner-og-forhold', 'aktivitet-og-deltagelse') AND tr.registered_at < b.decided_by`)
 
@@ -121,12 +119,12 @@ const levelsAtVisitation = sql`SELECT DISTINCT ON (b.decision_id, tr.undertema) 
   ORDER BY b.decision_id, tr.undertema, tr.registered_at DESC, tr.seq DESC`
 
 /** A&D levels at visitation: undertema × funktionsevneniveau. */
-export const levelsAtVisitationByUndertema = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT v.cpr, v.undertema AS r, v.funktionsevneniveau AS c FROM (${levelsAtVisitation}) v`)
+export const levelsAtVisitationByUndertema = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT v.cpr, v.undertema AS r, v.funktionsevneniveau AS c FROM (${levelsAtVisitation}) v`)
 
 /** Måltype per indsatstype (tilbud): the standing goals of decisions with an intervention in the period. */
-export const maaltypeByIndsats = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, i.tilbud AS r, g.maaltype AS c FROM ${interventionsInPeriod(f)}
+export const maaltypeByIndsats = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, i.tilbud AS r, g.maaltype AS c FROM ${interventionsInPeriod(f)}
     JOIN decision_goals dg ON dg.decision_id = b.decision_id JOIN goals g ON g.id = dg.goal_id AND g.annulled_at IS NULL`)
 
 /** The standing follow-ups of the base decisions. */
@@ -136,12 +134,13 @@ const followUps = sql`SELECT fu.* FROM follow_ups fu JOIN base b ON b.decision_i
  * Støttebehov from → to: the one the decision was made with (as corrected)
  * and the one its latest standing follow-up recorded; decisions followed up.
  */
-export const stoettebehovTransitions = async (db: Executor, scope: Scope, f: AnalyticsFilter) =>
-  await countsOf(db, scope, f, sql`SELECT b.cpr, s0.code AS r, s1.code AS c FROM base b
-    JOIN LATERAL (SELECT s.code FROM stoettebehov s WHERE s.decision_id = b.decision_id AND s.annulled_at IS NULL AND s.follow_up_id IS NULL
-      ORDER BY s.registered_at, s.seq LIMIT 1) s0 ON true
-    JOIN LATERAL (SELECT s.code FROM stoettebehov s JOIN follow_ups fu ON fu.id = s.follow_up_id AND fu.annulled_at IS NULL
-      WHERE s.decision_id = b.decision_id AND s.annulled_at IS NULL ORDER BY s.registered_at DESC, s.seq DESC LIMIT 1) s1 ON true`)
+export const stoettebehovTransitions = (scope: Scope, f: AnalyticsFilter) =>
+  countsOf(scope, f, sql`SELECT b.cpr, s0.code AS r, s1.code AS c FROM base b
+    JOIN (SELECT DISTINCT ON (s.decision_id) s.decision_id, s.code FROM stoettebehov s JOIN base b ON b.decision_id = s.decision_id
+      WHERE s.annulled_at IS NULL AND s.follow_up_id IS NULL ORDER BY s.decision_id, s.registered_at, s.seq) s0 ON s0.decision_id = b.decision_id
+    JOIN (SELECT DISTINCT ON (s.decision_id) s.decision_id, s.code FROM stoettebehov s JOIN base b ON b.decision_id = s.decision_id
+        JOIN follow_ups fu ON fu.id = s.follow_up_id AND fu.annulled_at IS NULL
+      WHERE s.annulled_at IS NULL ORDER BY s.decision_id, s.registered_at DESC, s.seq DESC) s1 ON s1.decision_id = b.decision_id`)
 
 /** The catalog's level of each funktionsevneniveau code, as a relation named `alias`. */
 const levels = (m: LevelMaps, alias: string) =>
@@ -154,9 +153,11 @@ const levels = (m: LevelMaps, alias: string) =>
  */
 const levelChanges = (m: LevelMaps) => sql`SELECT DISTINCT ON (v.cpr, v.undertema) v.cpr, v.undertema, l0.level AS before, l1.level AS after
   FROM (${levelsAtVisitation}) v
-  JOIN LATERAL (SELECT tr.funktionsevneniveau FROM theme_registrations tr JOIN follow_ups fu ON fu.id = tr.follow_up_id
-      AND fu.annulled_at IS NULL AND fu.decision_id = v.decision_id
-    WHERE tr.annulled_at IS NULL AND tr.undertema = v.undertema ORDER BY tr.registered_at DESC, tr.seq DESC LIMIT 1) latest ON true
+  JOIN (SELECT DISTINCT ON (fu.decision_id, tr.undertema) fu.decision_id, tr.undertema, tr.funktionsevneniveau
+      FROM base b JOIN follow_ups fu ON fu.decision_id = b.decision_id AND fu.annulled_at IS NULL
+      JOIN theme_registrations tr ON tr.follow_up_id = fu.id AND tr.annulled_at IS NULL
+      ORDER BY fu.decision_id, tr.undertema, tr.registered_at DESC, tr.seq DESC) latest
+    ON latest.decision_id = v.decision_id AND latest.undertema = v.undertema
   JOIN ${levels(m, 'l0')} ON l0.code = v.funktionsevneniveau JOIN ${levels(m, 'l1')} ON l1.code = latest.funktionsevneniveau
   ORDER BY v.cpr, v.undertema, v.afgoerelsesdato DESC, v.decision_id`
 
@@ -164,12 +165,12 @@ const outcome = (change: RawBuilder<unknown>) =>
   sql`CASE WHEN ${change} < 0 THEN 'improved' WHEN ${change} = 0 THEN 'unchanged' ELSE 'worsened' END`
 
 /** Improved (a lower level), unchanged or worsened, per A&D undertema: from visitation to the latest follow-up. */
-export const progressionByUndertema = async (db: Executor, scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
-  await countsOf(db, scope, f, sql`SELECT x.cpr, x.undertema AS r, ${outcome(sql`x.after - x.before`)} AS c FROM (${levelChanges(m)}) x`)
+export const progressionByUndertema = (scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
+  countsOf(scope, f, sql`SELECT x.cpr, x.undertema AS r, ${outcome(sql`x.after - x.before`)} AS c FROM (${levelChanges(m)}) x`)
 
 /** The same per overtema: the sign of the sum of the citizen's level changes on its undertemaer. */
-export const progressionByOvertema = async (db: Executor, scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
-  await countsOf(db, scope, f, sql`SELECT x.cpr, o.overtema AS r, ${outcome(sql`sum(x.after - x.before)`)} AS c FROM (${levelChanges(m)}) x
+export const progressionByOvertema = (scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
+  countsOf(scope, f, sql`SELECT x.cpr, o.overtema AS r, ${outcome(sql`sum(x.after - x.before)`)} AS c FROM (${levelChanges(m)}) x
     JOIN unnest(${m.overtema.undertemaer}::text[], ${m.overtema.overtemaer}::text[]) AS o(undertema, overtema) ON o.undertema = x.undertema
     GROUP BY x.cpr, o.overtema`)
 
@@ -179,14 +180,15 @@ export const progressionByOvertema = async (db: Executor, scope: Scope, f: Analy
  * better than expected, as expected, or short of it. Per citizen and
  * undertema the latest goal followed up.
  */
-export const goalAttainment = async (db: Executor, scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
-  await countsOf(db, scope, f, sql`SELECT DISTINCT ON (b.cpr, g.primaert_undertema) b.cpr, g.primaert_undertema AS r,
+export const goalAttainment = (scope: Scope, f: AnalyticsFilter, m: LevelMaps) =>
+  countsOf(scope, f, sql`SELECT DISTINCT ON (b.cpr, g.primaert_undertema) b.cpr, g.primaert_undertema AS r,
       CASE WHEN reached.level < expected.level THEN 'better-than-expected' WHEN reached.level = expected.level THEN 'as-expected'
         ELSE 'short-of-expected' END AS c
-    FROM base b JOIN decision_goals dg ON dg.decision_id = b.decision_id JOIN goals g ON g.id = dg.goal_id AND g.annulled_at IS NULL
-    JOIN LATERAL (SELECT tr.funktionsevneniveau FROM follow_up_goals fg JOIN follow_ups fu ON fu.id = fg.follow_up_id AND fu.annulled_at IS NULL
-        AND fu.decision_id = b.decision_id JOIN theme_registrations tr ON tr.id = fg.registration_id AND tr.annulled_at IS NULL
-      WHERE fg.goal_id = g.id ORDER BY fu.registered_at DESC, fu.seq DESC LIMIT 1) latest ON true
+    FROM (SELECT DISTINCT ON (fu.decision_id, fg.goal_id) fu.decision_id, fg.goal_id, tr.funktionsevneniveau
+        FROM base b JOIN follow_ups fu ON fu.decision_id = b.decision_id AND fu.annulled_at IS NULL
+        JOIN follow_up_goals fg ON fg.follow_up_id = fu.id JOIN theme_registrations tr ON tr.id = fg.registration_id AND tr.annulled_at IS NULL
+        ORDER BY fu.decision_id, fg.goal_id, fu.registered_at DESC, fu.seq DESC) latest
+    JOIN base b ON b.decision_id = latest.decision_id JOIN goals g ON g.id = latest.goal_id AND g.annulled_at IS NULL
     JOIN ${levels(m, 'reached')} ON reached.code = latest.funktionsevneniveau JOIN ${levels(m, 'expected')} ON expected.code = g.forventet_funktionsevneniveau
     ORDER BY b.cpr, g.primaert_undertema, b.afgoerelsesdato DESC, g.registered_at DESC`)
 
@@ -197,20 +199,20 @@ export const goalAttainment = async (db: Executor, scope: Scope, f: AnalyticsFil
  * open decision whose next follow-up (the latest follow-up's next date,
  * else the decision's own, else its goals' earliest) has passed.
  */
-export async function followUpCadence (db: Executor, scope: Scope, f: AnalyticsFilter, today: string): Promise<CountRow[]> {
-  const { rows } = await sql<CountRow>`WITH base AS (${base(scope, f)}), fu AS (${followUps}),
+export function followUpCadence (scope: Scope, f: AnalyticsFilter, today: string): RawBuilder<CountRow> {
+  return sql<CountRow>`WITH base AS (${base(scope, f)}), fu AS (${followUps}),
     gaps AS (SELECT b.kommunekode AS r, b.cpr, fu.opfoelgningsdato - lag(fu.opfoelgningsdato) OVER (PARTITION BY fu.decision_id ORDER BY fu.opfoelgningsdato, fu.seq) AS gap
       FROM fu JOIN base b ON b.decision_id = fu.decision_id),
-    due AS (SELECT b.kommunekode AS r, b.cpr, COALESCE(
-        (SELECT fu.naeste_opfoelgningsdato FROM fu WHERE fu.decision_id = b.decision_id ORDER BY fu.opfoelgningsdato DESC, fu.seq DESC LIMIT 1),
-        d.opfoelgningsdato,
-        (SELECT min(g.opfoelgningsdato) FROM decision_goals dg JOIN goals g ON g.id = dg.goal_id AND g.annulled_at IS NULL WHERE dg.decision_id = b.decision_id)
-      ) AS next FROM base b JOIN decisions d ON d.id = b.decision_id WHERE b.closed_at IS NULL)
+    latest AS (SELECT DISTINCT ON (fu.decision_id) fu.decision_id, fu.naeste_opfoelgningsdato FROM fu ORDER BY fu.decision_id, fu.opfoelgningsdato DESC, fu.seq DESC),
+    goal_due AS (SELECT dg.decision_id, min(g.opfoelgningsdato) AS next FROM base b JOIN decision_goals dg ON dg.decision_id = b.decision_id
+      JOIN goals g ON g.id = dg.goal_id AND g.annulled_at IS NULL GROUP BY dg.decision_id),
+    due AS (SELECT b.kommunekode AS r, b.cpr, COALESCE(latest.naeste_opfoelgningsdato, d.opfoelgningsdato, goal_due.next) AS next
+      FROM base b JOIN decisions d ON d.id = b.decision_id LEFT JOIN latest ON latest.decision_id = b.decision_id
+      LEFT JOIN goal_due ON goal_due.decision_id = b.decision_id WHERE b.closed_at IS NULL)
     SELECT r, 'median-days' AS c, count(DISTINCT cpr)::int AS n, GROUPING(r)::int AS gr, 0 AS gc, 0 AS pairs,
       percentile_cont(0.5) WITHIN GROUP (ORDER BY gap)::float8 AS value
     FROM gaps WHERE gap IS NOT NULL GROUP BY GROUPING SETS ((r), ())
     UNION ALL
     SELECT r, 'overdue' AS c, count(DISTINCT cpr)::int, GROUPING(r)::int, 0, 0, NULL::float8
-    FROM due WHERE next < ${today}::date GROUP BY GROUPING SETS ((r), ())`.execute(db)
-  return rows
+    FROM due WHERE next < ${today}::date GROUP BY GROUPING SETS ((r), ())`
 }

@@ -5,7 +5,7 @@ import { dayInDenmark } from '../catalogs/catalogs.js'
 import { recordAccess } from '../http/audit.js'
 import { problemResponses } from '../http/problems.js'
 import { requireServed } from '../db/scope.js'
-import { AGGREGATES, tableOf, type Aggregate } from './aggregates.js'
+import { AGGREGATES, runAggregate, tableOf, type Aggregate } from './aggregates.js'
 import { progressionSpec, renderSvg, tableCsv, tableSpec } from './charts.js'
 import { levelMaps, resolveFilter } from './filters.js'
 import { loadProgression } from './progression.js'
@@ -72,7 +72,7 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox<{ threshold: number }> =
     if (query.kommunekode !== undefined) requireServed(request.caller, query.kommunekode)
     const today = dayInDenmark(app.clock())
     const filter = resolveFilter(catalogs, query, today)
-    const counts = await aggregate.run(app.database.db, request.caller, filter, { levels, today })
+    const counts = await runAggregate(app.database.db, aggregate, request.caller, filter, { levels, today })
     const table: AnalyticsTable = tableOf(aggregate, counts, { catalogs, threshold, filter, query })
     const format = formatOf(request, query.format)
     await recordAccess(request, { kommunekode: query.kommunekode ?? null, details: { aggregate: aggregate.path, ...table.filters, ...table.period, format } })
