@@ -14871,12 +14871,12 @@ export interface operations {
                      *       "cells": [
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "column": {
-                     *             "code": "improved",
-                     *             "label": "Forbedret"
+                     *             "code": "ae9f388a-91c3-46cf-af55-f81952f2977c",
+                     *             "label": "Intet støttebehov"
                      *           },
                      *           "value": 40,
                      *           "share": 0.7547,
@@ -14884,12 +14884,12 @@ export interface operations {
                      *         },
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "column": {
-                     *             "code": "unchanged",
-                     *             "label": "Uændret"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "value": null,
                      *           "share": null,
@@ -14897,12 +14897,12 @@ export interface operations {
                      *         },
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "column": {
-                     *             "code": "worsened",
-                     *             "label": "Forværret"
+                     *             "code": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *             "label": "Moderat støttebehov"
                      *           },
                      *           "value": null,
                      *           "share": null,
@@ -14912,8 +14912,8 @@ export interface operations {
                      *       "rowTotals": [
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "value": 53,
                      *           "perCitizen": 1,
@@ -14923,24 +14923,24 @@ export interface operations {
                      *       "columnTotals": [
                      *         {
                      *           "column": {
-                     *             "code": "improved",
-                     *             "label": "Forbedret"
+                     *             "code": "ae9f388a-91c3-46cf-af55-f81952f2977c",
+                     *             "label": "Intet støttebehov"
                      *           },
                      *           "value": 40,
                      *           "suppressed": false
                      *         },
                      *         {
                      *           "column": {
-                     *             "code": "unchanged",
-                     *             "label": "Uændret"
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
                      *           },
                      *           "value": null,
                      *           "suppressed": true
                      *         },
                      *         {
                      *           "column": {
-                     *             "code": "worsened",
-                     *             "label": "Forværret"
+                     *             "code": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *             "label": "Moderat støttebehov"
                      *           },
                      *           "value": null,
                      *           "suppressed": true
@@ -14952,23 +14952,23 @@ export interface operations {
                      *       },
                      *       "suppressed": [
                      *         {
-                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *           "column": "worsened",
+                     *           "row": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "column": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
                      *           "reason": "below-threshold"
                      *         },
                      *         {
-                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *           "column": "unchanged",
+                     *           "row": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "column": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
                      *           "reason": "complementary"
                      *         },
                      *         {
                      *           "row": null,
-                     *           "column": "worsened",
+                     *           "column": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
                      *           "reason": "below-threshold"
                      *         },
                      *         {
                      *           "row": null,
-                     *           "column": "unchanged",
+                     *           "column": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
                      *           "reason": "complementary"
                      *         }
                      *       ]
@@ -15777,113 +15777,61 @@ export interface operations {
                      *         "maalgruppe": null
                      *       },
                      *       "threshold": 5,
-                     *       "unit": "citizens",
+                     *       "unit": "days (median-days), citizens (overdue)",
                      *       "rowDimension": "kommunekode",
                      *       "columnDimension": "maal",
                      *       "cells": [
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "101",
+                     *             "label": null
                      *           },
                      *           "column": {
-                     *             "code": "improved",
-                     *             "label": "Forbedret"
+                     *             "code": "median-days",
+                     *             "label": "Mediandage mellem opfølgninger"
                      *           },
-                     *           "value": 40,
-                     *           "share": 0.7547,
+                     *           "value": 182,
+                     *           "share": null,
                      *           "suppressed": false
                      *         },
                      *         {
                      *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
+                     *             "code": "101",
+                     *             "label": null
                      *           },
                      *           "column": {
-                     *             "code": "unchanged",
-                     *             "label": "Uændret"
+                     *             "code": "overdue",
+                     *             "label": "Borgere med overskredet opfølgning"
                      *           },
-                     *           "value": null,
+                     *           "value": 12,
                      *           "share": null,
-                     *           "suppressed": true
-                     *         },
-                     *         {
-                     *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
-                     *           },
-                     *           "column": {
-                     *             "code": "worsened",
-                     *             "label": "Forværret"
-                     *           },
-                     *           "value": null,
-                     *           "share": null,
-                     *           "suppressed": true
-                     *         }
-                     *       ],
-                     *       "rowTotals": [
-                     *         {
-                     *           "row": {
-                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *             "label": "Varetage økonomi"
-                     *           },
-                     *           "value": 53,
-                     *           "perCitizen": 1,
                      *           "suppressed": false
                      *         }
                      *       ],
+                     *       "rowTotals": [],
                      *       "columnTotals": [
                      *         {
                      *           "column": {
-                     *             "code": "improved",
-                     *             "label": "Forbedret"
+                     *             "code": "median-days",
+                     *             "label": "Mediandage mellem opfølgninger"
                      *           },
-                     *           "value": 40,
+                     *           "value": 182,
                      *           "suppressed": false
                      *         },
                      *         {
                      *           "column": {
-                     *             "code": "unchanged",
-                     *             "label": "Uændret"
+                     *             "code": "overdue",
+                     *             "label": "Borgere med overskredet opfølgning"
                      *           },
-                     *           "value": null,
-                     *           "suppressed": true
-                     *         },
-                     *         {
-                     *           "column": {
-                     *             "code": "worsened",
-                     *             "label": "Forværret"
-                     *           },
-                     *           "value": null,
-                     *           "suppressed": true
+                     *           "value": 12,
+                     *           "suppressed": false
                      *         }
                      *       ],
                      *       "total": {
-                     *         "value": 53,
+                     *         "value": null,
                      *         "suppressed": false
                      *       },
-                     *       "suppressed": [
-                     *         {
-                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *           "column": "worsened",
-                     *           "reason": "below-threshold"
-                     *         },
-                     *         {
-                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
-                     *           "column": "unchanged",
-                     *           "reason": "complementary"
-                     *         },
-                     *         {
-                     *           "row": null,
-                     *           "column": "worsened",
-                     *           "reason": "below-threshold"
-                     *         },
-                     *         {
-                     *           "row": null,
-                     *           "column": "unchanged",
-                     *           "reason": "complementary"
-                     *         }
-                     *       ]
+                     *       "suppressed": []
                      *     }
                      */
                     "application/json": components["schemas"]["AnalyticsTable"];

@@ -6,6 +6,10 @@ const period = { from: '2024-01-01', to: '2024-12-31' }
 const filters = { kommunekode: '101', ydelse: null, tilbud: null, paragraf: null, dstYdelseskode: null, maalgruppe: null }
 const VARETAGE_OEKONOMI = { code: '70443014-3faf-402d-abcf-396bfad32eb9', label: 'Varetage økonomi' }
 
+const INTET = { code: 'ae9f388a-91c3-46cf-af55-f81952f2977c', label: 'Intet støttebehov' }
+const LET = { code: 'dd628e73-d6c9-4837-a2b8-aa62d73bd6ae', label: 'Let støttebehov' }
+const MODERAT = { code: '401a397b-b3aa-4ca3-8b23-bd8f99dd3f76', label: 'Moderat støttebehov' }
+
 const progression: AnalyticsTable = {
   aggregate: 'progression-by-undertema',
   title: 'Progression pr. undertema',
@@ -59,10 +63,43 @@ export const EXAMPLES: Record<string, AnalyticsTable | Progression> = {
   'investigated-undertemaer': twoColumns('investigated-undertemaer', 'Undersøgte undertemaer ved visitation pr. indsats', 'tilbud', 'undertema'),
   'levels-at-visitation': twoColumns('levels-at-visitation', 'Funktionsevneniveau ved visitation', 'undertema', 'funktionsevneniveau'),
   'maaltype-by-indsats': twoColumns('maaltype-by-indsats', 'Måltype pr. indsatstype', 'tilbud', 'maaltype'),
-  'stoettebehov-transitions': twoColumns('stoettebehov-transitions', 'Støttebehov fra → til', 'fra', 'til'),
+  'stoettebehov-transitions': {
+    ...twoColumns('stoettebehov-transitions', 'Støttebehov fra → til', 'fra', 'til'),
+    cells: [
+      { row: LET, column: INTET, value: 40, share: 0.7547, suppressed: false },
+      { row: LET, column: LET, value: null, share: null, suppressed: true },
+      { row: LET, column: MODERAT, value: null, share: null, suppressed: true }
+    ],
+    rowTotals: [{ row: LET, value: 53, perCitizen: 1, suppressed: false }],
+    columnTotals: [
+      { column: INTET, value: 40, suppressed: false },
+      { column: LET, value: null, suppressed: true },
+      { column: MODERAT, value: null, suppressed: true }
+    ],
+    suppressed: [
+      { row: LET.code, column: MODERAT.code, reason: 'below-threshold' },
+      { row: LET.code, column: LET.code, reason: 'complementary' },
+      { row: null, column: MODERAT.code, reason: 'below-threshold' },
+      { row: null, column: LET.code, reason: 'complementary' }
+    ]
+  },
   'progression-by-overtema': twoColumns('progression-by-overtema', 'Progression pr. overtema', 'overtema', 'udfald'),
   'goal-attainment': twoColumns('goal-attainment', 'Indsatsmål: opnået mod forventet niveau', 'undertema', 'resultat'),
-  'follow-up-cadence': twoColumns('follow-up-cadence', 'Opfølgningskadence', 'kommunekode', 'maal'),
+  'follow-up-cadence': {
+    ...twoColumns('follow-up-cadence', 'Opfølgningskadence', 'kommunekode', 'maal'),
+    unit: 'days (median-days), citizens (overdue)',
+    cells: [
+      { row: { code: '101', label: null }, column: { code: 'median-days', label: 'Mediandage mellem opfølgninger' }, value: 182, share: null, suppressed: false },
+      { row: { code: '101', label: null }, column: { code: 'overdue', label: 'Borgere med overskredet opfølgning' }, value: 12, share: null, suppressed: false }
+    ],
+    rowTotals: [],
+    columnTotals: [
+      { column: { code: 'median-days', label: 'Mediandage mellem opfølgninger' }, value: 182, suppressed: false },
+      { column: { code: 'overdue', label: 'Borgere med overskredet opfølgning' }, value: 12, suppressed: false }
+    ],
+    total: { value: null, suppressed: false },
+    suppressed: []
+  },
   'citizens-by-ydelse': oneColumn('citizens-by-ydelse', 'Borgere pr. FFB-ydelse', 'ydelse', [
     ['d473dea2-4f6d-4f36-a8f0-260f0213f50a', 'Støtte til administration', 41], ['0886a1b6-4a3a-47e5-9c97-066270529e4f', 'Støtte til transport', 12],
     ['1a2daf63-0510-4bf3-8578-662d4300c965', 'Støtte til uddannelse', null], ['cb1169ee-8969-46d3-813d-f0dd555bd838', 'Støtte til beskæftigelse', null]

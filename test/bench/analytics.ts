@@ -1,5 +1,5 @@
 /**
- * npm run bench:analytics [-- --sizes 100000] [--runs 3]
+ * npm run bench:analytics [-- --sizes 100000] [--runs 3] [--only citizens-by-tilbud,…]
  *
  * Seeds a throwaway database on a real PostgreSQL (DATABASE_URL, default the
  * local server) with decisions by SQL (seed.ts, the export bench's
@@ -28,6 +28,7 @@ const arg = (name: string, fallback: string) => {
 }
 const SIZES = arg('--sizes', '100000').split(',').map(Number)
 const RUNS = Number(arg('--runs', '3'))
+const ONLY = arg('--only', '').split(',').filter((path) => path !== '')
 const QUERY = { from: '2024-01-01', to: '2024-12-31' }
 
 /** A parameter as an SQL literal: the statement psql runs is the one the API runs, with its values written in. */
@@ -93,7 +94,7 @@ await withThrowawayDatabase(async (databaseUrl, name) => {
     console.log('| aggregate | ours (API, ms) | psql (same SQL, ms) | ratio psql/ours |\n|---|---:|---:|---:|')
     const { child: server, base } = await serveApi(databaseUrl)
     try {
-      for (const aggregate of AGGREGATES) {
+      for (const aggregate of AGGREGATES.filter((a) => ONLY.length === 0 || ONLY.includes(a.path))) {
         const statement = inline(aggregate.statement(client, filter, context).compile(database.db))
         const url = `${base}/v1/analytics/${aggregate.path}?from=${QUERY.from}&to=${QUERY.to}`
         const ours = await best(RUNS, async () => { await get(url, token) })
