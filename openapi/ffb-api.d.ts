@@ -1284,6 +1284,246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/citizens-by-ydelse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Borgere pr. FFB-ydelse: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Unique citizens (distinct CPR numbers) per FFB ydelse that ran in the period, on decisions in the filters. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getCitizensByYdelse"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/citizens-by-tilbud": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Borgere pr. tilbud: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Unique citizens per tilbud (the indsats' tilbud type) of interventions that ran in the period: which tilbud our citizens need. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getCitizensByTilbud"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/citizens-by-kommune": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Borgere pr. kommune: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Unique citizens per municipality with a decision whose course overlaps the period. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getCitizensByKommune"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/investigated-undertemaer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Undersøgte undertemaer ved visitation pr. indsats: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description F&F and A&D undertemaer investigated at visitation (registered by the end of the afgørelsesdato, not by a follow-up), by indsats (tilbud): citizens per undertema, and in the row totals the number of undertemaer per citizen. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getInvestigatedUndertemaer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/levels-at-visitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Funktionsevneniveau ved visitation: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens per A&D undertema and funktionsevneniveau at visitation: the latest registration by the end of the afgørelsesdato. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getLevelsAtVisitation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/maaltype-by-indsats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Måltype pr. indsatstype: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens per tilbud (indsatstype) and måltype of the goals of their decisions. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getMaaltypeByIndsats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/stoettebehov-transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Støttebehov fra → til: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens per støttebehov at the decision (as corrected) → at its latest follow-up: the transition matrix of decisions followed up. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getStoettebehovTransitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/progression-by-undertema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progression pr. undertema: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens improved (a lower funktionsevneniveau), unchanged or worsened per A&D undertema, from visitation to the latest follow-up of their latest decision that assessed it; shares of the row. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getProgressionByUndertema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/progression-by-overtema": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progression pr. overtema: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens improved, unchanged or worsened per A&D overtema (Relationer, Samfundsliv, …): the sign of the sum of the citizen's level changes on its undertemaer; shares of the row. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getProgressionByOvertema"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/goal-attainment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Indsatsmål: opnået mod forventet niveau: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Citizens per goal's primary undertema whose level at the goal's latest follow-up is better than, as, or short of the forventet funktionsevneniveau. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getGoalAttainment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/follow-up-cadence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Opfølgningskadence: counts of citizens in the caller's municipalities, small numbers suppressed
+         * @description Per municipality: the median number of days between a decision's consecutive follow-ups (published when the gaps are of at least the threshold of citizens), and the citizens with a follow-up overdue today (an open decision whose next follow-up date has passed). The column totals are the same for all the municipalities in the answer. Computed in one SQL statement over the decisions whose course overlaps the period (annulled records left out, corrected ones as they stand now) in the municipalities the client serves (or ?kommunekode=). A number of fewer citizens than the threshold (ANALYTICS_MIN_CELL, default 5) is suppressed, and another beside it where a total would give it back; `suppressed` lists them. Never a CPR number or a case id.
+         */
+        get: operations["getFollowUpCadence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/cases/{id}/progression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A citizen's progression on a case: levels per undertema and overtema over time, støttebehov, goals and ydelser
+         * @description From the first investigation to each follow-up: the funktionsevneniveau of each A&D undertema (and the mean per overtema) with dates, the støttebehov path, each indsatsmål's start, expected and reached level and måltype, and the ydelser. With ?decisionId= one decision's course. Annulled records are left out; corrected ones as they stand. ?format=svg (or Accept: image/svg+xml) draws the levels over time with each goal's expected level marked, for a vendor to embed; vega-lite gives its spec.
+         */
+        get: operations["getCaseProgression"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cases/{id}/fhir": {
         parameters: {
             query?: never;
@@ -1576,7 +1816,7 @@ export interface components {
                 name: string;
             };
             /** @description What the token may do; each operation names the scope it needs in x-ffb-scope */
-            scopes: ("cases:read" | "cases:write" | "delivery:write" | "export:read" | "catalogs:admin" | "audit:read" | "metrics:read" | "insight:read")[];
+            scopes: ("cases:read" | "cases:write" | "delivery:write" | "export:read" | "catalogs:admin" | "audit:read" | "metrics:read" | "insight:read" | "analytics:read")[];
             /** @description The kommunekoder whose data the token may reach, or "all" */
             municipalities: string[] | "all";
             /** @description When the token stops working; null: it does not expire */
@@ -2737,6 +2977,192 @@ export interface components {
                 resourceId: string | null;
                 outcome: "success" | "denied" | "not-found" | "rejected" | "failed";
                 status: number;
+            }[];
+        };
+        /** @description An aggregate: counts of distinct citizens per cell, with suppression; never a CPR number or a case id */
+        AnalyticsTable: {
+            /** @description Which aggregate */
+            aggregate: string;
+            title: string;
+            period: {
+                /** Format: date */
+                from: string;
+                /** Format: date */
+                to: string;
+            };
+            filters: {
+                kommunekode: string | null;
+                ydelse: string | null;
+                tilbud: string | null;
+                paragraf: string | null;
+                dstYdelseskode: string | null;
+                maalgruppe: string | null;
+            };
+            /** @description Numbers of fewer citizens than this (but more than none) are suppressed (ANALYTICS_MIN_CELL) */
+            threshold: number;
+            /** @description What a value counts: citizens (distinct CPR numbers), or days for a median */
+            unit: string;
+            rowDimension: string;
+            /** @description null: a table of one column */
+            columnDimension: string | null;
+            cells: {
+                row: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                column: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                } | null;
+                /** @description null when suppressed */
+                value: number | null;
+                /** @description The value as a share of its row's total, where both are published */
+                share: number | null;
+                suppressed: boolean;
+            }[];
+            /** @description Distinct citizens per row (two-dimensional tables) */
+            rowTotals: {
+                row: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                /** @description null when suppressed */
+                value: number | null;
+                /** @description Columns per citizen of the row (e.g. undertemaer per citizen), where published */
+                perCitizen: number | null;
+                suppressed: boolean;
+            }[];
+            columnTotals: {
+                column: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                /** @description null when suppressed */
+                value: number | null;
+                suppressed: boolean;
+            }[];
+            /** @description Distinct citizens in the whole table */
+            total: {
+                /** @description null when suppressed */
+                value: number | null;
+                suppressed: boolean;
+            };
+            /** @description Every number left out, and why: below the threshold, or hidden so that a total cannot give another back */
+            suppressed: {
+                /** @description null: a column total or the grand total */
+                row: string | null;
+                /** @description null: a row total or the grand total */
+                column: string | null;
+                reason: "below-threshold" | "complementary";
+            }[];
+        };
+        /** @description One citizen's course on a case: levels, støttebehov, goals and ydelser over time */
+        Progression: {
+            /** Format: uuid */
+            caseId: string;
+            decisionId: string | null;
+            kommunekode: string;
+            undertemaer: {
+                undertema: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                overtema: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                } | null;
+                /** @description Oldest first: the first investigation, then each follow-up */
+                levels: {
+                    /** Format: date-time */
+                    registeredAt: string;
+                    funktionsevneniveau: {
+                        code: string;
+                        label: string | null;
+                        level: number | null;
+                    };
+                    source: "investigation" | "follow-up";
+                }[];
+            }[];
+            overtemaer: {
+                overtema: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                levels: {
+                    /** Format: date */
+                    date: string;
+                    /** @description The mean of its undertemaer's latest levels that day */
+                    meanLevel: number;
+                }[];
+            }[];
+            stoettebehov: {
+                /** Format: uuid */
+                decisionId: string;
+                /** Format: date-time */
+                registeredAt: string;
+                stoettebehov: {
+                    code: string;
+                    label: string | null;
+                    level: number | null;
+                };
+                source: "decision" | "follow-up";
+            }[];
+            goals: {
+                /** Format: uuid */
+                goalId: string;
+                undertema: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                maaltype: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                startLevel: {
+                    code: string;
+                    label: string | null;
+                    level: number | null;
+                } | null;
+                expectedLevel: {
+                    code: string;
+                    label: string | null;
+                    level: number | null;
+                };
+                /** @description At the latest follow-up of the goal; null before one */
+                reachedLevel: {
+                    code: string;
+                    label: string | null;
+                    level: number | null;
+                } | null;
+                maalOpnaaet: boolean | null;
+                /** Format: date */
+                opfoelgningsdato: string;
+            }[];
+            ydelser: {
+                /** Format: uuid */
+                decisionId: string;
+                ydelse: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                tilbud: {
+                    /** @description A catalog code, a kommunekode, or the aggregate's own category (e.g. improved) */
+                    code: string;
+                    label: string | null;
+                };
+                /** Format: date */
+                startdato: string;
+                slutdato: string | null;
             }[];
         };
         /** @description A catalog entry; with ?tree=true, nested */
@@ -13458,6 +13884,2475 @@ export interface operations {
             };
             /** @description Not allowed for this client */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCitizensByYdelse: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Borgere pr. FFB-ydelse as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "citizens-by-ydelse",
+                     *       "title": "Borgere pr. FFB-ydelse",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "ydelse",
+                     *       "columnDimension": null,
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "d473dea2-4f6d-4f36-a8f0-260f0213f50a",
+                     *             "label": "Støtte til administration"
+                     *           },
+                     *           "column": null,
+                     *           "value": 41,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "0886a1b6-4a3a-47e5-9c97-066270529e4f",
+                     *             "label": "Støtte til transport"
+                     *           },
+                     *           "column": null,
+                     *           "value": 12,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "1a2daf63-0510-4bf3-8578-662d4300c965",
+                     *             "label": "Støtte til uddannelse"
+                     *           },
+                     *           "column": null,
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "cb1169ee-8969-46d3-813d-f0dd555bd838",
+                     *             "label": "Støtte til beskæftigelse"
+                     *           },
+                     *           "column": null,
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [],
+                     *       "columnTotals": [],
+                     *       "total": {
+                     *         "value": 57,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "1a2daf63-0510-4bf3-8578-662d4300c965",
+                     *           "column": null,
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "cb1169ee-8969-46d3-813d-f0dd555bd838",
+                     *           "column": null,
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCitizensByTilbud: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Borgere pr. tilbud as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "citizens-by-tilbud",
+                     *       "title": "Borgere pr. tilbud",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "tilbud",
+                     *       "columnDimension": null,
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "d90f4da6-f87a-43b5-833f-646b4baf16d6",
+                     *             "label": "Mobilt tilbud"
+                     *           },
+                     *           "column": null,
+                     *           "value": 44,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "25de7444-3919-4dab-b844-8cec6c15f30e",
+                     *             "label": "Midlertidigt botilbud"
+                     *           },
+                     *           "column": null,
+                     *           "value": 13,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "rowTotals": [],
+                     *       "columnTotals": [],
+                     *       "total": {
+                     *         "value": 57,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCitizensByKommune: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Borgere pr. kommune as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "citizens-by-kommune",
+                     *       "title": "Borgere pr. kommune",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "kommunekode",
+                     *       "columnDimension": null,
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "101",
+                     *             "label": null
+                     *           },
+                     *           "column": null,
+                     *           "value": 57,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "rowTotals": [],
+                     *       "columnTotals": [],
+                     *       "total": {
+                     *         "value": 57,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getInvestigatedUndertemaer: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Undersøgte undertemaer ved visitation pr. indsats as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "investigated-undertemaer",
+                     *       "title": "Undersøgte undertemaer ved visitation pr. indsats",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "tilbud",
+                     *       "columnDimension": "undertema",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLevelsAtVisitation: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Funktionsevneniveau ved visitation as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "levels-at-visitation",
+                     *       "title": "Funktionsevneniveau ved visitation",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "undertema",
+                     *       "columnDimension": "funktionsevneniveau",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getMaaltypeByIndsats: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Måltype pr. indsatstype as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "maaltype-by-indsats",
+                     *       "title": "Måltype pr. indsatstype",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "tilbud",
+                     *       "columnDimension": "maaltype",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getStoettebehovTransitions: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Støttebehov fra → til as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "stoettebehov-transitions",
+                     *       "title": "Støttebehov fra → til",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "fra",
+                     *       "columnDimension": "til",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "column": {
+                     *             "code": "ae9f388a-91c3-46cf-af55-f81952f2977c",
+                     *             "label": "Intet støttebehov"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "column": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "column": {
+                     *             "code": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *             "label": "Moderat støttebehov"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "ae9f388a-91c3-46cf-af55-f81952f2977c",
+                     *             "label": "Intet støttebehov"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *             "label": "Moderat støttebehov"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "column": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "column": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "401a397b-b3aa-4ca3-8b23-bd8f99dd3f76",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgressionByUndertema: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Progression pr. undertema as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "progression-by-undertema",
+                     *       "title": "Progression pr. undertema",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "undertema",
+                     *       "columnDimension": "udfald",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getProgressionByOvertema: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Progression pr. overtema as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "progression-by-overtema",
+                     *       "title": "Progression pr. overtema",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "overtema",
+                     *       "columnDimension": "udfald",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getGoalAttainment: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Indsatsmål: opnået mod forventet niveau as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "goal-attainment",
+                     *       "title": "Indsatsmål: opnået mod forventet niveau",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "citizens",
+                     *       "rowDimension": "undertema",
+                     *       "columnDimension": "resultat",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "share": 0.7547,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "share": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "rowTotals": [
+                     *         {
+                     *           "row": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "value": 53,
+                     *           "perCitizen": 1,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "improved",
+                     *             "label": "Forbedret"
+                     *           },
+                     *           "value": 40,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "unchanged",
+                     *             "label": "Uændret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "worsened",
+                     *             "label": "Forværret"
+                     *           },
+                     *           "value": null,
+                     *           "suppressed": true
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": 53,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": [
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "worsened",
+                     *           "reason": "below-threshold"
+                     *         },
+                     *         {
+                     *           "row": null,
+                     *           "column": "unchanged",
+                     *           "reason": "complementary"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFollowUpCadence: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (default: all history); a decision counts when its course overlaps the period */
+                from?: string;
+                /** @description Last day of the period (default: today in Denmark) */
+                to?: string;
+                /**
+                 * @description The municipality, 3 digits
+                 * @example 101
+                 */
+                kommunekode?: string;
+                ydelse?: components["schemas"]["YdelserCode"];
+                tilbud?: components["schemas"]["TilbudCode"];
+                /**
+                 * @description Only decisions with a ydelse or tilbud of this legal basis, as the catalogs write it
+                 * @example SEL § 85
+                 */
+                paragraf?: string;
+                /**
+                 * @description Only decisions with an intervention that derives this DST ydelseskode (dst-mapping)
+                 * @example 1.8.2
+                 */
+                dstYdelseskode?: string;
+                maalgruppe?: components["schemas"]["MaalgrupperCode"];
+                /** @description The answer's form, instead of Accept: json (application/json), csv (text/csv), svg (image/svg+xml, the chart) or vega-lite (application/vnd.vegalite+json, the chart's Vega-Lite spec with its data, to restyle) */
+                format?: "json" | "csv" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Opfølgningskadence as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "aggregate": "follow-up-cadence",
+                     *       "title": "Opfølgningskadence",
+                     *       "period": {
+                     *         "from": "2024-01-01",
+                     *         "to": "2024-12-31"
+                     *       },
+                     *       "filters": {
+                     *         "kommunekode": "101",
+                     *         "ydelse": null,
+                     *         "tilbud": null,
+                     *         "paragraf": null,
+                     *         "dstYdelseskode": null,
+                     *         "maalgruppe": null
+                     *       },
+                     *       "threshold": 5,
+                     *       "unit": "days (median-days), citizens (overdue)",
+                     *       "rowDimension": "kommunekode",
+                     *       "columnDimension": "maal",
+                     *       "cells": [
+                     *         {
+                     *           "row": {
+                     *             "code": "101",
+                     *             "label": null
+                     *           },
+                     *           "column": {
+                     *             "code": "median-days",
+                     *             "label": "Mediandage mellem opfølgninger"
+                     *           },
+                     *           "value": 182,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "row": {
+                     *             "code": "101",
+                     *             "label": null
+                     *           },
+                     *           "column": {
+                     *             "code": "overdue",
+                     *             "label": "Borgere med overskredet opfølgning"
+                     *           },
+                     *           "value": 12,
+                     *           "share": null,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "rowTotals": [],
+                     *       "columnTotals": [
+                     *         {
+                     *           "column": {
+                     *             "code": "median-days",
+                     *             "label": "Mediandage mellem opfølgninger"
+                     *           },
+                     *           "value": 182,
+                     *           "suppressed": false
+                     *         },
+                     *         {
+                     *           "column": {
+                     *             "code": "overdue",
+                     *             "label": "Borgere med overskredet opfølgning"
+                     *           },
+                     *           "value": 12,
+                     *           "suppressed": false
+                     *         }
+                     *       ],
+                     *       "total": {
+                     *         "value": null,
+                     *         "suppressed": false
+                     *       },
+                     *       "suppressed": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AnalyticsTable"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description The request does not match the schema; CPR numbers must not be sent in URLs */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCaseProgression: {
+        parameters: {
+            query?: {
+                /** @description Only this decision of the case: its goals, støttebehov, ydelser and period */
+                decisionId?: string;
+                /** @description json, svg (the chart: levels over time per undertema, each goal's expected level marked) or vega-lite (its spec) */
+                format?: "json" | "svg" | "vega-lite";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The progression as JSON; as text/csv; its chart as image/svg+xml; or the chart's Vega-Lite spec (application/vnd.vegalite+json, data inline) — by ?format= or Accept */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "caseId": "0b6f3c1e-6f0a-4c55-9a57-3c2e8d6e1f10",
+                     *       "decisionId": null,
+                     *       "kommunekode": "101",
+                     *       "undertemaer": [
+                     *         {
+                     *           "undertema": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "overtema": {
+                     *             "code": "dfbe6ff6-223b-436a-b864-8ba29bda41e2",
+                     *             "label": "Samfundsliv"
+                     *           },
+                     *           "levels": [
+                     *             {
+                     *               "registeredAt": "2023-01-01T09:00:00.000Z",
+                     *               "funktionsevneniveau": {
+                     *                 "code": "5bdde847-2837-416b-ab63-bbff8b7aa531",
+                     *                 "label": "Moderat nedsat funktionsevne",
+                     *                 "level": 2
+                     *               },
+                     *               "source": "investigation"
+                     *             },
+                     *             {
+                     *               "registeredAt": "2023-06-01T08:00:00.000Z",
+                     *               "funktionsevneniveau": {
+                     *                 "code": "b508ff66-6326-4862-a6d7-7bbf184c9823",
+                     *                 "label": "Ingen nedsat funktionsevne",
+                     *                 "level": 0
+                     *               },
+                     *               "source": "follow-up"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "overtemaer": [
+                     *         {
+                     *           "overtema": {
+                     *             "code": "dfbe6ff6-223b-436a-b864-8ba29bda41e2",
+                     *             "label": "Samfundsliv"
+                     *           },
+                     *           "levels": [
+                     *             {
+                     *               "date": "2023-01-01",
+                     *               "meanLevel": 2
+                     *             },
+                     *             {
+                     *               "date": "2023-06-01",
+                     *               "meanLevel": 0
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "stoettebehov": [
+                     *         {
+                     *           "decisionId": "7d2b1c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "registeredAt": "2023-01-01T11:00:00.000Z",
+                     *           "stoettebehov": {
+                     *             "code": "dd628e73-d6c9-4837-a2b8-aa62d73bd6ae",
+                     *             "label": "Let støttebehov",
+                     *             "level": 1
+                     *           },
+                     *           "source": "decision"
+                     *         },
+                     *         {
+                     *           "decisionId": "7d2b1c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "registeredAt": "2023-06-01T08:00:00.000Z",
+                     *           "stoettebehov": {
+                     *             "code": "ae9f388a-91c3-46cf-af55-f81952f2977c",
+                     *             "label": "Intet støttebehov",
+                     *             "level": 0
+                     *           },
+                     *           "source": "follow-up"
+                     *         }
+                     *       ],
+                     *       "goals": [
+                     *         {
+                     *           "goalId": "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f",
+                     *           "undertema": {
+                     *             "code": "70443014-3faf-402d-abcf-396bfad32eb9",
+                     *             "label": "Varetage økonomi"
+                     *           },
+                     *           "maaltype": {
+                     *             "code": "d41c8072-52f8-42b5-9375-ddbea454d27f",
+                     *             "label": "Udvikle funktionsevne"
+                     *           },
+                     *           "startLevel": {
+                     *             "code": "5bdde847-2837-416b-ab63-bbff8b7aa531",
+                     *             "label": "Moderat nedsat funktionsevne",
+                     *             "level": 2
+                     *           },
+                     *           "expectedLevel": {
+                     *             "code": "8328ce4a-6238-4f73-bf1a-74aadb68eff8",
+                     *             "label": "Let nedsat funktionsevne",
+                     *             "level": 1
+                     *           },
+                     *           "reachedLevel": {
+                     *             "code": "b508ff66-6326-4862-a6d7-7bbf184c9823",
+                     *             "label": "Ingen nedsat funktionsevne",
+                     *             "level": 0
+                     *           },
+                     *           "maalOpnaaet": true,
+                     *           "opfoelgningsdato": "2023-06-01"
+                     *         }
+                     *       ],
+                     *       "ydelser": [
+                     *         {
+                     *           "decisionId": "7d2b1c3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "ydelse": {
+                     *             "code": "d473dea2-4f6d-4f36-a8f0-260f0213f50a",
+                     *             "label": "Støtte til administration"
+                     *           },
+                     *           "tilbud": {
+                     *             "code": "d90f4da6-f87a-43b5-833f-646b4baf16d6",
+                     *             "label": "Mobilt tilbud"
+                     *           },
+                     *           "startdato": "2023-01-01",
+                     *           "slutdato": "2023-06-01"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Progression"];
+                    "text/csv": string;
+                    "image/svg+xml": string;
+                    "application/vnd.vegalite+json": Record<string, never>;
+                };
+            };
+            /** @description CPR numbers must not be sent in URLs; The request does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Authentication required */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for this client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,5 @@
+import { analyticsRoutes } from './analytics/routes.js'
+import { analyticsSchemas } from './analytics/schemas.js'
 import { annulmentRoutes } from './annulment/routes.js'
 import { Annulment, AnnulmentMarker } from './annulment/schemas.js'
 import { randomUUID } from 'node:crypto'
@@ -111,7 +113,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   // Shared schemas live at the root: a plugin that adds its own gets fastify's
   // default validator instead of ours (validation.ts).
   for (const schema of [Me, AuditRecord, AnnulmentMarker, Annulment, Case, Registration, Assessment, Goal, Ydelse, Intervention, FollowUp, Decision, Delmaal, Note,
-    UddataDocument, UddataExportLine, FhirExportLine, InsightReport]) {
+    UddataDocument, UddataExportLine, FhirExportLine, InsightReport, ...analyticsSchemas]) {
     app.addSchema(schema)
   }
   // A bad catalog file stops start-up here, naming the file, the entry and the rule.
@@ -143,6 +145,7 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     await api.register(timelineRoutes)
     await api.register(insightRoutes)
     await api.register(exportRoutes, { batchSize: config.exportBatchSize })
+    await api.register(analyticsRoutes, { threshold: config.analyticsMinCell })
     await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })
   }, { rateLimit }), { prefix: '/v1' })
   return app

@@ -29,6 +29,8 @@ export interface Config {
   idempotencyTtlSeconds: number
   /** Decisions per batch of the uddata stream. */
   exportBatchSize: number
+  /** Analytics: a number of fewer citizens than this is suppressed (ANALYTICS_MIN_CELL). */
+  analyticsMinCell: number
   /** Each municipality's KOMBIT STS organisation UUID, which KL's FHIR delivery names it by. */
   kombitOrganisations: ReadonlyMap<string, string>
   /** How often the audit trail's new rows are sealed into its hash chain (audit/chain.ts). */
@@ -60,7 +62,8 @@ export function loadConfig (env: Env = process.env): Config {
     idempotencyTtlSeconds: integer(env, 'IDEMPOTENCY_TTL_SECONDS', 86_400, 1, 30 * 86_400),
     exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000),
     kombitOrganisations: kombitOrganisations(env),
-    auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 3_600_000)
+    auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 3_600_000),
+    analyticsMinCell: integer(env, 'ANALYTICS_MIN_CELL', 5, 1, 1000)
   }
 }
 

@@ -10,7 +10,7 @@ import { cachedToken, forgetTokens } from './token-cache.js'
  */
 
 /** metrics:read reads GET /metrics only: operations data, no citizen's. */
-export const SCOPES = ['cases:read', 'cases:write', 'delivery:write', 'export:read', 'catalogs:admin', 'audit:read', 'metrics:read', 'insight:read'] as const
+export const SCOPES = ['cases:read', 'cases:write', 'delivery:write', 'export:read', 'catalogs:admin', 'audit:read', 'metrics:read', 'insight:read', 'analytics:read'] as const
 export type Scope = (typeof SCOPES)[number]
 
 export const KOMMUNEKODE = /^\d{3}$/

@@ -40,7 +40,8 @@ export const openapiPlugin = fp(async (app: FastifyInstance) => {
         { name: 'follow-ups', description: 'Follow-up (opfølgning) on a decision\'s goals, and the goals due for one (VUM phase 7)' },
         { name: 'export', description: 'The FFB uddata export and KL\'s FHIR delivery report, per decision or case, and as NDJSON streams' },
         { name: 'audit', description: 'Who accessed which citizen data' },
-        { name: 'insight', description: 'A citizen\'s request for insight (GDPR art. 15): everything stored about a CPR number, and who accessed it' }
+        { name: 'insight', description: 'A citizen\'s request for insight (GDPR art. 15): everything stored about a CPR number, and who accessed it' },
+        { name: 'analytics', description: 'Progression analytics: aggregates per kommune and period (JSON, CSV, SVG charts, Vega-Lite specs; small numbers suppressed) and a citizen\'s progression on a case' }
       ],
       components: {
         securitySchemes: {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { AGGREGATES } from '../../src/analytics/aggregates.js'
 import { createClient, hashToken, revokeClient, rotateToken, SCOPES, type Client } from '../../src/clients/clients.js'
 import { TOKEN_TTL_MS } from '../../src/clients/token-cache.js'
 import { THEMES } from '../../src/investigation/schemas.js'
@@ -245,6 +246,9 @@ const probes: Record<string, (app: FastifyInstance, seeder: Client) => Promise<P
   'GET /v1/cases/:id/fhir': byId((s) => `/v1/cases/${s.caseId}/fhir`),
   // The FHIR stream is per municipality: naming one the client does not serve is refused.
   'GET /v1/exports/fhir': async () => ({ url: '/v1/exports/fhir?kommunekode=101', expect: 403 }),
+  // An aggregate counts only the caller's municipalities; naming another is refused.
+  ...Object.fromEntries(AGGREGATES.map((a) => [`GET /v1/analytics/${a.path}`, async (): Promise<Probe> => ({ url: `/v1/analytics/${a.path}?kommunekode=101`, expect: 403 })])),
+  'GET /v1/analytics/cases/:id/progression': byId((s) => `/v1/analytics/cases/${s.caseId}/progression`),
   ...themeProbes
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import type { Test } from 'tap'
+import { AGGREGATES } from '../../src/analytics/aggregates.js'
 import { AD, LEVEL } from './codes.js'
 import { aCase, aDecision, aDelmaal, aGoal, anIntervention, aNote, made, type Headers } from './factories.js'
 import { followUpCitizenX, recordCitizenX } from './flow.js'
@@ -205,7 +206,9 @@ export async function requestsOfEveryRoute (t: Test, app: FastifyInstance, heade
     'GET /v1/decisions/:id/uddata': (url) => ({ url }),
     'GET /v1/exports/uddata': (url) => ({ url }),
     'GET /v1/cases/:id/fhir': (url) => ({ url }),
-    'GET /v1/exports/fhir': (url) => ({ url: `${url}?kommunekode=101&date=2023-06-02` })
+    'GET /v1/exports/fhir': (url) => ({ url: `${url}?kommunekode=101&date=2023-06-02` }),
+    ...Object.fromEntries(AGGREGATES.map((a) => [`GET /v1/analytics/${a.path}`, (url: string) => ({ url: `${url}?kommunekode=101` })])),
+    'GET /v1/analytics/cases/:id/progression': (url) => ({ url })
   }
 
   const routes = app.routeTable
