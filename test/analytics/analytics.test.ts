@@ -1,6 +1,10 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { chromium } from 'playwright-core'
 import t from 'tap'
 import { loadConfig } from '../../src/config.js'
-import { buildTestApp, createTestClient } from '../helper.js'
+import { buildTestApp, createTestClient, ROOT } from '../helper.js'
+import { findChromium, NO_CHROMIUM } from '../support/chromium.js'
 import { AD, LEVEL, STOETTEBEHOV, TILBUD, YDELSE } from '../support/codes.js'
 import type { Json } from '../support/factories.js'
 import { buildPopulation, MODERAT, TRUTH } from './population.js'
@@ -147,6 +151,45 @@ t.test('a citizen\'s progression on a case: levels over time, støttebehov, goal
   t.equal((await get(`cases/${caseId}/progression?decisionId=00000000-0000-4000-8000-000000000000`)).statusCode, 404)
   const audit = await app.inject({ method: 'GET', url: '/v1/audit?resourceType=progression', headers })
   t.match(audit.json().items[0], { action: 'read', resourceId: caseId, kommunekode: '101', status: 200 }, 'the read is audited')
+})
+
+const CHROMIUM = findChromium()
+
+t.test('two charts embedded in a page, in headless Chromium: drawn, with axes and series, nothing suppressed', {
+  skip: CHROMIUM === undefined && NO_CHROMIUM
+}, async (t) => {
+  // Fetched over real HTTP, as a vendor's backend would, and embedded inline in one page.
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const svgOf = async (path: string): Promise<string> => {
+    const res = await fetch(`${address}/v1/analytics/${path}`, { headers: { ...headers, accept: 'image/svg+xml' } })
+    t.equal(res.status, 200, path)
+    return await res.text()
+  }
+  const aggregate = await svgOf(`progression-by-undertema?${PERIOD}`)
+  const citizen = await svgOf(`cases/${first.caseUrl.split('/').at(-1)!}/progression`)
+  const browser = await chromium.launch({ executablePath: CHROMIUM })
+  t.teardown(async () => { await browser.close() })
+  const page = await browser.newPage({ viewport: { width: 900, height: 700 } })
+  page.setDefaultTimeout(60_000)
+  const errors: string[] = []
+  page.on('pageerror', (error) => { errors.push(error.message) })
+  await page.setContent(`<!doctype html><meta charset="utf-8"><title>Charts</title><body>
+    <figure id="aggregate">${aggregate}</figure><figure id="citizen">${citizen}</figure></body>`)
+  for (const id of ['aggregate', 'citizen']) {
+    const box = await page.locator(`#${id} > svg`).boundingBox()
+    t.ok(box !== null && box.width > 200 && box.height > 100, `${id}: the chart takes room on the page`)
+    t.ok(await page.locator(`#${id} [aria-roledescription="axis"]`).count() >= 2, `${id}: two axes`)
+    t.ok(await page.locator(`#${id} path[aria-roledescription], #${id} [aria-roledescription="bar"], #${id} [role="graphics-symbol"]`).count() > 0,
+      `${id}: marks drawn`)
+  }
+  const aggregateText = await page.locator('#aggregate').innerText()
+  t.match(aggregateText, /Andel af borgerne/, 'the aggregate\'s axis title, as text on the page')
+  t.match(aggregateText, /Varetage økonomi/, 'its series label')
+  t.notMatch(aggregate, /udfald: Forværret|udfald: Uændret/, 'the suppressed cells are not drawn')
+  t.match(await page.locator('#citizen').innerText(), /Dato/, 'the citizen\'s time axis')
+  t.same(errors, [], 'no script error')
+  await mkdir(join(ROOT, '.tap'), { recursive: true })
+  await page.screenshot({ path: join(ROOT, '.tap', 'analytics-charts.png'), fullPage: true })
 })
 
 t.test('refusals: scope, municipality, bad filters', async (t) => {
