@@ -1,0 +1,19 @@
+import t from 'tap'
+import { createTestDatabase } from '../helper.js'
+import { fuzzModel } from '../support/model-run.js'
+
+/**
+ * Model-based fuzzing over real HTTP (test/support/model-*.ts): sequences of
+ * VUM operations against a listening server, checked after every step
+ * against the model. A few hundred steps here; `npm run fuzz:model -- --steps N`
+ * for long runs. MODEL_FUZZ_SEED=n replays a seed.
+ */
+
+t.test('sequences of operations keep the uddata equal to the model, the deltas complete and one audit row per write', async (t) => {
+  const seed = process.env.MODEL_FUZZ_SEED === undefined ? undefined : Number(process.env.MODEL_FUZZ_SEED)
+  const result = await fuzzModel({ database: await createTestDatabase(t), numRuns: 12, maxCommands: 25, seed })
+  t.ok(result.steps >= 100, `${result.steps} steps in ${result.runs} runs (seed ${result.seed})`)
+  if (result.failure !== undefined) {
+    t.fail(`seed ${result.seed}, path ${result.failure.path}: ${result.failure.error}\nshrunk: ${result.failure.sequence}`)
+  }
+})

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util'
+import type { Test } from 'tap'
+import { createTestDatabase } from '../helper.js'
+import { fuzzModel } from '../support/model-run.js'
+
+/**
+ * `npm run fuzz:model -- --steps N [--seed S] [--commands C]`: model-based
+ * fuzzing over real HTTP (test/support/model-*.ts) for as many steps as asked,
+ * on PostgreSQL with DATABASE_URL (a throwaway database, dropped afterwards),
+ * else on an in-memory PGlite. Runs in rounds of RUNS sequences, round i
+ * with seed S + i; prints the steps run, each round's seed, and a failure
+ * with its shrunk sequence. `--seed S --steps 1` replays round S alone.
+ */
+
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string' }, commands: { type: 'string', default: '40' } } })
+const wanted = Number(values.steps)
+const maxCommands = Number(values.commands)
+const firstSeed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
+const RUNS = 25
+
+const teardowns: Array<() => Promise<void> | void> = []
+// createTestDatabase drops its database in a tap teardown; here, at the end.
+const owner = { teardown: (fn: () => Promise<void> | void) => { teardowns.push(fn) } } as unknown as Test
+const started = Date.now()
+let steps = 0
+let runs = 0
+let failures = 0
+try {
+  for (let round = 0; steps < wanted; round++) {
+    const seed = firstSeed + round
+    const result = await fuzzModel({ database: await createTestDatabase(owner), numRuns: RUNS, maxCommands, seed })
+    steps += result.steps
+    runs += result.runs
+    process.stdout.write(`round ${round}: seed ${seed}, ${result.runs} sequences, ${result.steps} steps (${steps} in all, ${Math.round((Date.now() - started) / 1000)} s)\n`)
+    if (result.failure !== undefined) {
+      failures++
+      process.stdout.write(`FAILURE with seed ${seed} (replay: npm run fuzz:model -- --steps 1 --seed ${seed} --commands ${maxCommands})\n` +
+        `  ${result.failure.error}\n  shrunk sequence: ${result.failure.sequence}\n`)
+      break
+    }
+  }
+} finally {
+  for (const fn of teardowns.reverse()) await fn()
+}
+process.stdout.write(`${steps} steps in ${runs} sequences, ${failures} failure(s), first seed ${firstSeed}, ` +
+  `${process.env.DATABASE_URL === undefined ? 'PGlite' : 'PostgreSQL'}, ${Math.round((Date.now() - started) / 1000)} s\n`)
+if (failures > 0) process.exitCode = 1
