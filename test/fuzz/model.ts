@@ -12,7 +12,7 @@ import { fuzzModel } from '../support/model-run.js'
  * with its shrunk sequence. `--seed S --steps 1` replays round S alone.
  */
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string' }, commands: { type: 'string', default: '40' } } })
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string' }, commands: { type: 'string', default: '60' } } })
 const wanted = Number(values.steps)
 const maxCommands = Number(values.commands)
 const firstSeed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
@@ -25,12 +25,14 @@ const started = Date.now()
 let steps = 0
 let runs = 0
 let failures = 0
+const byCommand: Record<string, number> = {}
 try {
   for (let round = 0; steps < wanted; round++) {
     const seed = firstSeed + round
     const result = await fuzzModel({ database: await createTestDatabase(owner), numRuns: RUNS, maxCommands, seed })
     steps += result.steps
     runs += result.runs
+    for (const [name, n] of Object.entries(result.byCommand)) byCommand[name] = (byCommand[name] ?? 0) + n
     process.stdout.write(`round ${round}: seed ${seed}, ${result.runs} sequences, ${result.steps} steps (${steps} in all, ${Math.round((Date.now() - started) / 1000)} s)\n`)
     if (result.failure !== undefined) {
       failures++
@@ -44,4 +46,5 @@ try {
 }
 process.stdout.write(`${steps} steps in ${runs} sequences, ${failures} failure(s), first seed ${firstSeed}, ` +
   `${process.env.DATABASE_URL === undefined ? 'PGlite' : 'PostgreSQL'}, ${Math.round((Date.now() - started) / 1000)} s\n`)
+process.stdout.write(`by command: ${Object.entries(byCommand).sort(([, a], [, b]) => b - a).map(([name, n]) => `${name} ${n}`).join(', ')}\n`)
 if (failures > 0) process.exitCode = 1

@@ -197,6 +197,22 @@ const orderIntervention = fc.record({ decision: fc.nat(), tilbud: fc.nat(1), yde
     return [decision.id]
   }))
 
+const begun = (i: MIntervention) => live(i.ydelser).map((y) => y.startdato).sort()[0]
+const interventionUrl = (i: MIntervention) => `/v1/decisions/${i.decisionId}/interventions/${i.id}`
+
+/** Order one more ydelse on an intervention: an ended one (or a closed decision) takes none (409). */
+const addYdelse = fc.record({ intervention: fc.nat(), ydelse: ydelseSpec }).map((a) =>
+  command('addYdelse', a, (m) => live(m.interventions).length > 0, async (m, r) => {
+    const i = pick(live(m.interventions), a.intervention)!
+    const y = { code: YDELSER[a.ydelse.code]!, startdato: addDays(m.today, a.ydelse.start), slutdato: a.ydelse.days === undefined ? null : addDays(m.today, a.ydelse.start + a.ydelse.days) }
+    const refused = i.slutdato !== null || m.decisions.find((d) => d.id === i.decisionId)!.closed
+    const { slutdato, ...open } = y
+    const body = await r.api.change(refused ? 409 : 201, 'POST', `${interventionUrl(i)}/ydelser`, interventionUrl(i), slutdato === null ? open : y)
+    if (refused) return []
+    i.ydelser.push({ id: body.id, ...y, annulled: false })
+    return [i.decisionId]
+  }))
+
 const liveYdelser = (m: Readonly<Model>) => live(m.interventions).flatMap((i) => live(i.ydelser).map((y) => ({ i, y })))
 
 /** Extend (or shorten) a ydelse: past the end of an ended intervention is a 422, on a closed decision a 409. */
@@ -212,23 +228,23 @@ const extend = fc.record({ ydelse: fc.nat(), days: fc.integer({ min: 0, max: 120
     return [i.decisionId]
   }))
 
-const begun = (i: MIntervention) => live(i.ydelser).map((y) => y.startdato).sort()[0]
-const interventionUrl = (i: MIntervention) => `/v1/decisions/${i.decisionId}/interventions/${i.id}`
 
+/** End an intervention on a day; one whose ydelser were all annulled has no start to end before, and ends on any day. */
 const endIntervention = fc.record({ intervention: fc.nat(), days: fc.integer({ min: 0, max: 100 }) }).map((a) =>
-  command('endIntervention', a, (m) => live(m.interventions).some((i) => begun(i) !== undefined), async (m, r) => {
-    const i = pick(live(m.interventions).filter((x) => begun(x) !== undefined), a.intervention)!
-    const day = addDays(begun(i)!, a.days)
-    await r.api.change(i.slutdato === null ? 200 : 409, 'POST', `${interventionUrl(i)}/ending`, interventionUrl(i), { slutdato: day })
-    if (i.slutdato !== null) return []
+  command('endIntervention', a, (m) => live(m.interventions).length > 0, async (m, r) => {
+    const i = pick(live(m.interventions), a.intervention)!
+    const day = addDays(begun(i) ?? m.today, a.days)
+    const closed = m.decisions.find((d) => d.id === i.decisionId)!.closed
+    await r.api.change(i.slutdato === null && !closed ? 200 : 409, 'POST', `${interventionUrl(i)}/ending`, interventionUrl(i), { slutdato: day })
+    if (i.slutdato !== null || closed) return []
     endCourse(i, day)
     return [i.decisionId]
   }))
 
 const changeProvider = fc.record({ intervention: fc.nat(), days: fc.integer({ min: 0, max: 100 }), p: fc.integer({ min: 100, max: 199 }) }).map((a) =>
-  command('changeProvider', a, (m) => live(m.interventions).some((i) => i.slutdato === null && begun(i) !== undefined), async (m, r) => {
-    const old = pick(live(m.interventions).filter((x) => x.slutdato === null && begun(x) !== undefined), a.intervention)!
-    const day = addDays(begun(old)!, a.days)
+  command('changeProvider', a, (m) => live(m.interventions).some((i) => i.slutdato === null), async (m, r) => {
+    const old = pick(live(m.interventions).filter((x) => x.slutdato === null), a.intervention)!
+    const day = addDays(begun(old) ?? m.today, a.days)
     const notStarted = live(old.ydelser).filter((y) => y.startdato > day)
     const cutShort = live(old.ydelser).filter((y) => y.startdato <= day && (y.slutdato === null || y.slutdato > day))
     const moves = notStarted.length > 0 || cutShort.length > 0
@@ -321,6 +337,7 @@ const readUddata = fc.record({ decision: fc.nat() }).map((a) => command('readUdd
 
 /** Every command, weighted so a run builds courses before it changes them. */
 export const modelCommands = [
-  openCase, openCase, register, register, register, correctRegistration, addGoal, addGoal, decide, decide, correctDecision,
-  orderIntervention, orderIntervention, extend, endIntervention, changeProvider, followUp, annul, annul, delta, fhir, readUddata
+  openCase, register, register, register, correctRegistration, addGoal, addGoal, decide, decide, correctDecision,
+  orderIntervention, orderIntervention, addYdelse, extend, extend, endIntervention, changeProvider, changeProvider,
+  followUp, followUp, annul, annul, annul, delta, fhir, readUddata
 ]

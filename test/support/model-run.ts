@@ -26,6 +26,8 @@ export interface FuzzResult {
   runs: number
   /** Commands run, shrinking included. */
   steps: number
+  /** Commands run, by name. */
+  byCommand: Record<string, number>
   /** The error of the shrunk sequence, and the sequence. */
   failure?: { error: string, sequence: string, path: string | null }
 }
@@ -33,6 +35,7 @@ export interface FuzzResult {
 export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzOptions): Promise<FuzzResult> {
   const server = await serve(database)
   const counter = { steps: 0, runs: 0 }
+  const byCommand: Record<string, number> = {}
   try {
     const property = fc.asyncProperty(openCase, fc.commands(modelCommands, { maxCommands, size: 'max' }), async (first, commands) => {
       counter.runs++
@@ -41,7 +44,12 @@ export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzO
       // Every run opens a case first: most commands need one.
       const counted = [first, ...commands].map((command) => ({
         check: command.check.bind(command),
-        run: async (m: Model, r: Real) => { counter.steps++; await command.run(m, r) },
+        run: async (m: Model, r: Real) => {
+          counter.steps++
+          const name = command.toString().split('(')[0]!
+          byCommand[name] = (byCommand[name] ?? 0) + 1
+          await command.run(m, r)
+        },
         toString: () => command.toString()
       }))
       await fc.asyncModelRun(() => ({ model, real }), counted)
@@ -54,7 +62,7 @@ export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzO
           path: details.counterexamplePath
         }
       : undefined
-    return { seed: details.seed, runs: counter.runs, steps: counter.steps, ...(failure === undefined ? {} : { failure }) }
+    return { seed: details.seed, runs: counter.runs, steps: counter.steps, byCommand, ...(failure === undefined ? {} : { failure }) }
   } finally {
     await server.close()
   }
