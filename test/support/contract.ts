@@ -12,8 +12,8 @@ import { ROOT } from '../helper.js'
  */
 
 type Schema = Record<string, unknown>
-interface Operation { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }
-interface Document { paths: Record<string, Record<string, Operation>>, components: Schema }
+export interface Operation { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }
+export interface Document { paths: Record<string, Record<string, Operation>>, components: Schema }
 
 export interface Answer { status: number, contentType: string, body: string }
 
@@ -50,10 +50,15 @@ export class Contract {
     const path = url.split('?')[0]!
     const route = this.routes.find((r) => r.method === method && r.pattern.test(path))
     if (route === undefined) return `${method} ${path} is no operation of the document`
+    return this.breachOf(route.operation, answer)
+  }
+
+  /** What is wrong with an answer of an operation, or null when it keeps the contract. */
+  breachOf (operation: Operation, answer: Answer): string | null {
     const { status, body } = answer
     if (status >= 500) return `${status} ${body.slice(0, 300)}`
-    const declared = route.operation.responses[String(status)]
-    if (declared === undefined) return `status ${status} is not declared (${Object.keys(route.operation.responses).join(', ')}): ${body.slice(0, 200)}`
+    const declared = operation.responses[String(status)]
+    if (declared === undefined) return `status ${status} is not declared (${Object.keys(operation.responses).join(', ')}): ${body.slice(0, 200)}`
     if (declared.content === undefined) return body === '' ? null : `${status} declares no body`
     const contentType = answer.contentType.split(';')[0]!.trim()
     const media = declared.content[contentType]

@@ -228,7 +228,6 @@ const extend = fc.record({ ydelse: fc.nat(), days: fc.integer({ min: 0, max: 120
     return [i.decisionId]
   }))
 
-
 /** End an intervention on a day; one whose ydelser were all annulled has no start to end before, and ends on any day. */
 const endIntervention = fc.record({ intervention: fc.nat(), days: fc.integer({ min: 0, max: 100 }) }).map((a) =>
   command('endIntervention', a, (m) => live(m.interventions).length > 0, async (m, r) => {

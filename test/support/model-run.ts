@@ -58,7 +58,9 @@ export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzO
     const failure = details.failed
       ? {
           error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
-          sequence: details.counterexample === null ? '' : `${String(details.counterexample[0])}, ${String(details.counterexample[1])}`,
+          // fast-check's commands print those that ran, then the replay path.
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string
+          sequence: details.counterexample === null ? '' : `${details.counterexample[0].toString()}, ${String(details.counterexample[1])}`,
           path: details.counterexamplePath
         }
       : undefined
