@@ -19,6 +19,8 @@ export interface FuzzOptions {
   numRuns: number
   maxCommands: number
   seed?: number
+  /** Stop starting new sequences after this long (a failure found is still shrunk and reported). */
+  timeLimitMs?: number
 }
 
 export interface FuzzResult {
@@ -32,7 +34,7 @@ export interface FuzzResult {
   failure?: { error: string, sequence: string, path: string | null }
 }
 
-export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzOptions): Promise<FuzzResult> {
+export async function fuzzModel ({ database, numRuns, maxCommands, seed, timeLimitMs }: FuzzOptions): Promise<FuzzResult> {
   const server = await serve(database)
   const counter = { steps: 0, runs: 0 }
   const byCommand: Record<string, number> = {}
@@ -54,7 +56,7 @@ export async function fuzzModel ({ database, numRuns, maxCommands, seed }: FuzzO
       }))
       await fc.asyncModelRun(() => ({ model, real }), counted)
     })
-    const details = await fc.check(property, { numRuns, ...(seed === undefined ? {} : { seed }) })
+    const details = await fc.check(property, { numRuns, ...(seed === undefined ? {} : { seed }), ...(timeLimitMs === undefined ? {} : { interruptAfterTimeLimit: timeLimitMs }) })
     const failure = details.failed
       ? {
           error: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
