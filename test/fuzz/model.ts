@@ -4,16 +4,21 @@ import { createTestDatabase } from '../helper.js'
 import { fuzzModel } from '../support/model-run.js'
 
 /**
- * `npm run fuzz:model -- --steps N [--seed S] [--commands C]`: model-based
+ * `npm run fuzz:model -- --steps N [--seed S] [--commands C] [--minutes M]`: model-based
  * fuzzing over real HTTP (test/support/model-*.ts) for as many steps as asked,
  * on PostgreSQL with DATABASE_URL (a throwaway database, dropped afterwards),
  * else on an in-memory PGlite. Runs in rounds of RUNS sequences, round i
- * with seed S + i; prints the steps run, each round's seed, and a failure
+ * with seed S + i, until N steps ran (or no round starts after M minutes); prints the steps run, each round's seed, and a failure
  * with its shrunk sequence. `--seed S --steps 1` replays round S alone.
  */
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string' }, commands: { type: 'string', default: '60' } } })
+const { values } = parseArgs({
+  options: { steps: { type: 'string', default: '1000' }, seed: { type: 'string' }, commands: { type: 'string', default: '60' }, minutes: { type: 'string' } }
+})
 const wanted = Number(values.steps)
+let deadline = values.minutes === undefined ? Infinity : Date.now() + Number(values.minutes) * 60_000
+// Ctrl-C or SIGTERM: finish the round, then drop the throwaway database.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { deadline = 0 })
 const maxCommands = Number(values.commands)
 const firstSeed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed)
 const RUNS = 25
@@ -27,7 +32,7 @@ let runs = 0
 let failures = 0
 const byCommand: Record<string, number> = {}
 try {
-  for (let round = 0; steps < wanted; round++) {
+  for (let round = 0; steps < wanted && Date.now() < deadline; round++) {
     const seed = firstSeed + round
     const result = await fuzzModel({ database: await createTestDatabase(owner), numRuns: RUNS, maxCommands, seed })
     steps += result.steps

@@ -94,8 +94,18 @@ const command = (name: string, args: unknown, check: (m: Readonly<Model>) => boo
   toString: () => `${name}(${JSON.stringify(args)})`
 })
 
-export const openCase = fc.record({ cpr: fc.integer({ min: 0, max: 9999 }) }).map((a) => command('openCase', a, () => true, async (m, r) => {
-  const cpr = `0101${String(80 + (a.cpr % 20)).padStart(2, '0')}${String(a.cpr).padStart(4, '0')}`
+let citizens = 0
+
+/** A CPR number no other case on this server has, so a FHIR bundle (one per citizen) speaks of one case of the model. */
+function newCpr (): string {
+  const n = citizens++
+  const day = n % 33_600
+  const date = `${String(1 + (day % 28)).padStart(2, '0')}${String(1 + (Math.floor(day / 28) % 12)).padStart(2, '0')}${String(Math.floor(day / 336)).padStart(2, '0')}`
+  return `${date}${String(Math.floor(n / 33_600) + 1000 + (process.pid % 8000)).padStart(4, '0')}`
+}
+
+export const openCase = fc.constant({}).map((a) => command('openCase', a, () => true, async (m, r) => {
+  const cpr = newCpr()
   const body = await r.api.expect(201, 'POST', '/v1/cases', { kommunekode: '101', cpr })
   m.cases.push({ id: body.id, cpr, kommunekode: '101' })
   return []
@@ -321,9 +331,25 @@ const delta = fc.record({ since: fc.nat() }).map((a) => command('delta', a, (m) 
   return []
 }))
 
-const fhir = fc.record({ since: fc.nat(), deliverable: fc.boolean() }).map((a) => command('fhir', a, (m) => m.cases.length > 0, async (_m, r) => {
-  const since = r.steps.at(-1 - (a.since % Math.max(r.steps.length, 1)))?.at ?? r.runStart
-  await r.api.expect(200, 'GET', `/v1/exports/fhir?kommunekode=101&changedSince=${encodeURIComponent(since)}&deliverable=${a.deliverable}`)
+/**
+ * The FHIR delivery changed since an earlier step: the citizen of every
+ * decision standing that changed since is there — delivered (a Bundle with
+ * the CPR) or held back (the worklist names the case).
+ */
+const fhir = fc.record({ since: fc.nat() }).map((a) => command('fhir', a, (m) => m.cases.length > 0, async (m, r) => {
+  const from = r.steps.length - 1 - (a.since % Math.max(r.steps.length, 1))
+  const since = r.steps[from]?.at ?? r.runStart
+  const lines = async (deliverable: boolean) =>
+    (await r.api.call('GET', `/v1/exports/fhir?kommunekode=101&changedSince=${encodeURIComponent(since)}&deliverable=${deliverable}`)).text
+  const delivered = await lines(true)
+  const heldBack = await lines(false)
+  const touched = new Set(r.steps.slice(Math.max(from, 0)).flatMap((s) => s.touched))
+  for (const decision of live(m.decisions).filter((d) => touched.has(d.id))) {
+    const kase = m.cases.find((c) => c.id === decision.caseId)!
+    if (!delivered.includes(`"${kase.cpr}"`) && !heldBack.includes(`case ${kase.id}`)) {
+      throw new Error(`decision ${decision.id} changed, and its citizen (case ${kase.id}) is neither delivered nor held back in the FHIR delta since ${since}`)
+    }
+  }
   return []
 }))
 
