@@ -250,14 +250,15 @@ const endIntervention = fc.record({ intervention: fc.nat(), days: fc.integer({ m
     return [i.decisionId]
   }))
 
-const changeProvider = fc.record({ intervention: fc.nat(), days: fc.integer({ min: 0, max: 100 }), p: fc.integer({ min: 100, max: 199 }) }).map((a) =>
+const changeProvider = fc.record({ intervention: fc.nat(), days: fc.integer({ min: 0, max: 100 }), p: fc.integer({ min: 98, max: 110 }) }).map((a) =>
   command('changeProvider', a, (m) => live(m.interventions).some((i) => i.slutdato === null), async (m, r) => {
     const old = pick(live(m.interventions).filter((x) => x.slutdato === null), a.intervention)!
     const day = addDays(begun(old) ?? m.today, a.days)
     const notStarted = live(old.ydelser).filter((y) => y.startdato > day)
     const cutShort = live(old.ydelser).filter((y) => y.startdato <= day && (y.slutdato === null || y.slutdato > day))
-    const moves = notStarted.length > 0 || cutShort.length > 0
     const pNummer = `10${String(a.p).padStart(8, '0')}`
+    // The same provider and tilbud is no change (422 same-provider); nothing running past the day, nothing to move (422).
+    const moves = pNummer !== old.pNummer && (notStarted.length > 0 || cutShort.length > 0)
     const body = await r.api.change(moves ? 201 : 422, 'POST', `${interventionUrl(old)}/provider-change`, interventionUrl(old), { slutdato: day, leverandoer: { pNummer } })
     if (!moves) return []
     const continued = [...cutShort.map((y) => ({ code: y.code, startdato: addDays(day, 1), slutdato: y.slutdato })), ...notStarted.map(({ code, startdato, slutdato }) => ({ code, startdato, slutdato }))]
