@@ -63,6 +63,15 @@ t.test('server limits over real sockets', async (t) => {
     socket.destroy()
   })
 
+  t.test('bytes that are not HTTP get a 400 problem document and the connection closed', async (t) => {
+    const { socket, received, closed } = await open(port)
+    socket.write('HELLO THERE\r\n\r\n')
+    await Promise.race([closed, sleep(3000)])
+    t.match(received(), /^HTTP\/1\.1 400 /)
+    t.match(problemOf(received()), { type: 'urn:ffb-api:problem:malformed-request', status: 400 })
+    socket.destroy()
+  })
+
   t.test('a head within the limit is served, and the idle connection closed after the keep-alive timeout', async (t) => {
     const { socket, received, closed } = await open(port)
     socket.write(`GET /health HTTP/1.1\r\nHost: localhost\r\nX-Fits: ${'c'.repeat(LIMITS.maxHeaderSize / 2)}\r\n\r\n`)
