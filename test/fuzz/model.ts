@@ -35,6 +35,8 @@ try {
   for (let round = 0; steps < wanted && Date.now() < deadline; round++) {
     const seed = firstSeed + round
     const result = await fuzzModel({ database: await createTestDatabase(owner), numRuns: RUNS, maxCommands, seed })
+    // Each round's database goes when the round ends.
+    for (const fn of teardowns.splice(0).reverse()) await fn()
     steps += result.steps
     runs += result.runs
     for (const [name, n] of Object.entries(result.byCommand)) byCommand[name] = (byCommand[name] ?? 0) + n
@@ -47,7 +49,7 @@ try {
     }
   }
 } finally {
-  for (const fn of teardowns.reverse()) await fn()
+  for (const fn of teardowns.splice(0).reverse()) await fn()
 }
 process.stdout.write(`${steps} steps in ${runs} sequences, ${failures} failure(s), first seed ${firstSeed}, ` +
   `${process.env.DATABASE_URL === undefined ? 'PGlite' : 'PostgreSQL'}, ${Math.round((Date.now() - started) / 1000)} s\n`)
