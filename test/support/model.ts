@@ -43,6 +43,8 @@ export interface MDecision {
   stoettebehov: string
   closed: boolean
   annulled: boolean
+  /** The step that made it (its index in the run). */
+  madeAt: number
 }
 
 export interface MCase { id: string, cpr: string, kommunekode: string }
