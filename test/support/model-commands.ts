@@ -233,7 +233,8 @@ const extend = fc.record({ ydelse: fc.nat(), days: fc.integer({ min: 0, max: 120
     const closed = m.decisions.find((d) => d.id === i.decisionId)!.closed
     const refused = closed || (i.slutdato !== null && slutdato > i.slutdato)
     await r.api.change(closed ? 409 : refused ? 422 : 200, 'PATCH', `/v1/ydelser/${y.id}`, `/v1/ydelser/${y.id}`, { slutdato, reason: 'forlænget' })
-    if (refused) return []
+    // The same slutdato is no change: no new version, nothing in the delta.
+    if (refused || slutdato === y.slutdato) return []
     y.slutdato = slutdato
     return [i.decisionId]
   }))
