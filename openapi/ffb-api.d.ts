@@ -1667,6 +1667,14 @@ export interface components {
          *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
          *     }
          * @example {
+         *       "type": "urn:ffb-api:problem:request-timeout",
+         *       "title": "The request was not received in time",
+         *       "status": 408,
+         *       "detail": "The request head was not complete within 10000 ms",
+         *       "instance": "/v1/cases",
+         *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
+         *     }
+         * @example {
          *       "type": "urn:ffb-api:problem:payload-too-large",
          *       "title": "Request body too large",
          *       "status": 413,
@@ -1739,6 +1747,14 @@ export interface components {
          *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
          *     }
          * @example {
+         *       "type": "urn:ffb-api:problem:header-fields-too-large",
+         *       "title": "Request header fields too large",
+         *       "status": 431,
+         *       "detail": "The request line and headers exceed 16384 bytes",
+         *       "instance": "/v1/cases",
+         *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
+         *     }
+         * @example {
          *       "type": "urn:ffb-api:problem:internal",
          *       "title": "Internal server error",
          *       "status": 500,
@@ -1760,7 +1776,7 @@ export interface components {
              * @description Stable identifier of the kind of problem: one of a closed set, each with its status and title (x-enum-descriptions). A client branches on this, never on the title or detail.
              * @enum {string}
              */
-            type: "urn:ffb-api:problem:validation" | "urn:ffb-api:problem:malformed-request" | "urn:ffb-api:problem:cpr-in-url" | "urn:ffb-api:problem:unauthorized" | "urn:ffb-api:problem:forbidden" | "urn:ffb-api:problem:not-found" | "urn:ffb-api:problem:method-not-allowed" | "urn:ffb-api:problem:conflict" | "urn:ffb-api:problem:not-configured" | "urn:ffb-api:problem:idempotency-in-progress" | "urn:ffb-api:problem:precondition-failed" | "urn:ffb-api:problem:payload-too-large" | "urn:ffb-api:problem:unsupported-media-type" | "urn:ffb-api:problem:catalog-code" | "urn:ffb-api:problem:domain-rule" | "urn:ffb-api:problem:idempotency-key-reused" | "urn:ffb-api:problem:precondition-required" | "urn:ffb-api:problem:too-many-requests" | "urn:ffb-api:problem:internal" | "urn:ffb-api:problem:unavailable";
+            type: "urn:ffb-api:problem:validation" | "urn:ffb-api:problem:malformed-request" | "urn:ffb-api:problem:cpr-in-url" | "urn:ffb-api:problem:unauthorized" | "urn:ffb-api:problem:forbidden" | "urn:ffb-api:problem:not-found" | "urn:ffb-api:problem:method-not-allowed" | "urn:ffb-api:problem:conflict" | "urn:ffb-api:problem:not-configured" | "urn:ffb-api:problem:idempotency-in-progress" | "urn:ffb-api:problem:precondition-failed" | "urn:ffb-api:problem:request-timeout" | "urn:ffb-api:problem:payload-too-large" | "urn:ffb-api:problem:unsupported-media-type" | "urn:ffb-api:problem:catalog-code" | "urn:ffb-api:problem:domain-rule" | "urn:ffb-api:problem:idempotency-key-reused" | "urn:ffb-api:problem:precondition-required" | "urn:ffb-api:problem:too-many-requests" | "urn:ffb-api:problem:header-fields-too-large" | "urn:ffb-api:problem:internal" | "urn:ffb-api:problem:unavailable";
             /** @description Short summary of the kind of problem */
             title: string;
             status: number;

@@ -3,7 +3,7 @@ import { analyticsSchemas } from './analytics/schemas.js'
 import { annulmentRoutes } from './annulment/routes.js'
 import { Annulment, AnnulmentMarker } from './annulment/schemas.js'
 import { randomUUID } from 'node:crypto'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerOptions } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { assessmentRoutes } from './assessment/routes.js'
 import { Assessment } from './assessment/schemas.js'
@@ -37,6 +37,7 @@ import { readMigrations } from './db/migrate.js'
 import { healthRoutes } from './health/routes.js'
 import { authenticated } from './http/auth.js'
 import { noStorePlugin } from './http/cache-control.js'
+import { clientErrorHandler } from './http/client-errors.js'
 import { errorsPlugin, sendError } from './http/errors.js'
 import { metricsPlugin, metricsRoutes } from './http/metrics.js'
 import { openapiPlugin } from './http/openapi.js'
@@ -76,6 +77,8 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
     bodyLimit: config.bodyLimit,
+    ...serverTimeouts(config),
+    clientErrorHandler: clientErrorHandler(config),
     requestIdHeader: false,
     genReqId: requestId,
     frameworkErrors: sendError,
@@ -149,6 +152,28 @@ export async function buildApp ({ config, database, logger, catalogs: loaded, cl
     await api.register(fhirRoutes, { batchSize: config.exportBatchSize, kombitOrganisations: config.kombitOrganisations })
   }, { rateLimit }), { prefix: '/v1' })
   return app
+}
+
+/**
+ * The timeouts and the head size of the HTTP server, set here rather than
+ * left to Node's and fastify's defaults (fastify's requestTimeout is none at
+ * all): a client that sends its head byte by byte is cut off with a 408
+ * after headersTimeoutMs, a head beyond maxHeaderSize is a 431. Node looks
+ * for expired heads every connectionsCheckingInterval (default 30 s, far
+ * beyond a short timeout): every second, or sooner for a shorter timeout.
+ */
+function serverTimeouts (config: Config): Pick<FastifyServerOptions, 'connectionTimeout' | 'keepAliveTimeout' | 'requestTimeout'> & { http: ServerOptions } {
+  return {
+    connectionTimeout: config.connectionTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      maxHeaderSize: config.maxHeaderSize,
+      connectionsCheckingInterval: Math.min(1000, Math.ceil(config.headersTimeoutMs / 2))
+    }
+  }
 }
 
 const INCOMING_ID = /^[\w.:-]{1,128}$/

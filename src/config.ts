@@ -18,6 +18,16 @@ export interface Config {
   logLevel: LogLevel
   /** Largest accepted request body, in bytes. */
   bodyLimit: number
+  /** Largest accepted request head (request line and headers), in bytes: beyond, 431. */
+  maxHeaderSize: number
+  /** How long a client may take to send the request head: beyond, 408 and the connection is closed (slow clients). */
+  headersTimeoutMs: number
+  /** How long a client may take to send the whole request, body included: beyond, 408. */
+  requestTimeoutMs: number
+  /** How long an idle keep-alive connection stays open for the next request. */
+  keepAliveTimeoutMs: number
+  /** How long a connection may be silent in both directions before it is closed. */
+  connectionTimeoutMs: number
   /** How long shutdown waits for in-flight requests before giving up. */
   shutdownTimeoutMs: number
   /** Requests per client per window before 429. */
@@ -55,6 +65,8 @@ export function loadConfig (env: Env = process.env): Config {
     pgliteDir: text(env, 'PGLITE_DIR', './data/pglite'),
     logLevel: logLevel(env),
     bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    maxHeaderSize: integer(env, 'MAX_HEADER_SIZE', 16 * 1024, 1024, 1024 * 1024),
+    ...timeouts(env),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     rateLimitMax: integer(env, 'RATE_LIMIT_MAX', 1200, 1, 1_000_000),
     rateLimitWindowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
@@ -83,6 +95,24 @@ function integer (env: Env, name: string, fallback: number, min: number, max: nu
     throw new ConfigError(name, `expected a whole number from ${min} to ${max}, got "${value}"`)
   }
   return Number(value)
+}
+
+/**
+ * The server's timeouts. A head must be complete before the whole request
+ * may be (Node refuses a headers timeout above the request timeout).
+ */
+function timeouts (env: Env): Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'connectionTimeoutMs'> {
+  const headersTimeoutMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 600_000)
+  const requestTimeoutMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000)
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS', `must not be above REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got "${headersTimeoutMs}"`)
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 600_000),
+    connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 120_000, 1000, 3_600_000)
+  }
 }
 
 function databaseUrl (env: Env): string | undefined {

@@ -363,6 +363,8 @@ export async function recordYdelseVersion (trx: Executor, y: YdelseRow, clientId
 
 /** Stores new ydelser, each with its first version. */
 export async function insertYdelser (trx: Executor, ydelser: Array<Insertable<InterventionYdelserTable>>, clientId: string): Promise<YdelseRow[]> {
+  // An INSERT of no rows is no statement: a change of provider that only moves ydelser not yet started continues none.
+  if (ydelser.length === 0) return []
   const rows = await trx.insertInto('intervention_ydelser').values(ydelser).returningAll().execute()
   for (const row of rows) await recordYdelseVersion(trx, row, clientId)
   return rows

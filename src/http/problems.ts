@@ -17,6 +17,7 @@ export const PROBLEMS = {
   'not-configured': { status: 409, title: 'The municipality is not set up for this operation', example: 'Municipality 101 has no KOMBIT organisation UUID (KOMBIT_ORGANISATIONS)' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed', example: 'The first request with this Idempotency-Key has not finished; retry shortly' },
   'precondition-failed': { status: 412, title: 'The resource has changed since the ETag in If-Match was read', example: 'The resource has changed; read it again and retry with its current ETag' },
+  'request-timeout': { status: 408, title: 'The request was not received in time', example: 'The request head was not complete within 10000 ms' },
   'payload-too-large': { status: 413, title: 'Request body too large', example: 'Request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type', example: 'Unsupported content type: text/plain; send application/json' },
   'catalog-code': { status: 422, title: 'A code is not valid in its catalog on the registration date', example: '/code: not a code of ydelser in force on 2023-07-20' },
@@ -24,6 +25,7 @@ export const PROBLEMS = {
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used for a different request', example: 'This Idempotency-Key was used for a different request; use a new key for a new request' },
   'precondition-required': { status: 428, title: 'This update requires an If-Match header with the resource\'s ETag', example: 'Send If-Match with the ETag you read; this update is refused without it' },
   'too-many-requests': { status: 429, title: 'Too many requests', example: 'At most 600 requests per 1 minute; retry after 12 s' },
+  'header-fields-too-large': { status: 431, title: 'Request header fields too large', example: 'The request line and headers exceed 16384 bytes' },
   internal: { status: 500, title: 'Internal server error', example: 'An unexpected error occurred; quote the request id when reporting it' },
   unavailable: { status: 503, title: 'Service unavailable', example: 'The database is not reachable; retry shortly' }
 } as const satisfies Record<string, {

@@ -117,8 +117,12 @@ async function endCourse (trx: Executor, clientId: string, course: Pick<Course, 
   return { intervention: ended, ydelser, cutShort }
 }
 
-/** An intervention cannot be ended (or moved) on a day before its first ydelse starts. */
+/**
+ * An intervention cannot be ended (or moved) on a day before its first ydelse
+ * starts. One whose ydelser were all annulled has no start: any day will do.
+ */
 function requireBegun (course: Course, day: string): void {
+  if (course.ydelser.length === 0) return
   const began = course.ydelser.reduce((first, y) => (y.startdato < first ? y.startdato : first), course.ydelser[0]!.startdato)
   if (day < began) throw fieldProblem('domain-rule', '/slutdato', 'before-start', `the intervention began on ${began}: it cannot end before`)
 }

@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
-import { Ajv, type ValidateFunction } from 'ajv'
-import formats from 'ajv-formats'
 import fc from 'fast-check'
 import t, { type Test } from 'tap'
+import { Contract } from '../support/contract.js'
 import { recordCitizenX, followUpCitizenX } from '../support/flow.js'
 import { buildTestApp, createTestClient } from '../helper.js'
 
@@ -102,18 +101,8 @@ t.test('contract fuzzing', async (t) => {
     return fc.oneof(...mutations)
   }
 
-  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true })
-  // ajv-formats is CommonJS: its default export is the module object under NodeNext.
-  ;(formats as unknown as { default: (ajv: Ajv) => void }).default(ajv)
-  ajv.addSchema({ $id: 'openapi', components: document.components })
-  const validators = new Map<Schema, ValidateFunction>()
-  const validatorOf = (schema: Schema): ValidateFunction => {
-    const known = validators.get(schema)
-    if (known !== undefined) return known
-    const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"openapi#/components/')) as Schema)
-    validators.set(schema, validate)
-    return validate
-  }
+  const contract = new Contract(document)
+  const validatorOf = (schema: Schema) => contract.validatorOf(schema)
   /** Whether a value would pass a property's schema (a mutation that does is no mutation). */
   function matches (object: Schema, key: string, value: unknown): boolean {
     const property = ((object.properties ?? {}) as Record<string, Schema>)[key]
@@ -143,21 +132,8 @@ t.test('contract fuzzing', async (t) => {
   }
 
   /** What is wrong with an answer, or null when it keeps the contract. */
-  const breach = (operation: Operation, res: Awaited<ReturnType<typeof send>>): string | null => {
-    const declared = operation.responses[String(res.statusCode)]
-    const contentType = String(res.headers['content-type'] ?? '').split(';')[0]!
-    if (res.statusCode >= 500) return `${res.statusCode} ${res.body.slice(0, 300)}`
-    if (declared === undefined) return `status ${res.statusCode} is not declared (${Object.keys(operation.responses).join(', ')}): ${res.body.slice(0, 200)}`
-    if (declared.content === undefined) return res.body === '' ? null : `${res.statusCode} declares no body`
-    const media = declared.content[contentType]
-    if (media === undefined) return `content type ${contentType} is not declared for ${res.statusCode}`
-    const bodies = contentType.endsWith('ndjson') ? res.body.trim().split('\n').map((line) => JSON.parse(line) as unknown) : [res.json()]
-    for (const body of bodies) {
-      const validate = validatorOf(media.schema)
-      if (!validate(body)) return `${res.statusCode} body does not match its schema: ${ajv.errorsText(validate.errors)}`
-    }
-    return null
-  }
+  const breach = (operation: Operation, res: Awaited<ReturnType<typeof send>>): string | null =>
+    contract.breachOf(operation, { status: res.statusCode, contentType: String(res.headers['content-type'] ?? ''), body: res.body })
 
   /** Runs a property; on failure one assertion names the last breach and the counterexample. */
   const check = async <T>(t: Test, property: fc.IAsyncPropertyWithHooks<[T]>, found: { last: string }) => {
