@@ -7,8 +7,9 @@ import { ROOT } from '../helper.js'
 /**
  * Our committed OpenAPI document (openapi/openapi.json) as a judge of
  * answers: every status and content type must be declared for the
- * operation, every JSON body (every line of an NDJSON stream) must match
- * its declared schema, and nothing may be a 5xx.
+ * operation, every JSON body (every line of an NDJSON stream) — or text
+ * body (CSV, SVG, HTML) — must match its declared schema, and nothing may
+ * be a 5xx.
  */
 
 type Schema = Record<string, unknown>
@@ -63,9 +64,11 @@ export class Contract {
     const contentType = answer.contentType.split(';')[0]!.trim()
     const media = declared.content[contentType]
     if (media === undefined) return `content type ${contentType} is not declared for ${status}`
+    // A text form (CSV, an SVG chart, an HTML document) is judged as the string its schema declares.
+    const json = contentType === 'application/json' || contentType.endsWith('+json') || contentType.endsWith('ndjson')
     let values: unknown[]
     try {
-      values = contentType.endsWith('ndjson') ? body.trim().split('\n').map((line) => JSON.parse(line) as unknown) : [JSON.parse(body)]
+      values = !json ? [body] : contentType.endsWith('ndjson') ? body.trim().split('\n').map((line) => JSON.parse(line) as unknown) : [JSON.parse(body)]
     } catch {
       return `${status} ${contentType} body is not JSON: ${body.slice(0, 200)}`
     }
