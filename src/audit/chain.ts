@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { sql, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 
 /**
@@ -32,13 +32,11 @@ const BATCH = 2000
 /**
  * An audit row as the text its link hashes: its columns in table order, the
  * instant in UTC to the microsecond. Built by the database, so it reads the
- * same on both engines and after a dump and restore.
+ * same on both engines and after a dump and restore. Its queries name
+ * audit_log `a`.
  */
-const canonical = (alias: 'a'): RawBuilder<string> => sql<string>`json_build_array(
-  ${sql.ref(`${alias}.id`)}, to_char(${sql.ref(`${alias}.at`)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-  ${sql.ref(`${alias}.client_id`)}, ${sql.ref(`${alias}.kommunekode`)}, ${sql.ref(`${alias}.action`)},
-  ${sql.ref(`${alias}.resource_type`)}, ${sql.ref(`${alias}.resource_id`)}, ${sql.ref(`${alias}.request_id`)},
-  ${sql.ref(`${alias}.outcome`)}, ${sql.ref(`${alias}.status`)}, ${sql.ref(`${alias}.details`)})::text`
+const canonical = sql<string>`json_build_array(a.id, to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+  a.client_id, a.kommunekode, a.action, a.resource_type, a.resource_id, a.request_id, a.outcome, a.status, a.details)::text`
 
 export const linkHash = (previous: string, content: string): string =>
   createHash('sha256').update(previous).update('\n').update(content).digest('hex')
@@ -58,10 +56,10 @@ export async function sealPending (db: Kysely<DB>, { wait = true } = {}): Promis
         : await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK}::bigint) AS locked`.execute(trx)
       if (lock?.locked !== true) return 0
       const rows = await trx.selectFrom('audit_pending as p').innerJoin('audit_log as a', 'a.id', 'p.audit_id')
-        .select(['p.audit_id', canonical('a').as('content')])
+        .select(['p.audit_id', canonical.as('content')])
         .orderBy('p.audit_id').limit(BATCH).execute()
       if (rows.length === 0) return 0
-      const head = await trx.selectFrom('audit_chain').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst()
+      const head = await chainHead(trx)
       let seq = head?.seq ?? 0
       let previous = head?.hash ?? GENESIS
       const links = rows.map((row) => {
@@ -76,6 +74,11 @@ export async function sealPending (db: Kysely<DB>, { wait = true } = {}): Promis
     total += sealed
     if (sealed < BATCH) return total
   }
+}
+
+/** The chain's last link, or null before the first. */
+export async function chainHead (db: Kysely<DB>): Promise<{ seq: number, hash: string } | null> {
+  return await db.selectFrom('audit_chain').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst() ?? null
 }
 
 export interface ChainBreak {
@@ -109,7 +112,7 @@ export async function verifyChain (db: Kysely<DB>, { expect }: { expect?: { seq:
   let head: ChainReport['head'] = null
   for (let after = 0; ;) {
     const page = await db.selectFrom('audit_chain as c').leftJoin('audit_log as a', 'a.id', 'c.audit_id')
-      .select(['c.seq', 'c.audit_id', 'c.hash', 'a.id as row_id', canonical('a').as('content')])
+      .select(['c.seq', 'c.audit_id', 'c.hash', 'a.id as row_id', canonical.as('content')])
       .where('c.seq', '>', after).orderBy('c.seq').limit(BATCH).execute()
     for (const link of page) {
       links += 1

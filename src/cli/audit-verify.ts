@@ -19,11 +19,14 @@ function parse (): { seal: boolean, expect?: { seq: number, hash: string } } {
   return { seal: values['no-seal'] !== true, expect: { seq: Number(match[1]), hash: match[2]! } }
 }
 
+/** The report is the command's output, not a log: plain lines on stdout (it holds no CPR number). */
+const out = (line: string): void => { process.stdout.write(`${line}\n`) }
+
 let options: ReturnType<typeof parse>
 try {
   options = parse()
 } catch (error) {
-  console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`)
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`)
   process.exit(2)
 }
 
@@ -32,13 +35,13 @@ const database = await openDatabase(config.databaseUrl === undefined ? { pgliteD
 try {
   const sealed = options.seal ? await sealPending(database.db) : 0
   const report = await verifyChain(database.db, { expect: options.expect })
-  console.log(`audit chain: ${report.links} links${sealed > 0 ? ` (${sealed} sealed now)` : ''}, ${report.pending} rows waiting to be sealed`)
-  if (report.head !== null) console.log(`head: ${report.head.seq}:${report.head.hash}  (keep it; check it later with --expect)`)
+  out(`audit chain: ${report.links} links${sealed > 0 ? ` (${sealed} sealed now)` : ''}, ${report.pending} rows waiting to be sealed`)
+  if (report.head !== null) out(`head: ${report.head.seq}:${report.head.hash}  (keep it; check it later with --expect)`)
   if (report.breaks.length === 0) {
-    console.log('intact: every audit row is sealed in order and unchanged')
+    out('intact: every audit row is sealed in order and unchanged')
   } else {
-    console.log(`BROKEN: ${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'}; the first: ${report.breaks[0]!.message}`)
-    for (const found of report.breaks) console.log(`  - ${found.message}`)
+    out(`BROKEN: ${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'}; the first: ${report.breaks[0]!.message}`)
+    for (const found of report.breaks) out(`  - ${found.message}`)
     process.exitCode = 1
   }
 } finally {

@@ -1,7 +1,7 @@
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { sealPending, verifyChain } from '../audit/chain.js'
+import { chainHead, sealPending, verifyChain } from '../audit/chain.js'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
@@ -22,18 +22,21 @@ const USAGE = 'usage: npm run backup -- <file>   |   npm run restore -- <file>'
 
 class UsageError extends Error {}
 
+/** What the command did is its output, not a log: plain lines on stdout (they hold no CPR number). */
+const out = (line: string): void => { process.stdout.write(`${line}\n`) }
+
 async function backup (pgliteDir: string, file: string): Promise<void> {
   const database = await openDatabase({ pgliteDir })
   try {
     // The backup holds a whole chain: what is queued is sealed first.
     await sealPending(database.db)
-    const { head } = await verifyChain(database.db)
+    const head = await chainHead(database.db)
     const tarball = Buffer.from(await (await database.dumpDataDir!('gzip')).arrayBuffer())
     const partial = `${file}.partial`
     await writeFile(partial, tarball)
     await rename(partial, file)
-    console.log(`backup: ${file} (${tarball.length} bytes) of ${resolve(pgliteDir)}`)
-    if (head !== null) console.log(`audit chain head at the backup: ${head.seq}:${head.hash}`)
+    out(`backup: ${file} (${tarball.length} bytes) of ${resolve(pgliteDir)}`)
+    if (head !== null) out(`audit chain head at the backup: ${head.seq}:${head.hash}`)
   } finally {
     await database.close()
   }
@@ -49,13 +52,13 @@ async function restore (pgliteDir: string, file: string): Promise<void> {
     // A backup from an older release gets this release's migrations, as the server would at start.
     const applied = await migrate(database)
     const report = await verifyChain(database.db)
-    console.log(`restored: ${file} into ${resolve(pgliteDir)}${applied.length > 0 ? `; migrations applied: ${applied.join(', ')}` : ''}`)
-    console.log(`audit chain: ${report.links} links${report.head === null ? '' : `, head ${report.head.seq}:${report.head.hash}`}`)
+    out(`restored: ${file} into ${resolve(pgliteDir)}${applied.length > 0 ? `; migrations applied: ${applied.join(', ')}` : ''}`)
+    out(`audit chain: ${report.links} links${report.head === null ? '' : `, head ${report.head.seq}:${report.head.hash}`}`)
     if (report.breaks.length > 0) {
-      console.log(`BROKEN: the first break: ${report.breaks[0]!.message} (npm run audit:verify lists every one)`)
+      out(`BROKEN: the first break: ${report.breaks[0]!.message} (npm run audit:verify lists every one)`)
       process.exitCode = 1
     } else {
-      console.log('intact: every audit row is sealed in order and unchanged')
+      out('intact: every audit row is sealed in order and unchanged')
     }
   } finally {
     await database.close()
@@ -74,6 +77,6 @@ try {
   }
   await (command === 'backup' ? backup : restore)(config.pgliteDir, file)
 } catch (error) {
-  console.error(error instanceof Error ? error.message : String(error))
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
   process.exitCode = error instanceof UsageError ? 2 : 1
 }
