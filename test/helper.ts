@@ -162,7 +162,7 @@ export function spawnEntry (script: string, env: Record<string, string>, args: s
     .filter(([key]) => !['DATABASE_URL', 'PORT', 'HOST', 'PGLITE_DIR', 'LOG_LEVEL'].includes(key))) as Record<string, string>
   const entry = script.startsWith('src/')
     ? [builtEntry(script)]
-    : [...process.execArgv.filter((arg) => arg.includes('@tapjs/typescript')), join(ROOT, script)]
+    : [...process.execArgv.filter((arg) => arg === '--import=tsx'), join(ROOT, script)]
   return spawn(process.execPath, [...entry, ...args], { cwd: ROOT, env: { ...clean, ...env } })
 }
 

@@ -79,7 +79,7 @@ await withThrowawayDatabase(async (databaseUrl) => {
 
   const { child: api, base } = await serveApi(databaseUrl)
   const barePort = await freePort()
-  const bare = await serve(['--import=@tapjs/typescript/import', join(ROOT, 'test', 'bench', 'bare-server.ts')],
+  const bare = await serve(['--import=tsx', join(ROOT, 'test', 'bench', 'bare-server.ts')],
     { DATABASE_URL: databaseUrl, PORT: String(barePort) }, `http://127.0.0.1:${barePort}/health`)
   const call = async (method: string, path: string, body?: unknown): Promise<{ id: string }> => {
     const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })

@@ -1,7 +1,7 @@
 /**
  * The load benchmark's baseline: a bare Fastify route doing one plain INSERT
  * into PostgreSQL — no auth, no validation, no audit, no transaction.
- * Usage: DATABASE_URL=… PORT=… node --import=@tapjs/typescript/import test/bench/bare-server.ts
+ * Usage: DATABASE_URL=… PORT=… node --import=tsx test/bench/bare-server.ts
  */
 import { randomUUID } from 'node:crypto'
 import Fastify from 'fastify'
