@@ -2788,8 +2788,8 @@ export interface components {
             timestamp: string;
             entry: {
                 /**
-                 * @description <resourceType>/<id>
-                 * @example Patient/1b4e28ba-2fa1-5d2e-883f-0016d3cca427
+                 * @description urn:uuid:<id>: every reference in the bundle is one of these
+                 * @example urn:uuid:1b4e28ba-2fa1-5d2e-883f-0016d3cca427
                  */
                 fullUrl: string;
                 /** @description A resource of one of the IG's profiles (Patient, ServiceRequest, ClinicalImpression, Condition, Goal, CareTeam, CarePlan, Encounter, Observation) */
@@ -16444,8 +16444,8 @@ export interface operations {
                         timestamp: string;
                         entry: {
                             /**
-                             * @description <resourceType>/<id>
-                             * @example Patient/1b4e28ba-2fa1-5d2e-883f-0016d3cca427
+                             * @description urn:uuid:<id>: every reference in the bundle is one of these
+                             * @example urn:uuid:1b4e28ba-2fa1-5d2e-883f-0016d3cca427
                              */
                             fullUrl: string;
                             /** @description A resource of one of the IG's profiles (Patient, ServiceRequest, ClinicalImpression, Condition, Goal, CareTeam, CarePlan, Encounter, Observation) */

@@ -9,7 +9,7 @@ import { UNDELIVERABLE_SYSTEM, type FhirWorklistItem } from './schemas.js'
 import { maalgruppeFacts, unreadiness, type Unready } from './readiness.js'
 import { carePlans } from './resources/care-plan.js'
 import { informationGathering } from './resources/clinical-impression.js'
-import { PROFILE, iso, type Resource, type Resources } from './resources/common.js'
+import { PROFILE, fullUrl, iso, type Resource, type Resources } from './resources/common.js'
 import { condition } from './resources/condition.js'
 import { goal } from './resources/goal.js'
 import { plannedFollowUp } from './resources/encounter.js'
@@ -66,13 +66,19 @@ export function buildBundle (rows: CitizenRows, context: DeliveryContext, select
   return { bundle, undeliverable }
 }
 
-/** A new case (or one with a new sagsnummer), and the information gathering of the sub-themes and støttebehov registered on it. */
+/**
+ * A new case (or one with a new sagsnummer), and the information gathering
+ * of the sub-themes and støttebehov registered on it — or annulled: the
+ * udredning as it stands after the annulment, from its instant.
+ */
 function reportCase (c: Citizen, found: CaseRow): void {
   const registrations = c.registrations.filter((r) => r.case_id === found.id)
   const decisions = c.decisions.filter((d) => d.case_id === found.id)
   const support = decisions.flatMap((d) => c.stoettebehovOf.get(d.id) ?? [])
+  const withdrawn = [...c.withdrawnOf.values()].flat().filter((r) => r.case_id === found.id)
   const gathered = [
     ...registrations.filter((r) => changed(c, { at: r.registered_at, created: r.created_at, changed: r.changed_at })),
+    ...withdrawn.map((r) => ({ ...r, registered_at: r.annulled_at! })),
     ...support.filter((s) => changed(c, { at: s.registered_at, created: s.created_at, changed: s.annulled_at }))
   ]
   if (changed(c, { at: found.opened_at, created: found.created_at }) || renumberedWithin(c, found)) serviceRequest(c, found)
@@ -136,8 +142,6 @@ export function worklistItem ({ bundle, undeliverable }: Delivery): FhirWorklist
     }))
   }
 }
-
-const fullUrl = (r: Resource): string => `${r.resourceType}/${r.id}`
 
 const ORDER = ['Patient', 'ServiceRequest', 'Condition', 'Observation', 'ClinicalImpression', 'Goal', 'CareTeam', 'Encounter', 'CarePlan']
 const profileOf = (resource: Resource): string => resource.meta.profile[0]!

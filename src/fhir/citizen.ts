@@ -60,6 +60,8 @@ export interface Citizen {
   decisions: DecisionRow[]
   /** By `<case id>/<undertema>`. */
   historyOf: Map<string, RegistrationRow[]>
+  /** The registrations annulled within the selection, by `<case id>/<undertema>`: their case's udredning is reported again without them. */
+  withdrawnOf: Map<string, RegistrationRow[]>
   stoettebehovOf: Map<string, StoettebehovRow[]>
   followUpsOf: Map<string, FollowUpRow[]>
   interventionsOf: Map<string, InterventionRow[]>
@@ -80,8 +82,10 @@ export interface Citizen {
  * row annulled by the end of the selection is gone, unless it was annulled
  * within the selection: then it stays, its last change being its annulment,
  * and its resource is reported as entered-in-error. (A registration feeds a
- * Condition with the other registrations of its sub-theme, so it is simply
- * gone: the Condition and the information gathering are sent without it.)
+ * Condition with the other registrations of its sub-theme, so it is not a
+ * resource of its own: annulled within the selection, it is one of
+ * `withdrawnOf`, and the Condition and the information gathering are sent
+ * again without it.)
  */
 export function citizenAsOf (rows: CitizenRows, selection: Selection, kombitOrganisation: string): Citizen {
   const seen = (instant: Date) => instant < selection.end
@@ -98,6 +102,7 @@ export function citizenAsOf (rows: CitizenRows, selection: Selection, kombitOrga
   const cases = rows.cases.filter((c) => seen(c.opened_at))
   const caseIds = new Set(cases.map((c) => c.id))
   const registrations = standing(rows.registrations, () => undefined).filter((r) => caseIds.has(r.case_id) && seen(r.registered_at))
+  const withdrawn = rows.registrations.filter((r) => r.annulled_at !== null && within(r.annulled_at) && caseIds.has(r.case_id) && seen(r.registered_at))
   const goals = standing(rows.goals, (g) => `Goal/${g.id}`).filter((g) => caseIds.has(g.case_id) && seen(g.registered_at))
   const decisions = standing(rows.decisions, (d) => `Decision/${d.id}`).filter((d) => caseIds.has(d.case_id) && seen(d.maalgrupper_registered_at))
   const decisionIds = new Set(decisions.map((d) => d.id))
@@ -115,6 +120,7 @@ export function citizenAsOf (rows: CitizenRows, selection: Selection, kombitOrga
     goals,
     decisions,
     historyOf: groupBy(registrations, (r) => `${r.case_id}/${r.undertema}`),
+    withdrawnOf: groupBy(withdrawn, (r) => `${r.case_id}/${r.undertema}`),
     stoettebehovOf: groupBy(stoettebehov, (s) => s.decision_id),
     followUpsOf: groupBy(followUps, (f) => f.decision_id),
     interventionsOf: groupBy(interventions, (i) => i.decision_id),

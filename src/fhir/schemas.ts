@@ -37,7 +37,7 @@ export const FhirBundle = Type.Object({
   }),
   type: Type.Literal('collection'),
   timestamp: Type.String({ format: 'date-time', description: 'The latest instant any of the content took effect (the newest meta.lastUpdated of its resources)' }),
-  entry: Type.Array(Type.Object({ fullUrl: Type.String({ description: '<resourceType>/<id>', examples: ['Patient/1b4e28ba-2fa1-5d2e-883f-0016d3cca427'] }), resource: Resource }))
+  entry: Type.Array(Type.Object({ fullUrl: Type.String({ description: 'urn:uuid:<id>: every reference in the bundle is one of these', examples: ['urn:uuid:1b4e28ba-2fa1-5d2e-883f-0016d3cca427'] }), resource: Resource }))
 }, { description: 'One citizen\'s delivery bundle (kl-reporting-ffb-deliveryReport)' })
 
 export const FhirTrailer = Type.Object({
@@ -83,7 +83,7 @@ export const FhirWorklistItem = Type.Object({
         text: 'målgruppe Socialt problem is not in KL\'s FHIR value set of målgrupper (a top-level målgruppe), so KL\'s gateway rejects the course — …'
       },
       diagnostics: 'case 8c1b3f7e-2a4d-4e6f-9b1a-3c5d7e9f1a2b, decision 1234-2023-001 (/v1/decisions/5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d), /maalgrupper/primaer',
-      expression: ["Bundle.entry.where(fullUrl = 'CarePlan/7d8e9f0a-1b2c-5d3e-8f4a-5b6c7d8e9f0a').resource"]
+      expression: ["Bundle.entry.where(fullUrl = 'urn:uuid:7d8e9f0a-1b2c-5d3e-8f4a-5b6c7d8e9f0a').resource"]
     }]
   }]
 })

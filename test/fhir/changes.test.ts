@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
-import { AD, LEVEL } from '../support/codes.js'
+import { AD, LEVEL, OMG } from '../support/codes.js'
+import { aRegistration, annulled } from '../support/factories.js'
 import { appWithOrganisation, code, conditionOf, lines, ofProfile, X, type Bundle, type Resource } from '../support/fhir.js'
 import { violations } from '../support/fhir-validation.js'
 import { recordCitizenX } from '../support/flow.js'
@@ -8,8 +9,9 @@ import { recordCitizenX } from '../support/flow.js'
  * The FHIR delivery follows a course that changes: a correction is the same
  * resource again with a new meta.versionId and lastUpdated; an annulled
  * decision's resources come once more, under the same ids, as
- * entered-in-error (KL's guide); a ydelse ending moves its CarePlan's meta
- * on its last day, by time alone.
+ * entered-in-error (KL's guide); an annulled registration sends its case's
+ * udredning again without it; a ydelse ending moves its CarePlan's meta on
+ * its last day, by time alone.
  */
 
 async function setUp (t: Test) {
@@ -21,7 +23,7 @@ async function setUp (t: Test) {
   const delta = async (since: string): Promise<Bundle[]> =>
     lines((await call('GET', `/v1/exports/fhir?kommunekode=101&changedSince=${encodeURIComponent(since)}`)).body).slice(0, -1) as Bundle[]
   const asItStands = async (): Promise<Bundle> => (await call('GET', `${x.caseUrl}/fhir`)).json()
-  return { app, x, call, delta, asItStands, setNow: (instant: string) => { now = new Date(instant) }, now: () => now }
+  return { app, headers, x, call, delta, asItStands, setNow: (instant: string) => { now = new Date(instant) }, now: () => now }
 }
 
 t.test('an A&D level corrected: the same Condition with a new versionId and lastUpdated, in the changedSince delta', async (t) => {
@@ -65,6 +67,50 @@ t.test('a decision omgjort efter klage: its resources once more, same ids, enter
   t.ok(after.every((r) => r.meta.lastUpdated >= since), 'last updated at the annulment')
   t.same(plans(await asItStands()).map((r) => r.status), ['entered-in-error', 'entered-in-error'], 'everything reported so far says so too')
   t.same(await delta(new Date().toISOString()), [], 'and a later delta does not send it again')
+})
+
+t.test('a registration annulled: the Condition of its sub-theme and the udredning are sent again without it', async (t) => {
+  const { app, headers, x, delta } = await setUp(t)
+  const reassessed = await aRegistration(app, headers, x.caseUrl, 'aktivitet-og-deltagelse',
+    { undertema: AD.varetageOekonomi, funktionsevneniveau: LEVEL[3], registeredAt: '2023-02-01T10:00:00+01:00' })
+  const since = new Date().toISOString()
+  await annulled(app, headers, reassessed.location)
+
+  const [bundle, ...others] = await delta(since)
+  t.same(others, [], 'the citizen is in the delta')
+  t.same(violations(bundle), [], 'a valid delivery')
+  const condition = conditionOf(bundle!, AD.varetageOekonomi)
+  t.equal(code(condition.severity), LEVEL[2], 'the level stands as it was before the annulled reassessment')
+  t.match(condition, { clinicalStatus: { coding: [{ code: 'active' }] }, verificationStatus: { coding: [{ code: 'confirmed' }] } })
+  t.ok(condition.meta.lastUpdated >= since, 'last updated at the annulment')
+  const [gathering] = ofProfile(bundle!, 'informationGathering')
+  t.ok(gathering, 'the udredning is sent again')
+  t.ok(gathering!.effectiveDateTime >= since, 'as it stands from the annulment')
+  t.equal(gathering!.finding.length, 4, 'with the four sub-themes that stand')
+  t.same(await delta(new Date().toISOString()), [], 'and a later delta does not send it again')
+})
+
+t.test('the only registration of a sub-theme annulled: its Condition comes once more, refuted, and leaves the udredning', async (t) => {
+  const { x, call, delta, asItStands } = await setUp(t)
+  const before = conditionOf(await asItStands(), OMG.personerINetvaerk)
+  const registration = (await call('GET', `${x.caseUrl}/investigation/omgivelsesfaktorer`)).json().items[0]
+  const since = new Date().toISOString()
+  const url = `${x.caseUrl}/investigation/omgivelsesfaktorer/${registration.id as string}`
+  const annulment = await call('POST', `${url}/annulment`, { reason: 'fejlregistrering' }, { 'if-match': (await call('GET', url)).headers.etag! })
+  t.equal(annulment.statusCode, 200, annulment.body)
+
+  const [bundle] = await delta(since)
+  t.ok(bundle, 'the citizen is in the delta')
+  t.same(violations(bundle), [], 'a valid delivery')
+  const refuted = conditionOf(bundle!, OMG.personerINetvaerk)
+  t.equal(refuted.id, before.id, 'the same Condition')
+  t.match(refuted, { clinicalStatus: { coding: [{ code: 'inactive' }] }, verificationStatus: { coding: [{ code: 'refuted' }] } })
+  t.ok(refuted.meta.lastUpdated >= since && refuted.meta.versionId !== before.meta.versionId, 'a new version, at the annulment')
+  const findings = ofProfile(bundle!, 'informationGathering')[0]!.finding.map((f: { itemReference: { reference: string } }) => f.itemReference.reference)
+  t.equal(findings.length, 3, 'the udredning has the three sub-themes left')
+  t.notOk(findings.some((reference: string) => reference.endsWith(refuted.id)), 'and not the annulled one')
+  t.same(conditionOf(await asItStands(), OMG.personerINetvaerk).verificationStatus, refuted.verificationStatus,
+    'everything reported so far says so too')
 })
 
 t.test('a ydelse ending by time alone: its CarePlan completes on its last day, meta moved', async (t) => {

@@ -57,7 +57,7 @@ t.test('deliverable or held back, per citizen', async (t) => {
       code: 'business-rule',
       details: { coding: [{ system: 'urn:ffb-api:fhir-undeliverable', code: 'fhir-maalgruppe-not-in-value-set' }], text: /Socialt problem/ },
       diagnostics: new RegExp(`case ${topLevel.caseUrl.split('/').at(-1)!}, decision .*/v1/decisions/${topLevel.decisionId}.*/maalgrupper/primaer`),
-      expression: [/^Bundle\.entry\.where\(fullUrl = 'CarePlan\/[0-9a-f-]+'\)\.resource$/]
+      expression: [/^Bundle\.entry\.where\(fullUrl = 'urn:uuid:[0-9a-f-]+'\)\.resource$/]
     }])
     t.same(none.issue.map((i: Json) => i.details.coding[0].code), ['fhir-no-follow-up-date'])
     t.notMatch(JSON.stringify(all), /0202904321|0303904321/, 'no CPR number in the worklist')

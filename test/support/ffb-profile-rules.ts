@@ -261,9 +261,17 @@ function checkProfileList (c: Ctx, urls: readonly string[]): string | undefined 
   return claimed
 }
 
-/** Entries: fullUrl = "<Type>/<id>", unique UUID ids, allowed types, a known profile. */
+/**
+ * Entries: unique UUID ids, allowed types, a known profile; fullUrl
+ * "<Type>/<id>" (relative, as in KL's examples) or "urn:uuid:<id>" (an
+ * absolute URI, as base R4 asks), one form in all the bundle, and each
+ * entry indexed by its fullUrl: a reference resolves when it is one.
+ */
 function indexEntries (c: Ctx): Entry[] {
   const entries: Entry[] = []
+  const ids = new Set<string>()
+  const [first] = list(c.get('entry'))
+  const form = isObj(first) && str(first.fullUrl)?.startsWith('urn:uuid:') === true ? (_: string, id: string) => `urn:uuid:${id}` : (type: string, id: string) => `${type}/${id}`
   for (const [i, item] of list(c.get('entry')).entries()) {
     if (!isObj(item)) { c.add(`entry[${i}]`, 'must be an object'); continue }
     const e = c.within(`entry[${i}]`, item)
@@ -278,12 +286,13 @@ function indexEntries (c: Ctx): Entry[] {
     const choice = CHOICES[type]
     if (choice === undefined) where.add('resource', `${JSON.stringify(type)} is not a resource type a delivery may hold`)
     if (!UUID.test(id)) where.add('resource.id', `${JSON.stringify(id)} is not a UUID`)
-    if (fullUrl !== `${type}/${id}`) where.add('fullUrl', `${JSON.stringify(fullUrl)} must be "${type}/${id}"`)
-    if (c.index.has(`${type}/${id}`)) where.add('resource.id', `${type}/${id} occurs more than once`)
+    if (fullUrl !== form(type, id)) where.add('fullUrl', `${JSON.stringify(fullUrl)} must be "${form(type, id)}", as the bundle's first entry`)
+    if (ids.has(`${type}/${id}`)) where.add('resource.id', `${type}/${id} occurs more than once`)
+    ids.add(`${type}/${id}`)
     const claimed = choice === undefined ? undefined : checkProfileList(c.root(resource, label), choice.profiles.map(url))
     const profile = choice?.profiles.find((p) => url(p) === claimed)
     const entry: Entry = { label, type, profile, resource }
-    c.index.set(`${type}/${id}`, entry)
+    c.index.set(form(type, id), entry)
     entries.push(entry)
   }
   return entries
@@ -293,7 +302,7 @@ function indexEntries (c: Ctx): Entry[] {
 
 /** identifier, text and note are checked for every resource by checkResource and walk. */
 const RESOURCE_SKIP = new Set([...ALWAYS, 'identifier', 'text', 'note'])
-const REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9.-]{1,64}$/
+const REFERENCE = /^([A-Z][A-Za-z]+\/[A-Za-z0-9.-]{1,64}|urn:uuid:[0-9a-f-]{36})$/
 
 function checkResource (c: Ctx, entry: Entry): void {
   c.card('meta.lastUpdated', 1, 1)
@@ -308,8 +317,9 @@ function checkResource (c: Ctx, entry: Entry): void {
 
 /**
  * Every object in a resource: no empty arrays (FHIR JSON, which medplum lets
- * pass), no free text, references relative and in the bundle (the guide's
- * aggregation #bundled; we hold every reference to it), FFB codes on the FFB system.
+ * pass), no free text, references to the fullUrl of an entry of the bundle
+ * (the guide's aggregation #bundled; we hold every reference to it), FFB
+ * codes on the FFB system.
  */
 function walk (c: Ctx, value: unknown, path: string): void {
   if (Array.isArray(value)) {
@@ -322,8 +332,8 @@ function walk (c: Ctx, value: unknown, path: string): void {
   for (const key of ['text', 'note']) if (key in value) c.add(`${p}${key}`, 'is free text, not allowed (0..0)')
   if ('reference' in value) {
     const ref = str(value.reference)
-    if (ref === undefined || !REFERENCE.test(ref)) c.add(`${p}reference`, `${JSON.stringify(value.reference)} must be a relative reference "<Type>/<id>"`)
-    else if (!c.index.has(ref)) c.add(`${p}reference`, `${ref} does not resolve to an entry in the bundle`)
+    if (ref === undefined || !REFERENCE.test(ref)) c.add(`${p}reference`, `${JSON.stringify(value.reference)} must be "<Type>/<id>" or "urn:uuid:<id>"`)
+    else if (!c.index.has(ref)) c.add(`${p}reference`, `${ref} does not resolve to an entry in the bundle (by its fullUrl)`)
   }
   if (typeof value.code === 'string') checkFfbSystem(c, value, p)
   for (const [key, child] of Object.entries(value)) walk(c, child, `${p}${key}`)

@@ -64,11 +64,27 @@ interface MedplumIssue { severity?: string, code?: string, details?: { text?: st
 /** Base R4 only (medplum), for a resource that is no delivery bundle, such as a worklist's OperationOutcome. */
 export const validateR4 = (resource: unknown): Issue[] => r4Issues(resource)
 
+/**
+ * The bundle with each reference to an entry's `urn:uuid:` fullUrl written
+ * as that entry's `<Type>/<id>`: R4 resolves such a reference inside the
+ * bundle (bundle.html#references), but medplum checks a reference's target
+ * type from its text only and so refuses every `urn:uuid:` one. A reference
+ * that resolves to no entry is left as it is.
+ */
+function resolvedForMedplum (bundle: unknown): unknown {
+  if (!isObj(bundle)) return bundle
+  const typeOf = new Map(entriesOf(bundle).flatMap((e) => isObj(e.resource) && typeof e.fullUrl === 'string'
+    ? [[e.fullUrl, `${String(e.resource.resourceType)}/${String(e.resource.id)}`] as const]
+    : []))
+  return JSON.parse(JSON.stringify(bundle), (key, value: unknown) =>
+    key === 'reference' && typeof value === 'string' && value.startsWith('urn:uuid:') ? typeOf.get(value) ?? value : value)
+}
+
 function r4Issues (bundle: unknown): Issue[] {
   indexR4()
   let found: MedplumIssue[]
   try {
-    found = validateResource(bundle) as MedplumIssue[]
+    found = validateResource(resolvedForMedplum(bundle)) as MedplumIssue[]
   } catch (error) {
     const outcome = (error as { outcome?: { issue?: MedplumIssue[] } }).outcome
     found = outcome?.issue ?? [{ severity: 'error', code: 'exception', details: { text: String(error) } }]

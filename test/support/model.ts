@@ -16,6 +16,8 @@ export interface MRegistration {
   /** The follow-up that registered this level, if one did. */
   followUpId: string | null
   annulled: boolean
+  /** The step that annulled it. */
+  annulledAt?: number
 }
 
 export interface MGoal { id: string, caseId: string, undertema: string, /** the registration it takes its level from */ registrationId: string, annulled: boolean }

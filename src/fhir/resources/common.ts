@@ -15,7 +15,13 @@ export interface Resource { resourceType: string, id: string, meta: { versionId:
 
 export const coding = (system: string, code: string) => ({ coding: [{ system, code }] })
 export const ffb = (code: string) => coding(FFB_SYSTEM, code)
-export const ref = (resource: Resource) => ({ reference: `${resource.resourceType}/${resource.id}` })
+/**
+ * A resource's fullUrl in the bundle, and every reference to it: an absolute
+ * `urn:uuid:` URI, as base R4 asks of Bundle.entry.fullUrl (KL's examples use
+ * relative `<Type>/<id>`; see docs/fhir-delivery.md).
+ */
+export const fullUrl = (resource: { id: string }): string => `urn:uuid:${resource.id}`
+export const ref = (resource: Resource) => ({ reference: fullUrl(resource) })
 export const rank = (resource: Resource, value: 1 | 2) => ({ extension: [{ url: `${CORE}ConditionRank`, valuePositiveInt: value }], ...ref(resource) })
 export const iso = (instant: Date): string => instant.toISOString()
 export const latest = (...instants: Array<Date | null | undefined>): Date => new Date(Math.max(...instants.map((i) => i?.getTime() ?? 0)))
