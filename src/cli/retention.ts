@@ -2,7 +2,7 @@ import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/database.js'
 import { migrate } from '../db/migrate.js'
 import { maskCpr } from '../logger.js'
-import { retentionCommand } from '../retention/command.js'
+import { parseRetention, runRetention } from '../retention/command.js'
 
 /**
  * `npm run retention -- [--dry-run] [--as-of YYYY-MM-DD] | --list | --set 101=10 | --unset 101`
@@ -13,12 +13,19 @@ import { retentionCommand } from '../retention/command.js'
 const out = (line: string): void => { process.stdout.write(`${line}\n`) }
 const err = (line: string): void => { process.stderr.write(`${line}\n`) }
 
+// Bad usage is refused before the database is opened (or migrated).
+const parsed = parseRetention(process.argv.slice(2))
+if ('usage' in parsed) {
+  err(parsed.usage)
+  process.exit(2)
+}
+
 try {
   const config = loadConfig()
   const database = await openDatabase(config.databaseUrl === undefined ? { pgliteDir: config.pgliteDir } : { databaseUrl: config.databaseUrl })
   try {
     await migrate(database)
-    process.exitCode = await retentionCommand(process.argv.slice(2), { db: database.db, defaultYears: config.retentionYears, out, err })
+    await runRetention(parsed, { db: database.db, defaultYears: config.retentionYears, out, err })
   } finally {
     await database.close()
   }

@@ -15,8 +15,9 @@ import { anonymisedCount, retentionRun, type RunReport } from './run.js'
  *   --set 101=10           a municipality's period, in whole years (repeatable)
  *   --unset 101            back to the default (repeatable)
  *
- * What it prints names cases by id, never by CPR number. Returns the exit
- * code: 0 done, 2 bad usage (errors from the database are thrown).
+ * What it prints names cases by id, never by CPR number. `retentionCommand`
+ * returns the exit code: 0 done, 2 bad usage (errors from the database are
+ * thrown).
  */
 export const USAGE = `usage: npm run retention -- [--dry-run] [--as-of YYYY-MM-DD]
        npm run retention -- --list
@@ -60,8 +61,16 @@ function dayOf (text: string): string {
   return text
 }
 
-export async function retentionCommand (argv: string[], io: CommandIo): Promise<number> {
-  let parsed
+/** What the arguments ask for, or the usage problem: checked before the database is opened. */
+export interface Parsed {
+  managing: boolean
+  dryRun: boolean
+  asOf: string
+  set: Array<[string, number]>
+  unset: string[]
+}
+
+export function parseRetention (argv: string[], now: Date = new Date()): Parsed | { usage: string } {
   try {
     const { values } = parseArgs({
       args: argv,
@@ -75,18 +84,32 @@ export async function retentionCommand (argv: string[], io: CommandIo): Promise<
     })
     const managing = values.list || values.set.length > 0 || values.unset.length > 0
     if (managing && (values['dry-run'] || values['as-of'] !== undefined)) throw new UsageError('--list, --set and --unset manage the periods; run without them to anonymise')
-    parsed = {
+    return {
       managing,
       dryRun: values['dry-run'],
-      asOf: values['as-of'] === undefined ? dayInDenmark((io.now ?? (() => new Date()))()) : dayOf(values['as-of']),
+      asOf: values['as-of'] === undefined ? dayInDenmark(now) : dayOf(values['as-of']),
       set: values.set.map(periodOf),
       unset: values.unset.map(kommunekodeOf)
     }
   } catch (error) {
+    // parseArgs refuses an unknown option or a missing value with a TypeError.
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
-    io.err(`${error.message}\n${USAGE}`)
+    return { usage: `${error.message}\n${USAGE}` }
+  }
+}
+
+/** The whole command: the arguments checked (2 on bad usage), then run. */
+export async function retentionCommand (argv: string[], io: CommandIo): Promise<number> {
+  const parsed = parseRetention(argv, (io.now ?? (() => new Date()))())
+  if ('usage' in parsed) {
+    io.err(parsed.usage)
     return 2
   }
+  await runRetention(parsed, io)
+  return 0
+}
+
+export async function runRetention (parsed: Parsed, io: CommandIo): Promise<void> {
   if (parsed.managing) {
     for (const [kommunekode, years] of parsed.set) {
       await setPolicy(io.db, kommunekode, years)
@@ -97,13 +120,12 @@ export async function retentionCommand (argv: string[], io: CommandIo): Promise<
     }
     await printPolicies(io)
     io.out(`cases anonymised so far: ${await anonymisedCount(io.db)}`)
-    return 0
+    return
   }
   io.out(`retention run as of ${parsed.asOf}${parsed.dryRun ? ' (dry run: nothing is changed)' : ''}`)
   await printPolicies(io)
   const report = await retentionRun(io.db, { asOf: parsed.asOf, defaultYears: io.defaultYears, dryRun: parsed.dryRun })
   printReport(io, report, parsed.dryRun)
-  return 0
 }
 
 async function printPolicies (io: CommandIo): Promise<void> {
