@@ -91,7 +91,8 @@ async function anonymiseCitizen (db: Executor, runId: string, options: RunOption
       .orderBy('id').forUpdate().execute()
     const still = await dueCases(trx, { ...options, cprs: [cpr] })
     const ids = still.map((c) => c.id).sort()
-    if (ids.length === 0 || ids.join() !== locked.map((c) => c.id).join()) return { result: undefined, events: [] }
+    // A case opened for the citizen since the run began is locked too, and keeps them all (it is not due).
+    if (ids.length === 0 || ids.join() !== locked.map((c) => c.id).sort().join()) return { result: undefined, events: [] }
     const counts = await anonymiseCases(trx, { cpr, caseIds: ids }, newPseudonym())
     const events = still.map((c): AuditEvent => ({
       clientId: RETENTION_CLIENT_ID,
