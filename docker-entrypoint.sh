@@ -9,6 +9,7 @@
 #   clients …         manage API clients: create, list, rotate, revoke
 #   migrate           apply pending migrations and exit
 #   catalogs:import … load a catalog version (see catalogs/README.md)
+#   retention …       the retention run: --dry-run, --list, --set (docs/operations.md)
 #   anything else     run as given (e.g. sh)
 set -e
 app=$(cd "$(dirname "$0")" && pwd)
@@ -20,5 +21,6 @@ case "$command" in
   clients) FFB_CLIENTS_COMMAND='docker compose run --rm api clients' exec node "$app/dist/clients/cli.js" "$@" ;;
   migrate) exec node "$app/dist/cli/migrate.js" "$@" ;;
   catalogs:import) exec node "$app/dist/catalogs/cli.js" "$@" ;;
+  retention) exec node "$app/dist/cli/retention.js" "$@" ;;
   *) exec "$command" "$@" ;;
 esac

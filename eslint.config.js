@@ -31,7 +31,7 @@ export default [
       'no-restricted-imports': ['error', {
         paths: [{ name: 'kysely', message: 'src/http knows HTTP only: SQL belongs in src/db or an area\'s queries' }],
         patterns: [{
-          group: ['assessment', 'cases', 'catalogs', 'decisions', 'delivery', 'exports', 'fhir', 'follow-ups', 'goals', 'health', 'insight', 'investigation', 'timeline']
+          group: ['assessment', 'cases', 'catalogs', 'decisions', 'delivery', 'exports', 'fhir', 'follow-ups', 'goals', 'health', 'insight', 'investigation', 'retention', 'timeline']
             .map((area) => `../${area}/*`),
           message: 'src/http knows HTTP only: it never imports a domain area'
         }]
@@ -48,7 +48,7 @@ export default [
     }
   },
   {
-    files: ['src/{assessment,audit,cases,catalogs,clients,decisions,delivery,exports,fhir,follow-ups,goals,insight,investigation,timeline}/**/*.ts'],
+    files: ['src/{assessment,audit,cases,catalogs,clients,decisions,delivery,exports,fhir,follow-ups,goals,insight,investigation,retention,timeline}/**/*.ts'],
     ignores: ['src/*/routes.ts'],
     rules: {
       'no-restricted-imports': ['error', {

@@ -1643,6 +1643,14 @@ export interface components {
          *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
          *     }
          * @example {
+         *       "type": "urn:ffb-api:problem:anonymised",
+         *       "title": "The case was anonymised under its municipality's retention policy",
+         *       "status": 409,
+         *       "detail": "Case 0b6f3c1e-6f0a-4c55-9a57-3c2e8d6e1f10 was anonymised at 2031-02-01T02:00:00Z under its municipality's retention policy: it can no longer change",
+         *       "instance": "/v1/cases",
+         *       "requestId": "c0a8012e-7d1f-4b9a-8f3e-5a6b7c8d9e0f"
+         *     }
+         * @example {
          *       "type": "urn:ffb-api:problem:not-configured",
          *       "title": "The municipality is not set up for this operation",
          *       "status": 409,
@@ -1776,7 +1784,7 @@ export interface components {
              * @description Stable identifier of the kind of problem: one of a closed set, each with its status and title (x-enum-descriptions). A client branches on this, never on the title or detail.
              * @enum {string}
              */
-            type: "urn:ffb-api:problem:validation" | "urn:ffb-api:problem:malformed-request" | "urn:ffb-api:problem:cpr-in-url" | "urn:ffb-api:problem:unauthorized" | "urn:ffb-api:problem:forbidden" | "urn:ffb-api:problem:not-found" | "urn:ffb-api:problem:method-not-allowed" | "urn:ffb-api:problem:conflict" | "urn:ffb-api:problem:not-configured" | "urn:ffb-api:problem:idempotency-in-progress" | "urn:ffb-api:problem:precondition-failed" | "urn:ffb-api:problem:request-timeout" | "urn:ffb-api:problem:payload-too-large" | "urn:ffb-api:problem:unsupported-media-type" | "urn:ffb-api:problem:catalog-code" | "urn:ffb-api:problem:domain-rule" | "urn:ffb-api:problem:idempotency-key-reused" | "urn:ffb-api:problem:precondition-required" | "urn:ffb-api:problem:too-many-requests" | "urn:ffb-api:problem:header-fields-too-large" | "urn:ffb-api:problem:internal" | "urn:ffb-api:problem:unavailable";
+            type: "urn:ffb-api:problem:validation" | "urn:ffb-api:problem:malformed-request" | "urn:ffb-api:problem:cpr-in-url" | "urn:ffb-api:problem:unauthorized" | "urn:ffb-api:problem:forbidden" | "urn:ffb-api:problem:not-found" | "urn:ffb-api:problem:method-not-allowed" | "urn:ffb-api:problem:conflict" | "urn:ffb-api:problem:anonymised" | "urn:ffb-api:problem:not-configured" | "urn:ffb-api:problem:idempotency-in-progress" | "urn:ffb-api:problem:precondition-failed" | "urn:ffb-api:problem:request-timeout" | "urn:ffb-api:problem:payload-too-large" | "urn:ffb-api:problem:unsupported-media-type" | "urn:ffb-api:problem:catalog-code" | "urn:ffb-api:problem:domain-rule" | "urn:ffb-api:problem:idempotency-key-reused" | "urn:ffb-api:problem:precondition-required" | "urn:ffb-api:problem:too-many-requests" | "urn:ffb-api:problem:header-fields-too-large" | "urn:ffb-api:problem:internal" | "urn:ffb-api:problem:unavailable";
             /** @description Short summary of the kind of problem */
             title: string;
             status: number;
@@ -1916,8 +1924,11 @@ export interface components {
              * @example 101
              */
             kommunekode: string;
-            /** @description CPR number without hyphen */
-            cpr: string;
+            /**
+             * @description CPR number without hyphen; null once the case was anonymised (anonymisedAt)
+             * @example 0101904321
+             */
+            cpr: string | null;
             /**
              * @description The municipality's own sagsnummer for the case, unique within the municipality; null until it is given. KL's FHIR delivery reports it as the municipalityCaseNumber.
              * @example Sag154689
@@ -1940,6 +1951,11 @@ export interface components {
              * @description Last change to the case's own fields
              */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @description Only on a case anonymised under its municipality's retention policy (README, "Retention"): when. Its CPR number, free texts, notes' and delmål's texts and diagnoses are gone, its codes and dates kept; it no longer changes (409 anonymised) and is in no uddata or FHIR delivery.
+             */
+            anonymisedAt?: string;
         };
         /** @description One registration of a sub-theme (udredning). Registrations are history: a new assessment is a new registration; one recorded wrong is corrected (PATCH, every version kept) */
         Registration: {
@@ -4396,7 +4412,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4895,7 +4911,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5150,7 +5166,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5538,7 +5554,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5793,7 +5809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6190,7 +6206,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6451,7 +6467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6829,7 +6845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,7 +7149,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7399,7 +7415,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7829,7 +7845,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8188,7 +8204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8471,7 +8487,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8792,7 +8808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9053,7 +9069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9328,7 +9344,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9607,7 +9623,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9817,7 +9833,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10096,7 +10112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10337,7 +10353,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10632,7 +10648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description A request with this Idempotency-Key is still being processed */
+            /** @description The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11015,7 +11031,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11292,7 +11308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11691,7 +11707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11867,7 +11883,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12043,7 +12059,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12218,7 +12234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12394,7 +12410,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12569,7 +12585,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12745,7 +12761,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12920,7 +12936,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13096,7 +13112,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13272,7 +13288,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13448,7 +13464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state; A request with this Idempotency-Key is still being processed */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy; A request with this Idempotency-Key is still being processed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -13812,7 +13828,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request conflicts with the resource's state */
+            /** @description The request conflicts with the resource's state; The case was anonymised under its municipality's retention policy */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -16500,7 +16516,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The municipality is not set up for this operation */
+            /** @description The municipality is not set up for this operation; The case was anonymised under its municipality's retention policy */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -45,6 +45,8 @@ export interface Config {
   kombitOrganisations: ReadonlyMap<string, string>
   /** How often the audit trail's new rows are sealed into its hash chain (audit/chain.ts). */
   auditSealIntervalMs: number
+  /** Retention: years a case is kept after its citizen's last course ended, where the municipality has set none (RETENTION_YEARS). */
+  retentionYears: number
 }
 
 export class ConfigError extends Error {
@@ -75,7 +77,8 @@ export function loadConfig (env: Env = process.env): Config {
     exportBatchSize: integer(env, 'EXPORT_BATCH_SIZE', 500, 1, 10_000),
     kombitOrganisations: kombitOrganisations(env),
     auditSealIntervalMs: integer(env, 'AUDIT_SEAL_INTERVAL_MS', 1000, 50, 3_600_000),
-    analyticsMinCell: integer(env, 'ANALYTICS_MIN_CELL', 5, 1, 1000)
+    analyticsMinCell: integer(env, 'ANALYTICS_MIN_CELL', 5, 1, 1000),
+    retentionYears: integer(env, 'RETENTION_YEARS', 5, 1, 100)
   }
 }
 

@@ -14,7 +14,8 @@ import type { DB } from '../db/schema.js'
  * statement for (db/unit-of-work.ts).
  */
 
-export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'annul', 'delete', 'export'] as const
+/** `anonymise`: the retention run (npm run retention) anonymised a case; no API client makes it. */
+export const AUDIT_ACTIONS = ['read', 'list', 'search', 'create', 'update', 'annul', 'delete', 'export', 'anonymise'] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** Who accesses what, through which request: the same for every event of one request. */

@@ -8,17 +8,19 @@ import type { Case } from './schemas.js'
 
 export type CaseRow = Selectable<CasesTable>
 
+/** A case as the API answers it; an anonymised one without its pseudonym (no CPR number) and with when it was anonymised. */
 export const toCase = (row: CaseRow): Case => ({
   id: row.id,
   kommunekode: row.kommunekode,
-  cpr: row.cpr,
+  cpr: row.anonymised_at === null ? row.cpr : null,
   sagsnummer: row.sagsnummer,
   borgerensOensker: row.borgerens_oensker,
   diagnoser: row.diagnoser,
   openedAt: row.opened_at.toISOString(),
   version: row.version,
   createdAt: row.created_at.toISOString(),
-  updatedAt: row.updated_at.toISOString()
+  updatedAt: row.updated_at.toISOString(),
+  ...(row.anonymised_at === null ? {} : { anonymisedAt: row.anonymised_at.toISOString() })
 })
 
 /** The sagsnummer as stored: surrounding whitespace removed. */
@@ -78,6 +80,16 @@ export async function requireCase (db: Executor, scope: Scope, id: string, optio
   const row = await findCase(db, scope, id, options)
   if (row === undefined) throw noSuchCase(id)
   return row
+}
+
+/**
+ * A delivery of an anonymised case is refused: its CPR number is gone, so it
+ * can no longer be delivered (and what was delivered before stays delivered).
+ */
+export function refuseAnonymised<R extends Pick<CaseRow, 'id' | 'anonymised_at'>> (row: R): R {
+  if (row.anonymised_at === null) return row
+  throw new HttpProblem('anonymised', `Case ${row.id} was anonymised at ${row.anonymised_at.toISOString()} under its municipality's retention ` +
+    'policy: it can no longer be delivered')
 }
 
 export const noSuchCase = (id: string): HttpProblem => new HttpProblem('not-found', `No case ${id} in the municipalities this client serves`)

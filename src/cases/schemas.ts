@@ -32,7 +32,10 @@ export const CaseParams = Type.Object({ id: Type.String({ format: 'uuid', descri
 export const Case = Type.Object({
   id: Uuid,
   kommunekode: Kommunekode,
-  cpr: Type.String({ pattern: '^[0-9]{10}$', description: 'CPR number without hyphen' }),
+  cpr: Type.Union([Type.String({ pattern: '^[0-9]{10}$' }), Type.Null()], {
+    description: 'CPR number without hyphen; null once the case was anonymised (anonymisedAt)',
+    examples: ['0101904321']
+  }),
   sagsnummer: Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], {
     description: 'The municipality\'s own sagsnummer for the case, unique within the municipality; null until it is given. KL\'s FHIR ' +
       'delivery reports it as the municipalityCaseNumber.',
@@ -43,7 +46,13 @@ export const Case = Type.Object({
   openedAt: Type.String({ format: 'date-time', description: 'When the case was opened (sagsåbning)' }),
   version: Type.Integer({ minimum: 1, description: 'Counts changes to the case\'s own fields; the ETag names it' }),
   createdAt: Instant,
-  updatedAt: Type.String({ format: 'date-time', description: 'Last change to the case\'s own fields' })
+  updatedAt: Type.String({ format: 'date-time', description: 'Last change to the case\'s own fields' }),
+  anonymisedAt: Type.Optional(Type.String({
+    format: 'date-time',
+    description: 'Only on a case anonymised under its municipality\'s retention policy (README, "Retention"): when. Its CPR number, ' +
+      'free texts, notes\' and delmål\'s texts and diagnoses are gone, its codes and dates kept; it no longer changes (409 anonymised) ' +
+      'and is in no uddata or FHIR delivery.'
+  }))
 }, { $id: 'Case', description: 'A case (sag): one citizen in one municipality' })
 export type Case = Static<typeof Case>
 

@@ -23,6 +23,7 @@ export interface DB {
   follow_ups: FollowUpsTable
   follow_up_goals: FollowUpGoalsTable
   record_versions: RecordVersionsTable
+  retention_policy: RetentionPolicyTable
 }
 
 export interface SchemaMigrationsTable {
@@ -87,6 +88,7 @@ export interface CasesTable {
   id: string
   seq: Generated<number>
   kommunekode: string
+  /** The CPR number without hyphen; once anonymised, the citizen's pseudonym (`anon-` and 32 hex digits), never a CPR number. */
   cpr: string
   borgerens_oensker: string | null
   diagnoser: ColumnType<string[], string[] | undefined, string[]>
@@ -99,6 +101,8 @@ export interface CasesTable {
   created_at: Generated<Date>
   updated_at: Generated<Date>
   changed_at: Generated<Date>
+  /** When the retention run anonymised the case (migration 0017); null: it was not. */
+  anonymised_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface ThemeRegistrationsTable extends AnnulledColumns {
@@ -308,8 +312,8 @@ export interface RecordVersionsTable {
   resource_id: string
   version: number
   kommunekode: string
-  /** The record's own fields as written (JSON). */
-  data: ColumnType<unknown, string, never>
+  /** The record's own fields as written (JSON); rewritten only by the retention run, which removes its free texts. */
+  data: ColumnType<unknown, string, string>
   client_id: string | null
   recorded_at: ColumnType<Date, Date | undefined, never>
   reason: string | null
@@ -320,4 +324,11 @@ export interface AnnulledColumns {
   annulled_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   annulled_reason: ColumnType<string | null, string | null | undefined, string | null>
   annulled_comment: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+/** A municipality's retention period (migration 0017); without a row, RETENTION_YEARS. */
+export interface RetentionPolicyTable {
+  kommunekode: string
+  years: number
+  updated_at: Generated<Date>
 }

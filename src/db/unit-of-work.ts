@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { sql, type Kysely } from 'kysely'
-import { recordAudit, type AuditContext, type AuditRecorded } from '../audit/record.js'
+import { recordAudit, type AuditContext, type AuditEvent, type AuditRecorded } from '../audit/record.js'
 import { HttpProblem, preconditionRequired } from '../http/problems.js'
 import type { DB } from './schema.js'
 import { serves, type Scope } from './scope.js'
@@ -102,6 +102,22 @@ export async function runChange<T> (db: Executor, request: WriteRequest, change:
     }
     if (idempotency !== undefined) await remember(trx, request.scope, idempotency, written)
     return { ...written, replayed: false }
+  })
+}
+
+/**
+ * A change an operator's command makes, with no HTTP request behind it
+ * (`npm run retention`): the same unit — one transaction, the change, and
+ * its audit events, committed together or not at all. It records one event
+ * per resource the change names (a citizen's anonymisation touches cases in
+ * several municipalities, each of which must see its own); there is no
+ * idempotency key or If-Match to honour.
+ */
+export async function runOperatorChange<T> (db: Executor, change: (trx: Executor) => Promise<{ result: T, events: AuditEvent[] }>): Promise<T> {
+  return await db.transaction().execute(async (trx) => {
+    const { result, events } = await change(trx)
+    await recordAudit(trx, events)
+    return result
   })
 }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { refuseAnonymised } from '../cases/queries.js'
 import { changedSince, type DecisionRow, type Delta } from '../decisions/queries.js'
 import { groupBy } from '../db/rows.js'
 import { HttpProblem } from '../http/problems.js'
@@ -10,7 +11,7 @@ import type { Executor } from '../db/unit-of-work.js'
 /**
  * The decision a client names by our id or by its sagsafgoerelsesId, else a
  * 404; a sagsafgoerelsesId several of its municipalities use is a 409 unless
- * `kommunekode` picks one.
+ * `kommunekode` picks one; one of an anonymised case a 409 `anonymised`.
  */
 export async function requireUddataDecision (db: Executor, scope: Scope, id: string, kommunekode: string | undefined): Promise<DecisionRow> {
   let query = scopedSelect(db, scope, 'decisions', { annulled: true }).selectAll()
@@ -20,6 +21,7 @@ export async function requireUddataDecision (db: Executor, scope: Scope, id: str
   if (rows.length === 0) throw new HttpProblem('not-found', `No decision ${id} in the municipalities this client serves`)
   if (rows.length > 1) throw new HttpProblem('conflict', `Decisions in several municipalities use sagsafgoerelsesId ${id}; add ?kommunekode=`)
   const [row] = rows
+  refuseAnonymised(await db.selectFrom('cases').select(['id', 'anonymised_at']).where('id', '=', row!.case_id).executeTakeFirstOrThrow())
   if (row!.annulled_at !== null) {
     throw new HttpProblem('not-found', `Decision ${id} was annulled at ${row!.annulled_at.toISOString()} (${row!.annulled_reason ?? ''}): it has no ` +
       'uddata document any more; the changedSince stream carries its tombstone')
@@ -37,6 +39,9 @@ export interface UddataFilter { kommunekode?: string | undefined, delta?: Delta 
  */
 export async function nextDecisions (db: Executor, scope: Scope, { kommunekode, delta }: UddataFilter, after: number, limit: number): Promise<DecisionRow[]> {
   let query = scopedSelect(db, scope, 'decisions', { annulled: delta !== undefined }).selectAll().where('seq', '>', after).orderBy('seq').limit(limit)
+    // An anonymised case's decisions can no longer be delivered (what was delivered stays delivered).
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 'decisions.case_id')
+      .where('cases.anonymised_at', 'is not', null))))
   if (kommunekode !== undefined) query = query.where('kommunekode', '=', kommunekode)
   if (delta !== undefined) query = query.where(changedSince(delta))
   return await query.execute()

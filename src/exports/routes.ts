@@ -36,7 +36,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ batchSize: number }> = as
       querystring: Type.Object({
         kommunekode: Type.Optional(Type.String({ pattern: '^[0-9]{3}$', description: 'Where a sagsafgoerelsesId is used in several municipalities' }))
       }, { additionalProperties: false }),
-      response: { 200: Type.Ref('UddataDocument'), ...problemResponses(['not-found', 'conflict']) }
+      response: { 200: Type.Ref('UddataDocument'), ...problemResponses(['not-found', 'conflict', 'anonymised']) }
     }
   }, async (request) => {
     const found = await requireUddataDecision(app.database.db, request.caller, request.params.id, request.query.kommunekode)

@@ -48,7 +48,8 @@ function touched (selection: Selection): RawBuilder<boolean> {
  */
 export async function nextCitizens (db: Executor, scope: Scope, kommunekode: string, selection: Selection, after: number, limit: number): Promise<CitizenKey[]> {
   return await scopedSelect(db, scope, 'cases').select(['seq as key', 'cpr'])
-    .where('kommunekode', '=', kommunekode).where('seq', '>', after)
+    // An anonymised citizen (all of whose cases are anonymised together) can no longer be delivered.
+    .where('kommunekode', '=', kommunekode).where('seq', '>', after).where('anonymised_at', 'is', null)
     .where(sql<boolean>`NOT EXISTS (SELECT 1 FROM cases p WHERE p.cpr = cases.cpr AND p.kommunekode = cases.kommunekode AND p.seq < cases.seq)`)
     .where(sql<boolean>`EXISTS (SELECT 1 FROM cases m WHERE m.cpr = cases.cpr AND m.kommunekode = cases.kommunekode AND ${touched(selection)})`)
     .orderBy('seq').limit(limit).execute()

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { recordAccess, recordStreamAudit } from '../http/audit.js'
 import { dayAfter, dayBefore, dayInDenmark, startOfDanishDay } from '../catalogs/catalogs.js'
-import { requireCase } from '../cases/queries.js'
+import { refuseAnonymised, requireCase } from '../cases/queries.js'
 import { Uuid } from '../http/fields.js'
 import { parseInstant } from '../http/instants.js'
 import { ndjsonResponse, streamNdjson } from '../http/ndjson.js'
@@ -45,11 +45,11 @@ export const fhirRoutes: FastifyPluginAsyncTypebox<{ batchSize: number, kombitOr
         querystring: CaseFhirQuery,
         response: {
           200: { description: 'A kl-reporting-ffb-deliveryReport Bundle', content: { [FHIR_JSON]: { schema: FhirBundle } } },
-          ...problemResponses(['not-found', 'not-configured'])
+          ...problemResponses(['not-found', 'not-configured', 'anonymised'])
         }
       }
     }, async (request, reply) => {
-      const found = await requireCase(app.database.db, request.caller, request.params.id)
+      const found = refuseAnonymised(await requireCase(app.database.db, request.caller, request.params.id))
       const uuid = organisation(found.kommunekode)
       const { date } = request.query
       const [rows] = await loadCitizens(app.database.db, request.caller, found.kommunekode, [{ key: found.seq, cpr: found.cpr }])

@@ -23,6 +23,8 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
     if (schema.body !== undefined) codes.push('malformed-request', 'payload-too-large', 'unsupported-media-type')
     if (schema.body !== undefined || schema.querystring !== undefined || schema.params !== undefined ||
       schema.headers !== undefined) codes.push('validation')
+    // A change to something that exists (its URL names it): the database refuses it once its case was anonymised (migration 0017).
+    if (CHANGES.has(route.config?.audit?.action ?? '') && route.url.includes(':')) codes.push('anonymised')
     route.schema = { ...schema, response: withProblems(schema.response, codes) }
   })
   // A CPR number in a URL ends up in proxies' and browsers' logs; refuse it
@@ -48,6 +50,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
 }, { name: 'errors' })
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+const CHANGES: ReadonlySet<string> = new Set(['create', 'update', 'annul', 'delete'])
+
+/** SQLSTATE of the trigger that refuses a change to an anonymised case (migration 0017); its message names the case and the rule. */
+export const ANONYMISED_SQLSTATE = 'FFB01'
 
 const PART: Record<string, ValidationIssue['in']> = {
   body: 'body', querystring: 'query', params: 'path', headers: 'header'
@@ -81,6 +87,7 @@ function toProblem (error: FastifyError, request: FastifyRequest): HttpProblem {
   if (['22007', '22008', '22009'].includes(String((error as { code?: unknown }).code))) {
     return new HttpProblem('malformed-request', 'The request contains a date or time the database cannot store')
   }
+  if (String((error as { code?: unknown }).code) === ANONYMISED_SQLSTATE) return new HttpProblem('anonymised', error.message)
   // A unique constraint another request won the race for (checked first, so this is rare).
   if (String((error as { code?: unknown }).code) === '23505') {
     return new HttpProblem('conflict', 'The resource already exists (another request created it at the same time); read it and retry')

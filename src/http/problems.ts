@@ -14,6 +14,7 @@ export const PROBLEMS = {
   'not-found': { status: 404, title: 'Not found', example: 'No case 0b6f3c1e-6f0a-4c55-9a57-3c2e8d6e1f10 in the municipalities this client serves' },
   'method-not-allowed': { status: 405, title: 'Method not allowed', example: 'DELETE is not allowed on /v1/cases; use GET, HEAD, POST' },
   conflict: { status: 409, title: 'The request conflicts with the resource\'s state', example: 'Intervention 5f0c2a4e-1d7b-4e8a-9c3f-2b6d8e0a1c47 already ended on 2023-10-31' },
+  anonymised: { status: 409, title: 'The case was anonymised under its municipality\'s retention policy', example: 'Case 0b6f3c1e-6f0a-4c55-9a57-3c2e8d6e1f10 was anonymised at 2031-02-01T02:00:00Z under its municipality\'s retention policy: it can no longer change' },
   'not-configured': { status: 409, title: 'The municipality is not set up for this operation', example: 'Municipality 101 has no KOMBIT organisation UUID (KOMBIT_ORGANISATIONS)' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still being processed', example: 'The first request with this Idempotency-Key has not finished; retry shortly' },
   'precondition-failed': { status: 412, title: 'The resource has changed since the ETag in If-Match was read', example: 'The resource has changed; read it again and retry with its current ETag' },

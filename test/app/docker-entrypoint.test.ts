@@ -32,6 +32,12 @@ t.test('clients … runs the clients CLI, which names the Docker one-liner in it
   t.match(bad.stderr, /kommunekoder are 3 digits, e\.g\. 101: 1010/)
 })
 
+t.test('retention … runs the retention command, which checks its arguments first', async (t) => {
+  const bad = await entrypoint(['retention', '--as-of', '2030-02-30'])
+  t.equal(bad.code, 2)
+  t.match(bad.stderr, /--as-of takes a day, YYYY-MM-DD; got "2030-02-30"\nusage: npm run retention/)
+})
+
 t.test('with no command it serves: dist/server.js starts (and here stops at a port in use)', async (t) => {
   const taken = createServer()
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
