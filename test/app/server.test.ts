@@ -4,12 +4,14 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t, { type Test } from 'tap'
 import { openDatabase } from '../../src/db/database.js'
-import { canConnect, createServerDatabase, exited, send, SERVER_URL, spawnEntry, startServer } from '../helper.js'
+import { canConnect, createDiskDatabase, createServerDatabase, exited, send, SERVER_URL, spawnEntry, startServer } from '../helper.js'
 
-/** Environment for a server process on its own fresh database. */
-async function databaseEnv (t: Test): Promise<Record<string, string>> {
-  return SERVER_URL !== undefined ? { DATABASE_URL: await createServerDatabase(t) } : { PGLITE_DIR: t.testdir() }
-}
+/**
+ * Environment for a server process on its own database, migrated from the
+ * template: a fresh PGlite directory costs an initdb (~5 s), which only the
+ * restart test below needs to go through.
+ */
+const databaseEnv = async (t: Test): Promise<Record<string, string>> => (await createDiskDatabase(t)).env
 
 const get = async (port: number, path: string, headers: Record<string, string> = {}) => await send(port, 'GET', path, headers)
 
@@ -96,7 +98,7 @@ t.test('a second process on an embedded data directory exits 1 naming the direct
 })
 
 t.test('the embedded default on a non-loopback HOST creates no token and says how to get one', { skip: SERVER_URL !== undefined && 'PGlite only' }, async (t) => {
-  const server = await startServer(t, 'src/server.ts', { PGLITE_DIR: t.testdir(), HOST: '0.0.0.0' })
+  const server = await startServer(t, 'src/server.ts', { ...await databaseEnv(t), HOST: '0.0.0.0' })
   server.child.kill('SIGTERM')
   const { code, stdout } = await server.done
   t.equal(code, 0)

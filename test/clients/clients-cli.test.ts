@@ -2,17 +2,13 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { findClientByToken } from '../../src/clients/clients.js'
-import { openDatabase } from '../../src/db/database.js'
-import { createServerDatabase, exited, SERVER_URL, spawnEntry } from '../helper.js'
+import { createDiskDatabase, exited, SERVER_URL, spawnEntry } from '../helper.js'
 
 t.test('npm run clients -- create | list | rotate | revoke', async (t) => {
-  const databaseUrl = SERVER_URL === undefined ? undefined : await createServerDatabase(t)
-  const pgliteDir = t.testdir()
-  const target = databaseUrl === undefined ? { pgliteDir } : { databaseUrl }
-  const env: Record<string, string> = databaseUrl === undefined ? { PGLITE_DIR: pgliteDir } : { DATABASE_URL: databaseUrl }
+  const { env, open } = await createDiskDatabase(t)
   const clients = async (...args: string[]) => await exited(spawnEntry('src/clients/cli.ts', env, args))
   const clientOf = async (token: string) => {
-    const database = await openDatabase(target)
+    const database = await open()
     try {
       return await findClientByToken(database.db, token)
     } finally {
