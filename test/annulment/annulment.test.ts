@@ -13,10 +13,15 @@ import { buildTestApp, createTestClient } from '../helper.js'
  * request.
  */
 
+// One app for the file; each test records its citizen in a municipality of its own and reads with a client
+// of that municipality only, so what one test wrote never shows in another's lists, exports or due lists.
+const app = await buildTestApp(t)
+const MUNICIPALITIES = ['101', '151', '153', '155', '157', '159', '161', '163', '165']
+
 async function setUp (t: Test) {
-  const app = await buildTestApp(t)
-  const { headers } = await createTestClient(app)
-  const x = await recordCitizenX(app, headers)
+  const kommunekode = MUNICIPALITIES.shift()!
+  const { headers } = await createTestClient(app, { municipalities: [kommunekode] })
+  const x = await recordCitizenX(app, headers, { kommunekode })
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, payload?: object, extra: Record<string, string> = {}) =>
     await app.inject({ method, url, headers: { ...headers, ...extra }, ...(payload === undefined ? {} : { payload }) })
   const etag = async (url: string): Promise<string> => {
@@ -26,13 +31,13 @@ async function setUp (t: Test) {
   }
   const annul = async (url: string, payload: object = { reason: 'fejlregistrering' }, extra: Record<string, string> = {}) =>
     await call('POST', `${url}/annulment`, payload, { 'if-match': await etag(url), ...extra })
-  return { app, headers, x, call, etag, annul }
+  return { app, headers, kommunekode, x, call, etag, annul }
 }
 
 const lines = (body: string): Json[] => body.trim().split('\n').map((line) => JSON.parse(line) as Json)
 
 t.test('a decision omgjort efter klage: gone from the uddata, a tombstone in the delta, in the audit trail with its reason', async (t) => {
-  const { x, call, etag, annul } = await setUp(t)
+  const { kommunekode, x, call, etag, annul } = await setUp(t)
   const decisionUrl = `/v1/decisions/${x.decisionId}`
   const before = new Date().toISOString()
   t.equal((await call('GET', `${decisionUrl}/uddata`)).statusCode, 200)
@@ -70,7 +75,7 @@ t.test('a decision omgjort efter klage: gone from the uddata, a tombstone in the
 
   const delta = lines((await call('GET', `/v1/exports/uddata?changedSince=${encodeURIComponent(before)}`)).body)
   t.equal(delta.length, 2, 'a tombstone and the trailer')
-  t.match(delta[0], { sagsafgoerelsesId: x.decisionId, decisionId: x.decisionId, kommunekode: '101', annulled: true, reason: 'omgjort-efter-klage' })
+  t.match(delta[0], { sagsafgoerelsesId: x.decisionId, decisionId: x.decisionId, kommunekode, annulled: true, reason: 'omgjort-efter-klage' })
   t.equal(delta[0]!.annulledAt, body.annulment.annulledAt)
   t.notOk('stamdata' in delta[0]!, 'a tombstone carries no citizen data')
   const full = lines((await call('GET', '/v1/exports/uddata')).body)
@@ -114,9 +119,9 @@ t.test('after annulment nothing changes it: 409', async (t) => {
 })
 
 t.test('the write rules: 428 without If-Match, 412 stale, idempotent replay, 404 across municipalities, 400 for an unknown reason', async (t) => {
-  const { app, x, call, etag } = await setUp(t)
+  const { kommunekode, x, call, etag } = await setUp(t)
   const goalUrl = `${x.caseUrl}/goals/${x.goalId}`
-  const noteUrl = (await aNote(app, (await createTestClient(app)).headers, x.caseUrl)).location
+  const noteUrl = (await aNote(app, (await createTestClient(app, { municipalities: [kommunekode] })).headers, x.caseUrl)).location
   t.equal((await call('POST', `${noteUrl}/annulment`, { reason: 'dublet' })).statusCode, 428)
   t.equal((await call('POST', `${noteUrl}/annulment`, { reason: 'dublet' }, { 'if-match': await etag(goalUrl) })).statusCode, 412)
   t.equal((await call('POST', `${noteUrl}/annulment`, { reason: 'forkert' }, { 'if-match': await etag(noteUrl) })).statusCode, 400)
