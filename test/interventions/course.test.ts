@@ -15,11 +15,18 @@ import { violations } from '../support/fhir-validation.js'
 
 const DAGLIGE_OPGAVER = '638f44df-6bf2-47f8-9935-b8fdc83e5bf5'
 
+// One app for the file, on one clock each test sets back to its start; each test records its citizen in a
+// municipality of its own and reads with a client of that municipality only (scoping keeps them apart).
+const MUNICIPALITIES = ['101', '151', '153', '155', '157', '159', '161', '163', '165', '167', '169', '173', '175']
+const START = '2026-12-15T12:00:00Z'
+let now = new Date(START)
+const app = await buildTestApp(t, { clock: () => now, config: { kombitOrganisations: new Map(MUNICIPALITIES.map((k) => [k, ORG])) } })
+
 async function setUp (t: Test) {
-  let now = new Date('2026-12-15T12:00:00Z')
-  const app = await buildTestApp(t, { clock: () => now, config: { kombitOrganisations: new Map([['101', ORG]]) } })
-  const { headers, client } = await createTestClient(app)
-  const caseUrl = (await aCase(app, headers)).location
+  now = new Date(START)
+  const kommunekode = MUNICIPALITIES.shift()!
+  const { headers, client } = await createTestClient(app, { municipalities: [kommunekode] })
+  const caseUrl = (await aCase(app, headers, { kommunekode })).location
   // A målgruppe of KL's value set (X), so the FHIR bundle is one the receiver accepts.
   const decision = await aDecision(app, headers, caseUrl, { afgoerelsesdato: '2026-12-10', maalgrupper: { primaer: X.maalgruppe, registeredAt: '2023-01-01T12:00:00+01:00' } })
   const stay = await anIntervention(app, headers, decision.id, {
