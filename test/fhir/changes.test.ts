@@ -1,7 +1,8 @@
 import t, { type Test } from 'tap'
 import { AD, LEVEL, OMG } from '../support/codes.js'
 import { aRegistration, annulled } from '../support/factories.js'
-import { appWithOrganisation, code, conditionOf, lines, ofProfile, X, type Bundle, type Resource } from '../support/fhir.js'
+import { code, conditionOf, lines, ofProfile, ORG, X, type Bundle, type Resource } from '../support/fhir.js'
+import { buildTestApp, createTestClient } from '../helper.js'
 import { violations } from '../support/fhir-validation.js'
 import { recordCitizenX } from '../support/flow.js'
 
@@ -14,16 +15,22 @@ import { recordCitizenX } from '../support/flow.js'
  * its last day, by time alone.
  */
 
+// One app for the file; each test records its citizen in a municipality of its own and reads with a client of
+// that municipality only, so one test's changes never show in another's deltas.
+const MUNICIPALITIES = ['101', '151', '153', '155', '157']
+const app = await buildTestApp(t, { config: { kombitOrganisations: new Map(MUNICIPALITIES.map((k) => [k, ORG])) } })
+
 async function setUp (t: Test) {
   let now = new Date()
-  const { app, headers } = await appWithOrganisation(t)
-  const x = await recordCitizenX(app, headers, X)
+  const kommunekode = MUNICIPALITIES.shift()!
+  const { headers } = await createTestClient(app, { municipalities: [kommunekode] })
+  const x = await recordCitizenX(app, headers, { ...X, kommunekode })
   const call = async (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, extra: Record<string, string> = {}) =>
     await app.inject({ method, url, headers: { ...headers, ...extra }, ...(payload === undefined ? {} : { payload }) })
   const delta = async (since: string): Promise<Bundle[]> =>
-    lines((await call('GET', `/v1/exports/fhir?kommunekode=101&changedSince=${encodeURIComponent(since)}`)).body).slice(0, -1) as Bundle[]
+    lines((await call('GET', `/v1/exports/fhir?kommunekode=${kommunekode}&changedSince=${encodeURIComponent(since)}`)).body).slice(0, -1) as Bundle[]
   const asItStands = async (): Promise<Bundle> => (await call('GET', `${x.caseUrl}/fhir`)).json()
-  return { app, headers, x, call, delta, asItStands, setNow: (instant: string) => { now = new Date(instant) }, now: () => now }
+  return { app, headers, kommunekode, x, call, delta, asItStands, setNow: (instant: string) => { now = new Date(instant) }, now: () => now }
 }
 
 t.test('an A&D level corrected: the same Condition with a new versionId and lastUpdated, in the changedSince delta', async (t) => {
@@ -114,13 +121,13 @@ t.test('the only registration of a sub-theme annulled: its Condition comes once 
 })
 
 t.test('a ydelse ending by time alone: its CarePlan completes on its last day, meta moved', async (t) => {
-  const { x, call } = await setUp(t)
+  const { kommunekode, x, call } = await setUp(t)
   const interventionUrl = `/v1/decisions/${x.decisionId}/interventions/${x.interventionId}`
   const ydelse = (await call('GET', interventionUrl)).json().ydelser[0]
   const url = `/v1/ydelser/${ydelse.id as string}`
   t.equal((await call('PATCH', url, { slutdato: '2023-04-30', reason: 'Ophører' }, { 'if-match': (await call('GET', url)).headers.etag! })).statusCode, 200)
   const day = async (date: string): Promise<Resource | undefined> => {
-    const [bundle] = lines((await call('GET', `/v1/exports/fhir?kommunekode=101&date=${date}`)).body).slice(0, -1) as Bundle[]
+    const [bundle] = lines((await call('GET', `/v1/exports/fhir?kommunekode=${kommunekode}&date=${date}`)).body).slice(0, -1) as Bundle[]
     return bundle === undefined ? undefined : ofProfile(bundle, 'intervention')[0]
   }
   t.equal(await day('2023-04-29'), undefined, 'nothing to report the day before')
