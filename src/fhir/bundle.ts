@@ -75,7 +75,7 @@ function reportCase (c: Citizen, found: CaseRow): void {
   const registrations = c.registrations.filter((r) => r.case_id === found.id)
   const decisions = c.decisions.filter((d) => d.case_id === found.id)
   const support = decisions.flatMap((d) => c.stoettebehovOf.get(d.id) ?? [])
-  const withdrawn = [...c.withdrawnOf.values()].flat().filter((r) => r.case_id === found.id)
+  const withdrawn = c.withdrawn.filter((r) => r.case_id === found.id)
   const gathered = [
     ...registrations.filter((r) => changed(c, { at: r.registered_at, created: r.created_at, changed: r.changed_at })),
     ...withdrawn.map((r) => ({ ...r, registered_at: r.annulled_at! })),

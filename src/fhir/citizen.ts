@@ -60,7 +60,9 @@ export interface Citizen {
   decisions: DecisionRow[]
   /** By `<case id>/<undertema>`. */
   historyOf: Map<string, RegistrationRow[]>
-  /** The registrations annulled within the selection, by `<case id>/<undertema>`: their case's udredning is reported again without them. */
+  /** The registrations annulled within the selection: their case's udredning is reported again without them. */
+  withdrawn: RegistrationRow[]
+  /** The same, by `<case id>/<undertema>`. */
   withdrawnOf: Map<string, RegistrationRow[]>
   stoettebehovOf: Map<string, StoettebehovRow[]>
   followUpsOf: Map<string, FollowUpRow[]>
@@ -120,6 +122,7 @@ export function citizenAsOf (rows: CitizenRows, selection: Selection, kombitOrga
     goals,
     decisions,
     historyOf: groupBy(registrations, (r) => `${r.case_id}/${r.undertema}`),
+    withdrawn,
     withdrawnOf: groupBy(withdrawn, (r) => `${r.case_id}/${r.undertema}`),
     stoettebehovOf: groupBy(stoettebehov, (s) => s.decision_id),
     followUpsOf: groupBy(followUps, (f) => f.decision_id),

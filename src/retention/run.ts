@@ -46,6 +46,7 @@ export async function retentionRun (db: Executor, options: RunOptions): Promise<
   if (options.dryRun) return report(runId, citizens, 0)
   const done: DueCase[][] = []
   let completed = false
+  let result: RunReport | undefined
   try {
     for (const cases of citizens) {
       const anonymised = await anonymiseCitizen(db, runId, options, cases)
@@ -54,7 +55,7 @@ export async function retentionRun (db: Executor, options: RunOptions): Promise<
     completed = true
   } finally {
     // The run is recorded also when it stopped part-way: what it did is committed.
-    const result = report(runId, done, citizens.length - done.length)
+    result = report(runId, done, citizens.length - done.length)
     await recordAudit(db, {
       clientId: RETENTION_CLIENT_ID,
       action: 'anonymise',
@@ -75,7 +76,7 @@ export async function retentionRun (db: Executor, options: RunOptions): Promise<
       }
     })
   }
-  return report(runId, done, citizens.length - done.length)
+  return result
 }
 
 /**
